@@ -1,0 +1,119 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"testing/fstest"
+)
+
+func testSite() fstest.MapFS {
+	return fstest.MapFS{
+		"index.html":      {Data: []byte("<!doctype html><title>KL</title>")},
+		"index.html.br":   {Data: []byte("BR-HTML")},
+		"index.html.gz":   {Data: []byte("GZ-HTML")},
+		"klplay.wasm":     {Data: []byte("\x00asm\x01\x00\x00\x00")},
+		"klplay.wasm.gz":  {Data: []byte("GZ-WASM")},
+		"app.js":          {Data: []byte("console.log(1)")},
+		"sub/style.css":   {Data: []byte("body{}")},
+		".gitkeep":        {Data: nil},
+		"vendor/font.bin": {Data: []byte{1, 2, 3}},
+	}
+}
+
+func get(t *testing.T, h http.Handler, method, target string, hdr map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestHandlerServesFilesWithTypesAndEncodings(t *testing.T) {
+	h, err := newHandler(testSite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		target, accept string
+		status         int
+		ctype, enc     string
+		body           string
+	}{
+		{"/", "br, gzip", 200, "text/html; charset=utf-8", "br", "BR-HTML"},
+		{"/index.html", "gzip, deflate", 200, "text/html; charset=utf-8", "gzip", "GZ-HTML"},
+		{"/", "", 200, "text/html; charset=utf-8", "", "<!doctype html><title>KL</title>"},
+		{"/", "br;q=0, gzip", 200, "text/html; charset=utf-8", "gzip", "GZ-HTML"},
+		{"/", "*", 200, "text/html; charset=utf-8", "br", "BR-HTML"},
+		{"/klplay.wasm", "br, gzip", 200, "application/wasm", "gzip", "GZ-WASM"},
+		{"/app.js", "br", 200, "text/javascript; charset=utf-8", "", "console.log(1)"},
+		{"/sub/style.css", "", 200, "text/css; charset=utf-8", "", "body{}"},
+		{"/vendor/font.bin", "", 200, "application/octet-stream", "", "\x01\x02\x03"},
+		{"/missing.js", "", 404, "", "", ""},
+		{"/.gitkeep", "", 404, "", "", ""},
+		{"/../../etc/passwd", "", 404, "", "", ""},
+	}
+	for _, c := range cases {
+		rec := get(t, h, "GET", c.target, map[string]string{"Accept-Encoding": c.accept})
+		if rec.Code != c.status {
+			t.Errorf("%s (%q): status %d, want %d", c.target, c.accept, rec.Code, c.status)
+			continue
+		}
+		if c.status != 200 {
+			continue
+		}
+		if got := rec.Header().Get("Content-Type"); got != c.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", c.target, got, c.ctype)
+		}
+		if got := rec.Header().Get("Content-Encoding"); got != c.enc {
+			t.Errorf("%s (%q): Content-Encoding %q, want %q", c.target, c.accept, got, c.enc)
+		}
+		if got := rec.Body.String(); got != c.body {
+			t.Errorf("%s (%q): body %q, want %q", c.target, c.accept, got, c.body)
+		}
+		if rec.Header().Get("Vary") != "Accept-Encoding" || rec.Header().Get("Cache-Control") != "no-cache" {
+			t.Errorf("%s: Vary %q, Cache-Control %q", c.target, rec.Header().Get("Vary"), rec.Header().Get("Cache-Control"))
+		}
+		if rec.Header().Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: no Content-Security-Policy", c.target)
+		}
+	}
+}
+
+func TestHandlerRevalidatesWithETag(t *testing.T) {
+	h, err := newHandler(testSite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := get(t, h, "GET", "/app.js", nil)
+	etag := first.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	again := get(t, h, "GET", "/app.js", map[string]string{"If-None-Match": etag})
+	if again.Code != http.StatusNotModified {
+		t.Errorf("revalidation: status %d, want 304", again.Code)
+	}
+	br := get(t, h, "GET", "/", map[string]string{"Accept-Encoding": "br"}).Header().Get("ETag")
+	plain := get(t, h, "GET", "/", nil).Header().Get("ETag")
+	if br == plain {
+		t.Errorf("brotli and identity bodies share the ETag %s", br)
+	}
+}
+
+func TestHandlerRejectsWritesAndServesHead(t *testing.T) {
+	h, err := newHandler(testSite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(t, h, "POST", "/", nil); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d, want 405", rec.Code)
+	}
+	rec := get(t, h, "HEAD", "/app.js", nil)
+	if rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d, %d body bytes", rec.Code, rec.Body.Len())
+	}
+}

@@ -1,0 +1,148 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"syscall/js"
+	"time"
+
+	"github.com/klplayground/klplay/core/input"
+)
+
+// Error codes of the sessions API, beside core's input codes (wrong-type,
+// invalid, too-large, unknown-name, …) that report a bad argument.
+const (
+	codeNotFound input.Code = "not-found" // no session has that id
+	codeConflict input.Code = "conflict"  // the stored session is newer than the one saved
+	codeCorrupt  input.Code = "corrupt"   // the stored record is damaged and cannot be read
+	codeStorage  input.Code = "storage"   // the browser's storage failed: nothing was changed
+	codeBlocked  input.Code = "blocked"   // the database could not be opened in time (another tab)
+	codeInternal input.Code = "internal"  // a bug in the bridge (a recovered panic)
+)
+
+// opTimeout bounds every asynchronous operation of the sessions API.
+const opTimeout = 20 * time.Second
+
+var (
+	jsPromise = js.Global().Get("Promise")
+	jsError   = js.Global().Get("Error")
+	jsJSON    = js.Global().Get("JSON")
+)
+
+// asyncHandler decodes its arguments synchronously (inside the js.FuncOf
+// callback, so the caller's objects are read as they are at the call) and
+// returns the work to do, which runs in a goroutine: IndexedDB answers through
+// events, and waiting for them inside the callback would deadlock.
+type asyncHandler func(args []js.Value) (work func(ctx context.Context) (js.Value, error), err error)
+
+// asyncFunc wraps h as a JavaScript function that always returns a Promise.
+// The Promise resolves with the work's value, or rejects with a real Error whose
+// name is "KlplayError" and whose code, arg and message follow the synchronous
+// functions' errors. Neither an error nor a panic escapes into JavaScript, and the
+// shared failure object is never returned: web/klplay.js does not unwrap
+// promises, so a rejection must carry its own Error.
+func asyncFunc(name string, h asyncHandler) js.Func {
+	return js.FuncOf(func(this js.Value, args []js.Value) any {
+		var resolve, reject js.Value
+		executor := js.FuncOf(func(_ js.Value, a []js.Value) any {
+			resolve, reject = a[0], a[1]
+			return nil
+		})
+		p := jsPromise.New(executor) // the executor runs synchronously, inside New
+		executor.Release()
+
+		work, err := decodeSafely(name, h, args)
+		if err != nil {
+			reject.Invoke(errorValue(name, err))
+			return p
+		}
+		go func() {
+			v, err := runSafely(name, work)
+			if err != nil {
+				reject.Invoke(errorValue(name, err))
+				return
+			}
+			resolve.Invoke(v)
+		}()
+		return p
+	})
+}
+
+func decodeSafely(name string, h asyncHandler, args []js.Value) (work func(context.Context) (js.Value, error), err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicError(name, r)
+		}
+	}()
+	return h(args)
+}
+
+func runSafely(name string, work func(context.Context) (js.Value, error)) (v js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicError(name, r)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	v, err = work(ctx)
+	if err == nil && ctx.Err() != nil {
+		// A library wait that ended because ctx expired can return (undefined, nil).
+		err = timeoutError(ctx.Err())
+	}
+	return v, err
+}
+
+func panicError(name string, r any) error {
+	println("klplay:", name, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
+	return &input.Error{Code: codeInternal, Msg: fmt.Sprintf("internal error: %v", r)}
+}
+
+func timeoutError(err error) error {
+	return &input.Error{Code: codeStorage, Arg: "storage", Msg: fmt.Sprintf("the browser's storage did not answer in time (%v); nothing was changed", err)}
+}
+
+// errorValue builds the JavaScript Error for err: code and arg as properties,
+// the message prefixed by the function's name as the synchronous functions do.
+func errorValue(name string, err error) js.Value {
+	code, arg, msg := string(codeInternal), name, err.Error()
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		code, arg, msg = string(ie.Code), ie.Arg, ie.Error()
+		if ie.Arg == "" {
+			arg, msg = name, ie.Msg
+		}
+	}
+	e := jsError.New(name + ": " + msg)
+	e.Set("name", "KlplayError")
+	e.Set("code", code)
+	e.Set("arg", arg)
+	return e
+}
+
+// parseJSON turns JSON produced by Go into a plain JavaScript value in one call.
+func parseJSON(b []byte) js.Value {
+	return jsJSON.Call("parse", string(b))
+}
+
+// toJSON returns JSON.stringify(v), or nil when v is undefined. A value that
+// JSON cannot hold (a BigInt, a cycle) is an error, not a panic.
+func toJSON(v js.Value) (b []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot be read as JSON: %v", r)
+		}
+	}()
+	if v.IsUndefined() {
+		return nil, nil
+	}
+	s := jsJSON.Call("stringify", v)
+	if s.Type() != js.TypeString {
+		return nil, fmt.Errorf("cannot be read as JSON (it is %s)", describe(v))
+	}
+	return []byte(s.String()), nil
+}

@@ -1,0 +1,15 @@
+// The page's entry point: the shell with its list of labs. A new lab is a module
+// under labs/ (see lib/shell.js for the contract) added to this list.
+import { load } from './klplay.js';
+import { startShell } from './lib/shell.js';
+import divergence from './labs/divergence/lab.js';
+
+const labs = [divergence];
+
+startShell({
+  labs,
+  nav: document.querySelector('.site-nav'),
+  notice: document.querySelector('.notice'),
+  main: document.querySelector('main'),
+  load,
+}).catch((err) => console.error('KL Playground could not start:', err));

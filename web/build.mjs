@@ -1,0 +1,64 @@
+// Builds the static site into dist/ (the wasm is built by the Makefile):
+// bundles and minifies the page's modules and styles with esbuild, typesets the
+// formulas with Temml at build time (the page ships MathML, not a TeX engine),
+// and copies the loader and index.html. Every URL it writes is relative, so
+// dist/ works from any static host and under any sub-path.
+//
+//   node web/build.mjs [outdir]
+import { build } from 'esbuild';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import temml from 'temml';
+
+const web = path.dirname(fileURLToPath(import.meta.url));
+const out = path.resolve(process.argv[2] ?? path.join(web, '..', 'dist'));
+
+// A .tex file holds formulas, each after a line `%% name`; importing it yields
+// {name: '<math>…</math>'}. A TeX error fails the build instead of the page.
+const texPlugin = {
+  name: 'tex',
+  setup(b) {
+    b.onLoad({ filter: /\.tex$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      const formulas = {};
+      for (const block of src.split(/^%% /m).slice(1)) {
+        const nl = block.indexOf('\n');
+        const name = block.slice(0, nl).trim();
+        formulas[name] = temml.renderToString(block.slice(nl + 1).trim(), { displayMode: true, throwOnError: true, annotate: true });
+      }
+      return { contents: `export default ${JSON.stringify(formulas)};`, loader: 'js' };
+    });
+  },
+};
+
+await mkdir(out, { recursive: true });
+await build({
+  entryPoints: [path.join(web, 'app.js')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['chrome111', 'firefox115', 'safari16.4'],
+  external: ['node:*'],
+  outfile: path.join(out, 'app.js'),
+  plugins: [texPlugin],
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: [path.join(web, 'style.css')],
+  bundle: true,
+  minify: true,
+  outfile: path.join(out, 'style.css'),
+  loader: { '.woff2': 'file' },
+  logLevel: 'warning',
+});
+// The loader is also published on its own, for blog authors and Node scripts.
+await build({
+  entryPoints: [path.join(web, 'klplay.js')],
+  minify: true,
+  format: 'esm',
+  outfile: path.join(out, 'klplay.js'),
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'favicon.ico']) await copyFile(path.join(web, f), path.join(out, f));

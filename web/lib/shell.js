@@ -1,0 +1,164 @@
+// The page shell shared by every lab: the header and its navigation, the notice
+// area, routing from the URL hash, and the update loop.
+//
+// A lab is a module whose default export is
+//   { id, title, blurb, schema, check?(state) → {state, problems},
+//     mount(el, ctx), update(state, info), destroy() }
+// The shell owns the lab's state. Inputs call ctx.set(next); the shell coalesces
+// every set() of a frame into one lab.update() inside requestAnimationFrame (the
+// lab makes one call into Go there), then writes the state to the hash.
+import { h, debounce, reducedMotion } from './dom.js';
+import { splitHash, parse, serialise, defaults } from './schema.js';
+
+const HASH_DELAY = 250; // ms of quiet before the URL follows the state (history.replaceState is rate-limited)
+
+export function startShell({ labs, nav, notice, main, load }) {
+  const byId = new Map(labs.map((l) => [l.id, l]));
+  const remembered = new Map(); // lab id → last state, so the nav returns to where the reader was
+  let current = null; // {lab, el, state, info}
+  let frame = 0;
+  let drawn = false;
+  let api = null;
+  let writtenHash = null;
+
+  // Navigation: a list of links; later labs appear by being added to `labs`.
+  const list = h('ul', { class: 'nav-list' });
+  for (const lab of labs) {
+    list.append(h('li', {}, h('a', { href: `#lab=${encodeURIComponent(lab.id)}`, 'data-lab': lab.id, title: lab.blurb }, lab.title)));
+  }
+  nav.append(list);
+
+  const noticeText = notice.querySelector('.notice-text');
+  notice.querySelector('button').addEventListener('click', () => { notice.hidden = true; });
+  function notify(message) {
+    noticeText.textContent = message;
+    notice.hidden = false;
+  }
+  function clearNotice() {
+    notice.hidden = true;
+    noticeText.textContent = '';
+  }
+
+  const writeHash = debounce(() => {
+    if (!current) return;
+    const hash = serialise(current.lab.schema, current.lab.id, current.state);
+    if (location.hash.slice(1) !== hash) {
+      writtenHash = hash;
+      history.replaceState(history.state, '', `#${hash}`);
+    }
+  }, HASH_DELAY);
+
+  function schedule(info) {
+    if (info) current.info = { ...current.info, ...info };
+    if (frame) return;
+    frame = requestAnimationFrame(render);
+  }
+
+  function render() {
+    frame = 0;
+    if (!current) return;
+    const info = current.info;
+    current.info = {};
+    // 'klplay:frame' is the script time of one update (Go call and charts), read by `make bench`.
+    const start = performance.now();
+    current.lab.update(current.state, info);
+    performance.measure('klplay:frame', { start, end: performance.now() });
+    remembered.set(current.lab.id, current.state);
+    if (!drawn) {
+      drawn = true;
+      performance.mark('klplay:ready');
+      document.body.dataset.ready = 'true';
+    }
+    writeHash();
+  }
+
+  function ctxFor(lab) {
+    return {
+      klplay: api,
+      /** The state as of the last set(). */
+      state: () => current.state,
+      /** Replaces the state; info (e.g. {animate: true}) reaches update(). Drawn in the next frame. */
+      set(next, info) {
+        if (current?.lab !== lab) return;
+        current.state = next;
+        schedule(info ?? {});
+      },
+      /** Redraws without a state change (e.g. after a drag ends). */
+      refresh(info) { if (current?.lab === lab) schedule(info ?? {}); },
+      notify,
+      clearNotice,
+      reducedMotion,
+      defaults: () => defaults(lab.schema),
+    };
+  }
+
+  function route() {
+    const pairs = splitHash(location.hash);
+    const problems = [];
+    let lab = labs[0];
+    let fields = [];
+    if (pairs === null) {
+      problems.push('the address after # could not be read');
+    } else {
+      const id = pairs.find(([k]) => k === 'lab')?.[1];
+      if (id !== undefined && !byId.has(id)) problems.push(`there is no lab called “${id.length > 24 ? `${id.slice(0, 24)}…` : id}”`);
+      else if (id !== undefined) lab = byId.get(id);
+      fields = pairs.filter(([k]) => k !== 'lab');
+    }
+    let state;
+    if (fields.length === 0 && problems.length === 0 && remembered.has(lab.id)) {
+      state = remembered.get(lab.id);
+    } else {
+      const r = parse(lab.schema, fields);
+      problems.push(...r.problems);
+      state = r.state;
+      if (lab.check) {
+        const c = lab.check(state);
+        state = c.state;
+        problems.push(...c.problems);
+      }
+    }
+    if (problems.length) notify(`This link’s settings were partly invalid, so defaults are shown where needed: ${problems.join('; ')}.`);
+    else clearNotice();
+    show(lab, state, { animate: current?.lab === lab });
+  }
+
+  function show(lab, state, info) {
+    for (const a of nav.querySelectorAll('a[data-lab]')) {
+      if (a.dataset.lab === lab.id) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    if (current?.lab !== lab) {
+      if (current) { current.lab.destroy(); current.el.remove(); }
+      const el = h('section', { class: `lab lab-${lab.id}`, 'aria-labelledby': `lab-title-${lab.id}` });
+      main.replaceChildren(el);
+      document.title = `${lab.title} · KL Playground`;
+      current = { lab, el, state, info: {} };
+      lab.mount(el, ctxFor(lab));
+    }
+    current.state = state;
+    schedule(info);
+  }
+
+  window.addEventListener('hashchange', () => {
+    if (location.hash.slice(1) === writtenHash) return;
+    writeHash.cancel();
+    route();
+  });
+
+  return load().then(
+    (klplay) => {
+      api = klplay;
+      route();
+    },
+    (err) => {
+      document.body.dataset.ready = 'error';
+      main.replaceChildren(h('div', { class: 'load-error', role: 'alert' },
+        h('h2', {}, 'The calculator could not start'),
+        h('p', {}, 'Every number on this page is computed by a small WebAssembly program, and it did not load: ',
+          h('code', {}, String(err?.message ?? err)), '.'),
+        h('p', {}, 'Reload the page to try again. If it keeps failing, your browser may have WebAssembly turned off, or the files klplay.wasm and wasm_exec.js are missing next to this page.')));
+      throw err;
+    },
+  );
+}
