@@ -42,7 +42,7 @@ try {
 
   // Script time per interaction in the Divergence lab: input → Go → charts, as the
   // lab measures it (performance.measure 'klplay:frame'), over many keyboard edits.
-  const slider = page.locator('input[type=range]').first();
+  const slider = page.locator('main input[type=range], main [role=slider]').first();
   await slider.focus();
   const before = await page.evaluate(() => ({ calls: klplay.stats.calls, frames: performance.getEntriesByName('klplay:frame').length }));
   for (let i = 0; i < 60; i++) {

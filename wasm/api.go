@@ -109,6 +109,8 @@ func newAPI() js.Value {
 		}, nil
 	})
 	set("divergenceLab", divergenceLab)
+	set("continuousLab", continuousLab)
+	set("crossEntropyLab", crossEntropyLab)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

@@ -21,6 +21,11 @@ var failure = js.Global().Get("Object").New()
 type handler func(args []js.Value) (any, error)
 
 // guard wraps h so that neither an error nor a panic escapes into JavaScript.
+//
+// Not inlined: one copy of the wrapper serves every registered function
+// (inlined, each registration carried its own 2 KB copy in the wasm).
+//
+//go:noinline
 func guard(name string, h handler) js.Func {
 	return js.FuncOf(func(this js.Value, args []js.Value) (result any) {
 		defer func() {

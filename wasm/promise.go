@@ -45,6 +45,11 @@ type asyncHandler func(args []js.Value) (work func(ctx context.Context) (js.Valu
 // functions' errors. Neither an error nor a panic escapes into JavaScript, and the
 // shared failure object is never returned: web/klplay.js does not unwrap
 // promises, so a rejection must carry its own Error.
+//
+// Not inlined: one copy of the wrapper serves every registered function
+// (inlined, each registration carried its own 2 KB copy in the wasm).
+//
+//go:noinline
 func asyncFunc(name string, h asyncHandler) js.Func {
 	return js.FuncOf(func(this js.Value, args []js.Value) any {
 		var resolve, reject js.Value

@@ -31,11 +31,8 @@ package main
 // too-large, empty, unknown-name, out-of-range, …) for a bad argument.
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"math"
 	"sort"
@@ -46,6 +43,7 @@ import (
 	"time"
 
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/jsontext"
 	"github.com/klplayground/klplay/core/session"
 )
 
@@ -273,6 +271,24 @@ func (s *sessions) decode(r record, next map[string]decoded) (session.Session, *
 	return d.sess, d.bad
 }
 
+// remember puts a session just written into the decode cache, under the JSON
+// the browser will give back for it (JSON.stringify of the stored object), so
+// that the next list need not decode it. A key that does not match what is
+// later read only costs a decode.
+func (s *sessions) remember(ss session.Session) {
+	b, err := session.Encode(ss)
+	if err != nil {
+		return
+	}
+	key, err := toJSON(parseJSON(b))
+	if err != nil || key == nil {
+		return
+	}
+	s.cacheMu.Lock()
+	s.cache[string(key)] = decoded{sess: ss}
+	s.cacheMu.Unlock()
+}
+
 // readAll decodes every stored record: the readable sessions newest first, and
 // the others with their reasons.
 func (s *sessions) readAll(ctx context.Context) ([]session.Session, []Corrupt, error) {
@@ -313,20 +329,16 @@ func corrupt(id string, doc []byte, err error) Corrupt {
 	if errors.As(err, &ie) {
 		c.Code = string(ie.Code)
 	}
-	var peek struct {
-		ID   any `json:"id"`
-		Name any `json:"name"`
-	}
-	if json.Unmarshal(doc, &peek) == nil {
+	if peek, ok := parseDoc(doc); ok {
 		if c.ID == "" {
-			switch k := peek.ID.(type) {
+			switch k := peek["id"].(type) {
 			case string:
 				c.ID = k
 			case float64:
 				c.ID = strconv.FormatFloat(k, 'g', -1, 64)
 			}
 		}
-		c.Name, _ = peek.Name.(string)
+		c.Name, _ = peek["name"].(string)
 		if len([]rune(c.Name)) > session.MaxNameLen {
 			c.Name = string([]rune(c.Name)[:session.MaxNameLen])
 		}
@@ -348,26 +360,59 @@ func (s *sessions) list(args []js.Value) (func(context.Context) (js.Value, error
 		if err != nil {
 			return js.Value{}, err
 		}
-		sums := make([]session.Summary, len(good))
+		sums := make([]any, len(good))
 		for i := range good {
-			sums[i] = good[i].Summarize()
+			sums[i] = summaryDoc(good[i].Summarize())
 		}
 		if !withSkipped {
-			return jsonValue(sums)
+			return jsValue(sums)
 		}
-		if bad == nil {
-			bad = []Corrupt{}
+		skipped := make([]any, len(bad))
+		for i, c := range bad {
+			skipped[i] = c.doc()
 		}
-		return jsonValue(map[string]any{"sessions": sums, "skipped": bad})
+		return jsValue(map[string]any{"sessions": sums, "skipped": skipped})
 	}, nil
 }
 
-func jsonValue(v any) (js.Value, error) {
-	b, err := json.Marshal(v)
+// jsValue converts a generic value to a plain JavaScript object with its keys
+// in sorted order, the same for every call.
+func jsValue(v any) (js.Value, error) {
+	b, err := jsontext.Marshal(v)
 	if err != nil {
 		return js.Value{}, err
 	}
 	return parseJSON(b), nil
+}
+
+// parseDoc reads a stored JSON record as a generic object.
+func parseDoc(doc []byte) (map[string]any, bool) {
+	v, err := jsontext.Parse(doc)
+	m, ok := v.(map[string]any)
+	return m, err == nil && ok
+}
+
+func summaryDoc(s session.Summary) map[string]any {
+	return map[string]any{"id": s.ID, "name": s.Name, "lab": s.Lab, "created": s.Created, "updated": s.Updated}
+}
+
+func (c Corrupt) doc() map[string]any {
+	m := map[string]any{"id": c.ID, "code": c.Code, "reason": c.Reason}
+	if c.Name != "" {
+		m["name"] = c.Name
+	}
+	return m
+}
+
+func skipDoc(sk session.Skip) map[string]any {
+	m := map[string]any{"index": sk.Index, "reason": sk.Reason}
+	if sk.ID != "" {
+		m["id"] = sk.ID
+	}
+	if sk.Name != "" {
+		m["name"] = sk.Name
+	}
+	return m
 }
 
 // sessionValue is the stored form of s as a plain object: JSON.parse of its
@@ -447,11 +492,8 @@ func decodeSession(v js.Value) (session.Session, bool, error) {
 // storedUpdated reads the updated time of a stored record, readable or not,
 // for the conflict check (a damaged record with no time counts as 0).
 func storedUpdated(doc []byte) float64 {
-	var peek struct {
-		Updated any `json:"updated"`
-	}
-	if json.Unmarshal(doc, &peek) == nil {
-		if f, ok := peek.Updated.(float64); ok {
+	if peek, ok := parseDoc(doc); ok {
+		if f, ok := peek["updated"].(float64); ok {
 			return f
 		}
 	}
@@ -519,6 +561,7 @@ func (s *sessions) save(args []js.Value) (func(context.Context) (js.Value, error
 		if err != nil {
 			return js.Value{}, err
 		}
+		s.remember(out)
 		return sessionValue(out)
 	}, nil
 }
@@ -559,6 +602,7 @@ func (s *sessions) rename(args []js.Value) (func(context.Context) (js.Value, err
 		if err != nil {
 			return js.Value{}, err
 		}
+		s.remember(out)
 		return sessionValue(out)
 	}, nil
 }
@@ -636,7 +680,7 @@ func (s *sessions) exportOne(args []js.Value) (func(context.Context) (js.Value, 
 // stored under a new one (its id was taken by a different session).
 type importedSummary struct {
 	session.Summary
-	OriginalID string `json:"originalId,omitempty"`
+	OriginalID string
 }
 
 func (s *sessions) importAll(args []js.Value) (func(context.Context) (js.Value, error), error) {
@@ -685,6 +729,9 @@ func (s *sessions) importAll(args []js.Value) (func(context.Context) (js.Value, 
 			}
 			err = s.run(ctx, func(be backend) error { return be.addAll(ctx, recs) })
 			if err == nil {
+				for _, ss := range add {
+					s.remember(ss)
+				}
 				break
 			}
 			if !errors.Is(err, errTaken) || attempt == 2 {
@@ -694,13 +741,19 @@ func (s *sessions) importAll(args []js.Value) (func(context.Context) (js.Value, 
 				return js.Value{}, err
 			}
 		}
-		if added == nil {
-			added = []importedSummary{}
+		addedDocs := make([]any, len(added))
+		for i, a := range added {
+			d := summaryDoc(a.Summary)
+			if a.OriginalID != "" {
+				d["originalId"] = a.OriginalID
+			}
+			addedDocs[i] = d
 		}
-		if skipped == nil {
-			skipped = []session.Skip{}
+		skippedDocs := make([]any, len(skipped))
+		for i, sk := range skipped {
+			skippedDocs[i] = skipDoc(sk)
 		}
-		return jsonValue(map[string]any{"added": added, "skipped": skipped})
+		return jsValue(map[string]any{"added": addedDocs, "skipped": skippedDocs})
 	}, nil
 }
 
@@ -743,13 +796,6 @@ func describeImport(incoming []session.Session, fileSkips []session.Skip, add []
 	return added, skipped
 }
 
-// currentDoc is the autosaved state of one lab.
-type currentDoc struct {
-	Lab     string         `json:"lab"`
-	State   map[string]any `json:"state"`
-	Updated float64        `json:"updated"`
-}
-
 func labArg(args []js.Value, i int) (*session.LabInfo, error) {
 	id, err := str("lab", arg(args, i))
 	if err != nil {
@@ -774,11 +820,11 @@ func (s *sessions) saveCurrent(args []js.Value) (func(context.Context) (js.Value
 	if err := lab.Validate(state); err != nil {
 		return nil, err
 	}
-	if b, err := json.Marshal(state); err != nil || len(b) > session.MaxStateSize {
+	if b, err := jsontext.Marshal(state); err != nil || len(b) > session.MaxStateSize {
 		return nil, input.Errorf(input.TooLarge, "state", "is larger than %d bytes", session.MaxStateSize)
 	}
 	return func(ctx context.Context) (js.Value, error) {
-		b, err := json.Marshal(currentDoc{Lab: lab.ID, State: state, Updated: s.stamp()})
+		b, err := jsontext.Marshal(map[string]any{"lab": lab.ID, "state": state, "updated": s.stamp()})
 		if err != nil {
 			return js.Value{}, err
 		}
@@ -807,17 +853,12 @@ func (s *sessions) loadCurrent(args []js.Value) (func(context.Context) (js.Value
 		if doc == nil {
 			return js.Null(), nil
 		}
-		var c currentDoc
-		dec := json.NewDecoder(bytes.NewReader(doc))
-		dec.DisallowUnknownFields()
-		if dec.Decode(&c) != nil || c.Lab != lab.ID || c.State == nil || lab.Validate(c.State) != nil {
+		c, ok := parseDoc(doc)
+		state, _ := c["state"].(map[string]any)
+		if _, isTime := c["updated"].(float64); !ok || len(c) != 3 || c["lab"] != lab.ID || !isTime || state == nil || lab.Validate(state) != nil {
 			return js.Null(), nil
 		}
-		b, err := json.Marshal(c)
-		if err != nil {
-			return js.Value{}, err
-		}
-		return parseJSON(b), nil
+		return parseJSON(doc), nil
 	}, nil
 }
 
@@ -826,13 +867,14 @@ func dateNow() float64 {
 	return js.Global().Get("Date").Call("now").Float()
 }
 
-// randomID returns 128 random bits (crypto.getRandomValues underneath) in
-// base64url: 22 characters of [A-Za-z0-9_-].
+// randomID returns 128 random bits from crypto.getRandomValues in base64url:
+// 22 characters of [A-Za-z0-9_-]. (That is what crypto/rand reads on js/wasm;
+// calling it directly spares the 43 KB brotli that crypto/rand's FIPS module
+// adds to the wasm.)
 func randomID() string {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		// crypto/rand does not fail on js/wasm; a time-based id is a last resort.
-		return "t" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	}
+	u := uint8Array.New(len(b))
+	js.Global().Get("crypto").Call("getRandomValues", u)
+	js.CopyBytesToGo(b[:], u)
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }

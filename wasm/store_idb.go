@@ -33,7 +33,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -290,10 +289,7 @@ func (a *openAttempt) migrate(store js.Value, oldVersion uint) {
 			if err != nil {
 				continue
 			}
-			var peek struct {
-				Version any `json:"version"`
-			}
-			if json.Unmarshal(b, &peek) != nil || peek.Version != float64(1) {
+			if peek, ok := parseDoc(b); !ok || peek["version"] != float64(1) {
 				continue
 			}
 			ss, err := session.Decode(b)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 	"sync"
 )
@@ -42,12 +41,9 @@ func (m *memStore) scan(ctx context.Context) ([]record, error) {
 	}
 	all := make([]keyed, 0, len(m.sessions))
 	for id, doc := range m.sessions {
-		var peek struct {
-			Updated any `json:"updated"`
-		}
 		k := keyed{record: record{id: id, doc: clone(doc)}}
-		if json.Unmarshal(doc, &peek) == nil {
-			k.updated, k.indexed = peek.Updated.(float64)
+		if peek, ok := parseDoc(doc); ok {
+			k.updated, k.indexed = peek["updated"].(float64)
 		}
 		all = append(all, k)
 	}

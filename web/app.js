@@ -3,8 +3,10 @@
 import { load } from './klplay.js';
 import { startShell } from './lib/shell.js';
 import divergence from './labs/divergence/lab.js';
+import crossEntropy from './labs/cross-entropy/lab.js';
+import continuous from './labs/continuous/lab.js';
 
-const labs = [divergence];
+const labs = [divergence, crossEntropy, continuous];
 
 startShell({
   labs,

@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
 	"sort"
 	"strings"
@@ -32,7 +31,7 @@ var Families = []string{
 //	                          1 to MaxComponents continuous, non-mixture components;
 //	                          weights ≥ 0 summing to 1 ± 1e-9
 //
-// Numbers may be any Go integer or float type or json.Number; arrays may be
+// Numbers may be any Go integer or float type; arrays may be
 // []any or []float64, components []any or []Spec. Keys other than these are
 // ignored. Errors are *input.Error:
 //
@@ -272,12 +271,6 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	case uint64:
 		return float64(x), true
-	case json.Number:
-		f, err := x.Float64()
-		if err != nil && !math.IsInf(f, 0) {
-			return 0, false
-		}
-		return f, true
 	}
 	return 0, false
 }

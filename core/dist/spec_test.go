@@ -57,13 +57,13 @@ func TestParseValid(t *testing.T) {
 			t.Errorf("%s: JSON round trip %s %v", c.json, b, err)
 		}
 	}
-	// A mixture, with Go-typed values: []float64, ints, []Spec, json.Number.
+	// A mixture, with Go-typed values: []float64, ints, []Spec.
 	m, err := Parse(Spec{
 		"family":  "mixture",
 		"weights": []float64{0.25, 0.75},
 		"components": []Spec{
 			{"family": "normal", "mu": int64(-2), "sigma": float32(0.5)},
-			{"family": "gamma", "shape": json.Number("2"), "rate": uint8(1)},
+			{"family": "gamma", "shape": int64(2), "rate": uint8(1)},
 		},
 	})
 	if err != nil {
@@ -108,8 +108,7 @@ func TestParseErrors(t *testing.T) {
 		{Spec{"family": "normal", "mu": []any{1.0}, "sigma": 1.0}, input.WrongType, "mu"},
 		{Spec{"family": "normal", "mu": Spec{}, "sigma": 1.0}, input.WrongType, "mu"},
 		{Spec{"family": "normal", "mu": struct{}{}, "sigma": 1.0}, input.WrongType, "mu"},
-		{Spec{"family": "normal", "mu": json.Number("x"), "sigma": 1.0}, input.WrongType, "mu"},
-		{Spec{"family": "normal", "mu": json.Number("1e999"), "sigma": 1.0}, input.NotFinite, "mu"},
+		{Spec{"family": "normal", "mu": "1", "sigma": 1.0}, input.WrongType, "mu"},
 		{Spec{"family": "normal", "mu": math.NaN(), "sigma": 1.0}, input.NotFinite, "mu"},
 		{Spec{"family": "normal", "mu": 0.0, "sigma": math.Inf(1)}, input.NotFinite, "sigma"},
 		{Spec{"family": "normal", "mu": 0.0, "sigma": 0.0}, input.OutOfRange, "sigma"},

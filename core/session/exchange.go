@@ -1,9 +1,8 @@
 package session
 
 import (
-	"encoding/json"
-
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/jsontext"
 )
 
 // Format names the export file format; ExportVersion is its version.
@@ -38,7 +37,7 @@ func EncodeExport(sessions []Session, now float64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(doc, "", " ")
+	return jsontext.Marshal(doc)
 }
 
 // Skip is a session of an import that was not added, and why.
@@ -111,8 +110,8 @@ func ParseExport(data []byte) ([]Session, []Skip, error) {
 	if err := CheckImportSize(len(data)); err != nil {
 		return nil, nil, err
 	}
-	var v any
-	if err := unmarshal(data, &v); err != nil {
+	v, err := jsontext.Parse(data)
+	if err != nil {
 		return nil, nil, input.Errorf(input.Invalid, "file", "is not a KL Playground export (not valid JSON: %v)", err)
 	}
 	return ParseExportDocument(v)

@@ -2,11 +2,15 @@ package session
 
 import (
 	"embed"
-	"encoding/json"
+	"errors"
+	"math"
 	"path"
 	"sort"
+	"strconv"
 
+	"github.com/klplayground/klplay/core/continuous"
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/jsontext"
 )
 
 // The schema of each lab's state is a JSON file in labs/: embedded here for
@@ -25,7 +29,9 @@ type LabInfo struct {
 
 // extraChecks hold what a schema cannot say: relations between fields.
 var extraChecks = map[string]func(map[string]any) error{
-	"divergence": checkDivergence,
+	"divergence":    checkDivergence,
+	"cross-entropy": checkCrossEntropy,
+	"continuous":    checkContinuous,
 }
 
 var labs = loadLabs()
@@ -41,11 +47,11 @@ func loadLabs() map[string]*LabInfo {
 		if err != nil {
 			panic(err)
 		}
-		var l LabInfo
-		if err := json.Unmarshal(b, &l); err != nil {
+		l, err := parseLab(b)
+		if err != nil {
 			panic("session: labs/" + e.Name() + ": " + err.Error())
 		}
-		out[l.ID] = &l
+		out[l.ID] = l
 	}
 	return out
 }
@@ -91,4 +97,166 @@ func checkDivergence(state map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// checkCrossEntropy: one name per logit (when names are given), and the label
+// and every example of the batch name a class, as whole numbers below the
+// number of classes.
+func checkCrossEntropy(state map[string]any) error {
+	z, _ := state["logits"].([]any)
+	k := len(z)
+	if k == 0 {
+		k = 2 // the default logits
+	}
+	if names, ok := state["names"].([]any); ok && len(names) > 0 && len(names) != k {
+		return input.Errorf(input.LengthMismatch, "state.names", "has %d entries but there are %d logits", len(names), k)
+	}
+	class := func(arg string, v any) error {
+		x, ok := v.(float64)
+		if ok && (x != math.Trunc(x) || x < 0 || x >= float64(k)) {
+			return input.Errorf(input.OutOfRange, arg, "is %v; with %d classes it must be a whole number from 0 to %d", x, k, k-1)
+		}
+		return nil
+	}
+	if err := class("state.label", state["label"]); err != nil {
+		return err
+	}
+	batch, _ := state["batch"].([]any)
+	for i, v := range batch {
+		if err := class("state.batch["+strconv.Itoa(i)+"]", v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkContinuous: each side's parameters suit its family (continuous.FromParams
+// decides), and P and Q are both densities or both mass functions.
+func checkContinuous(state map[string]any) error {
+	var kinds [2]int // 0 unknown, 1 density, 2 mass function
+	for i, side := range []string{"p", "q"} {
+		fam, ok := state[side+"Family"].(string)
+		if !ok {
+			fam = "normal"
+		}
+		raw, ok := state[side].([]any)
+		if !ok {
+			continue
+		}
+		xs := make([]float64, len(raw))
+		for j, v := range raw {
+			xs[j], _ = v.(float64)
+		}
+		d, err := continuous.FromParams("state."+side, fam, xs)
+		if err != nil {
+			return err
+		}
+		kinds[i] = 1
+		if d.Discrete() {
+			kinds[i] = 2
+		}
+	}
+	if kinds[0] != 0 && kinds[1] != 0 && kinds[0] != kinds[1] {
+		return input.Errorf(input.Invalid, "state.qFamily", "is a %s but P is a %s; both must be densities or both mass functions", kindName(kinds[1]), kindName(kinds[0]))
+	}
+	return nil
+}
+
+func kindName(k int) string {
+	if k == 2 {
+		return "mass function"
+	}
+	return "density"
+}
+
+// parseLab reads a lab's schema file. Every key is checked, so a typo in a
+// schema fails the tests instead of silently dropping a bound.
+func parseLab(b []byte) (*LabInfo, error) {
+	v, err := jsontext.Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not an object")
+	}
+	l := &LabInfo{}
+	for k, x := range doc {
+		switch k {
+		case "id":
+			l.ID, ok = x.(string)
+		case "title":
+			l.Title, ok = x.(string)
+		case "fields":
+			var list []any
+			if list, ok = x.([]any); ok {
+				for _, fx := range list {
+					f, err := parseField(fx)
+					if err != nil {
+						return nil, err
+					}
+					l.Fields = append(l.Fields, f)
+				}
+			}
+		default:
+			return nil, errors.New("unknown key " + k)
+		}
+		if !ok {
+			return nil, errors.New(k + " has the wrong type")
+		}
+	}
+	if l.ID == "" || len(l.Fields) == 0 {
+		return nil, errors.New("a lab needs an id and fields")
+	}
+	return l, nil
+}
+
+func parseField(v any) (Field, error) {
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return Field{}, errors.New("a field is not an object")
+	}
+	var f Field
+	for k, x := range doc {
+		ok = true
+		num := func() int { n, isNum := x.(float64); ok = isNum; return int(n) }
+		switch k {
+		case "name":
+			f.Name, ok = x.(string)
+		case "type":
+			var s string
+			s, ok = x.(string)
+			f.Kind = Kind(s)
+		case "default":
+			f.Default = x
+		case "min":
+			f.Min, ok = x.(float64)
+		case "max":
+			f.Max, ok = x.(float64)
+		case "minLength":
+			f.MinLen = num()
+		case "maxLength":
+			f.MaxLen = num()
+		case "maxChars":
+			f.MaxChars = num()
+		case "values":
+			var list []any
+			if list, ok = x.([]any); ok {
+				for _, e := range list {
+					s, isStr := e.(string)
+					ok = ok && isStr
+					f.Values = append(f.Values, s)
+				}
+			}
+		default:
+			return Field{}, errors.New("field " + f.Name + ": unknown key " + k)
+		}
+		if !ok {
+			return Field{}, errors.New("field " + f.Name + ": " + k + " has the wrong type")
+		}
+	}
+	if f.Name == "" || f.Kind == "" {
+		return Field{}, errors.New("a field needs a name and a type")
+	}
+	return f, nil
 }

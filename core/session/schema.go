@@ -19,6 +19,7 @@ const (
 	Enum         Kind = "enum"         // one of Values
 	Distribution Kind = "distribution" // MinLen..MaxLen probabilities in [0, 1] summing to 1 within 1e-6
 	Labels       Kind = "labels"       // at most MaxLen strings of at most MaxChars characters
+	Numbers      Kind = "numbers"      // MinLen..MaxLen finite numbers, each in [Min, Max]
 )
 
 // Field describes one field of a lab's state. The page builds its controls and
@@ -83,7 +84,7 @@ func (f *Field) check(arg string, v any) error {
 			}
 		}
 		return input.Errorf(input.OutOfRange, arg, "is %q; it must be one of %v", truncate(s, 40), f.Values)
-	case Distribution, Labels:
+	case Distribution, Labels, Numbers:
 		xs, ok := v.([]any)
 		if !ok {
 			return input.Errorf(input.WrongType, arg, "must be an array")
@@ -108,7 +109,11 @@ func (f *Field) check(arg string, v any) error {
 			if !ok {
 				return input.Errorf(input.WrongType, ea, "must be a number")
 			}
-			if err := input.InRange(ea, x, 0, 1); err != nil {
+			lo, hi := 0.0, 1.0
+			if f.Kind == Numbers {
+				lo, hi = f.Min, f.Max
+			}
+			if err := input.InRange(ea, x, lo, hi); err != nil {
 				return err
 			}
 			sum.Add(x)

@@ -6,13 +6,12 @@
 package session
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"strings"
 	"unicode"
 
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/jsontext"
 )
 
 // Version is the document version this package writes.
@@ -111,15 +110,15 @@ func Encode(s Session) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return json.Marshal(s.Document())
+	return jsontext.Marshal(s.Document())
 }
 
 // Decode parses one JSON session of any known version, migrates it to the
 // current version and validates it. Unknown fields are an error.
 func Decode(data []byte) (Session, error) {
-	var doc map[string]any
-	if err := unmarshal(data, &doc); err != nil {
-		return Session{}, input.Errorf(input.Invalid, "session", "is not a JSON object: %v", err)
+	doc, err := parseObject(data, "session")
+	if err != nil {
+		return Session{}, err
 	}
 	return FromDocument(doc)
 }
@@ -174,13 +173,15 @@ func equal(a, b any) bool {
 	return a == b
 }
 
-func unmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		return err
+// parseObject reads JSON text that must be an object.
+func parseObject(data []byte, what string) (map[string]any, error) {
+	v, err := jsontext.Parse(data)
+	if err != nil {
+		return nil, input.Errorf(input.Invalid, what, "is not valid JSON: %v", err)
 	}
-	if dec.More() {
-		return input.Errorf(input.Invalid, "session", "has trailing data after the JSON value")
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, input.Errorf(input.Invalid, what, "is not a JSON object")
 	}
-	return nil
+	return m, nil
 }

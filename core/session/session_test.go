@@ -273,9 +273,10 @@ func TestSchemaKinds(t *testing.T) {
 		{Name: "mode", Kind: Enum, Values: []string{"a", "b"}},
 		{Name: "w", Kind: Distribution, MinLen: 2, MaxLen: 3},
 		{Name: "names", Kind: Labels, MaxLen: 2, MaxChars: 3},
+		{Name: "z", Kind: Numbers, Min: -5, Max: 5, MinLen: 2, MaxLen: 3},
 		{Name: "odd", Kind: "matrix"},
 	}
-	good := map[string]any{"n": 3.0, "x": -0.5, "on": true, "mode": "b", "w": []any{0.5, 0.5}, "names": []any{"ab", "c"}}
+	good := map[string]any{"n": 3.0, "x": -0.5, "on": true, "mode": "b", "w": []any{0.5, 0.5}, "names": []any{"ab", "c"}, "z": []any{-5.0, 4.5, 2.0}}
 	if err := s.Validate(good); err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +298,10 @@ func TestSchemaKinds(t *testing.T) {
 		{"names", []any{"abcd"}, input.TooLarge, "state.names[0]"},
 		{"names", []any{1.0}, input.WrongType, "state.names[0]"},
 		{"names", []any{"a", "b", "c"}, input.OutOfRange, "state.names"},
+		{"z", []any{1.0}, input.OutOfRange, "state.z"},
+		{"z", []any{1.0, 6.0}, input.OutOfRange, "state.z[1]"},
+		{"z", []any{1.0, "2"}, input.WrongType, "state.z[1]"},
+		{"z", 1.0, input.WrongType, "state.z"},
 		{"odd", 1.0, input.Invalid, "state.odd"},
 	}
 	for _, c := range cases {
@@ -343,6 +348,55 @@ func TestParseRFC3339(t *testing.T) {
 		got, ok := parseRFC3339(c.in)
 		if ok != c.ok || (ok && got != c.want) {
 			t.Errorf("%s: %v %v, want %v %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestCrossEntropyClassesMustExist(t *testing.T) {
+	l, ok := Lab("cross-entropy")
+	if !ok {
+		t.Fatal("no cross-entropy lab")
+	}
+	cases := []struct {
+		state map[string]any
+		code  input.Code
+		arg   string
+	}{
+		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "names": []any{"a", "b"}}, input.LengthMismatch, "state.names"},
+		{map[string]any{"logits": []any{1.0, 2.0}, "label": 2.0}, input.OutOfRange, "state.label"},
+		{map[string]any{"label": 1.0, "batch": []any{0.0, 1.5}}, input.OutOfRange, "state.batch[1]"},
+		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "batch": []any{0.0, 3.0}, "names": []any{}}, input.OutOfRange, "state.batch[1]"},
+		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "batch": []any{0.0, 2.0}, "label": 2.0, "names": []any{"a", "b", "c"}}, "", ""},
+	}
+	for i, c := range cases {
+		code, arg := errCode(l.Validate(c.state))
+		if code != c.code || arg != c.arg {
+			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
+		}
+	}
+}
+
+func TestContinuousParamsMustSuitFamily(t *testing.T) {
+	l, ok := Lab("continuous")
+	if !ok {
+		t.Fatal("no continuous lab")
+	}
+	cases := []struct {
+		state map[string]any
+		code  input.Code
+		arg   string
+	}{
+		{map[string]any{"pFamily": "normal", "p": []any{0.0, -1.0}}, input.OutOfRange, "state.p.sigma"},
+		{map[string]any{"qFamily": "gamma", "q": []any{2.0}}, input.LengthMismatch, "state.q.params"},
+		{map[string]any{"pFamily": "mixture", "p": []any{1.0, 0.0, 1.0, 1.0, 2.0, 0.0}}, input.OutOfRange, "state.p.components[1].sigma"},
+		{map[string]any{"pFamily": "poisson", "p": []any{3.0}, "qFamily": "normal", "q": []any{0.0, 1.0}}, input.Invalid, "state.qFamily"},
+		{map[string]any{"pFamily": "poisson", "p": []any{3.0}, "qFamily": "bernoulli", "q": []any{0.5}}, "", ""},
+		{map[string]any{"pFamily": "mixture", "p": []any{1.0, 0.0, 1.0, 3.0, 2.0, 0.5}, "qFamily": "uniform", "q": []any{-1.0, 1.0}}, "", ""},
+	}
+	for i, c := range cases {
+		code, arg := errCode(l.Validate(c.state))
+		if code != c.code || arg != c.arg {
+			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
 		}
 	}
 }

@@ -11,6 +11,8 @@
 //   {name, type: 'distribution', default: [probabilities], minLength, maxLength}
 //       held as integer micro-units (see measure.js); written as probabilities
 //   {name, type: 'labels', default: [], maxLength, maxChars}   short category names
+//   {name, type: 'numbers', default: [...], min, max, minLength, maxLength}
+//       a list of finite numbers (logits, class indices), each clamped to [min, max]
 //
 // The hash is `#lab=<id>&<field>=<value>…`; arrays are comma-separated, each item
 // percent-encoded (so a comma inside a label survives).
@@ -105,6 +107,8 @@ function parseField(f, raw) {
       return { error: 'must be 1 or 0' };
     case 'distribution':
       return parseDistribution(f, raw);
+    case 'numbers':
+      return parseNumbers(f, raw);
     case 'labels': {
       const items = raw.split(',').map(safeDecode);
       if (items.some((x) => x === null)) return { error: 'is not readable' };
@@ -146,6 +150,24 @@ function parseDistribution(f, raw) {
   return { value: apportion(values), note: notes.join(', ') || undefined };
 }
 
+function parseNumbers(f, raw) {
+  const items = raw.split(',').map(safeDecode);
+  if (items.some((x) => x === null || !NUMBER.test(x))) return { error: 'is not a list of numbers' };
+  let values = items.map(Number);
+  if (values.some((v) => !Number.isFinite(v))) return { error: 'is not a list of finite numbers' };
+  if (values.length < f.minLength) return { error: `needs at least ${f.minLength} entries` };
+  const notes = [];
+  if (values.length > f.maxLength) {
+    values = values.slice(0, f.maxLength);
+    notes.push(`had more than ${f.maxLength} entries; cut to ${f.maxLength}`);
+  }
+  if (values.some((v) => v < f.min || v > f.max)) {
+    values = values.map((v) => Math.min(f.max, Math.max(f.min, v)));
+    notes.push(`had entries outside ${f.min} to ${f.max}; clamped`);
+  }
+  return { value: values, note: notes.join(', ') || undefined };
+}
+
 /** The hash for a lab's state: `lab=<id>&a=1&p=0.5,0.5…` (labels omitted when empty). */
 export function serialise(schema, labId, state) {
   const parts = [`lab=${encodeURIComponent(labId)}`];
@@ -155,6 +177,7 @@ export function serialise(schema, labId, state) {
     switch (f.type) {
       case 'distribution': text = v.map((u) => String(u / UNIT)).join(','); break;
       case 'labels': if (!v.length) continue; text = v.map((x) => encodeURIComponent(x)).join(','); break;
+      case 'numbers': text = v.map((x) => String(x)).join(','); break;
       case 'bool': text = v ? '1' : '0'; break;
       default: text = encodeURIComponent(String(v));
     }

@@ -1,0 +1,57 @@
+// Small form controls shared by labs: a labelled range slider mirrored by a
+// number input, and play/pause/step/reset buttons for animations. Text goes in
+// through h() (textContent), never markup.
+import { h, uniqueId } from './dom.js';
+
+/**
+ * A labelled slider with a number box beside it. `onInput(v, {final})` is
+ * called while dragging (final false) and on change/Enter (final true) with a
+ * value clamped to [min, max]. Returns {el, input, box, set(v), setRange(min, max, step)}.
+ * `label` may be a string or nodes; `hint` an optional small text under it.
+ */
+export function slider({ label, min, max, step, value, onInput, hint, cls = '' }) {
+  const id = uniqueId('sl');
+  const input = h('input', { type: 'range', id, min, max, step, value });
+  const box = h('input', { type: 'number', class: 'slider-box', min, max, step: 'any', value, inputmode: 'decimal', 'aria-labelledby': `${id}-l` });
+  const clamp = (v) => Math.min(Number(input.max), Math.max(Number(input.min), v));
+  input.addEventListener('input', () => { box.value = input.value; onInput(Number(input.value), { final: false }); });
+  input.addEventListener('change', () => onInput(Number(input.value), { final: true }));
+  box.addEventListener('change', () => {
+    const v = Number(box.value);
+    if (box.value === '' || !Number.isFinite(v)) { box.value = input.value; return; }
+    onInput(clamp(v), { final: true });
+  });
+  const el = h('div', { class: `slider ${cls}` },
+    h('label', { for: id, id: `${id}-l`, class: 'slider-label' }, label),
+    input, box,
+    hint ? h('span', { class: 'slider-hint' }, hint) : null);
+  return {
+    el, input, box,
+    set(v) {
+      if (document.activeElement !== input) input.value = String(v);
+      if (document.activeElement !== box) box.value = String(+Number(v).toPrecision(6));
+    },
+    setRange(lo, hi, st) {
+      input.min = lo; input.max = hi; if (st !== undefined) input.step = st;
+      box.min = lo; box.max = hi;
+    },
+  };
+}
+
+/**
+ * Play/pause, step and reset buttons. The play button carries data-action="play"
+ * (benchmarks click it) and toggles aria-pressed and its text.
+ */
+export function transport({ onPlay, onStep, onReset, label = 'Animation' }) {
+  const play = h('button', { type: 'button', class: 'chip transport-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: () => onPlay() }, '▶ Play');
+  const step = h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: () => onStep() }, 'Step');
+  const reset = h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: () => onReset() }, 'Reset');
+  const el = h('div', { class: 'transport', role: 'group', 'aria-label': label }, play, step, reset);
+  return {
+    el, play, step, reset,
+    setPlaying(on) {
+      play.setAttribute('aria-pressed', String(on));
+      play.textContent = on ? '❚❚ Pause' : '▶ Play';
+    },
+  };
+}
