@@ -40,26 +40,58 @@ try {
   await page.goto(server.url);
   await ready(page);
 
-  // Script time per interaction in the Divergence lab: input → Go → charts, as the
-  // lab measures it (performance.measure 'klplay:frame'), over many keyboard edits.
-  const slider = page.locator('main input[type=range], main [role=slider]').first();
-  await slider.focus();
-  const before = await page.evaluate(() => ({ calls: klplay.stats.calls, frames: performance.getEntriesByName('klplay:frame').length }));
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
+  // Script time per update in every lab, as the shell measures it (performance
+  // measure 'klplay:frame': Go call and charts): keyboard edits on the lab's first
+  // slider, then, where the lab animates, two seconds of play.
+  const labIds = await page.$$eval('nav a[data-lab]', (as) => as.map((a) => a.dataset.lab));
+  results.labs = {};
+  const frameCount = () => page.evaluate(() => performance.getEntriesByName('klplay:frame').length);
+  const framesSince = (n) => page.evaluate((n) => performance.getEntriesByName('klplay:frame').slice(n).map((m) => m.duration), n);
+  for (const id of labIds) {
+    await page.evaluate((id) => { location.hash = `lab=${id}`; }, id);
+    await page.waitForFunction((id) => document.querySelector(`nav a[data-lab="${id}"]`)?.getAttribute('aria-current') === 'page', id);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const r = {};
+    const slider = page.locator('main input[type=range], main [role=slider]').first();
+    if (await slider.count()) {
+      await slider.focus();
+      const n0 = await frameCount();
+      const c0 = await page.evaluate(() => klplay.stats.calls);
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      }
+      const frames = await framesSince(n0);
+      const calls = (await page.evaluate(() => klplay.stats.calls)) - c0;
+      r.interaction = { updates: frames.length, medianMs: median(frames), p95Ms: pct(frames, 0.95), goCallsPerUpdate: calls / Math.max(1, frames.length) };
+    }
+    const play = page.locator('main [data-action="play"]').first();
+    if (await play.count() && await play.isVisible()) {
+      const n0 = await frameCount();
+      await play.click();
+      await page.waitForTimeout(2000);
+      await play.click();
+      const frames = await framesSince(n0);
+      r.animation = { frames: frames.length, medianMs: median(frames), p95Ms: pct(frames, 0.95) };
+    }
+    results.labs[id] = r;
   }
-  const after = await page.evaluate(() => ({
-    calls: klplay.stats.calls,
-    frames: performance.getEntriesByName('klplay:frame').map((m) => m.duration),
-  }));
-  const frames = after.frames.slice(before.frames);
-  results.divergence = {
-    interactions: frames.length,
-    scriptMsMedian: median(frames),
-    scriptMsP95: pct(frames, 0.95),
-    goCallsPerUpdate: (after.calls - before.calls) / Math.max(1, frames.length),
-  };
+
+  // The Mutual information lab's β sweep (its own call into Go, behind a button):
+  // its script time as the lab measures it (performance measure 'klplay:sweep'),
+  // 81 values of β with |T| = 4 on the default 4 × 4 table.
+  if (labIds.includes('mutual-information')) {
+    await page.evaluate(() => { location.hash = 'lab=mutual-information&clusters=4'; });
+    const sweep = page.locator('.lab-mutual-information [data-action="sweep"]');
+    await sweep.waitFor();
+    const n0 = await page.evaluate(() => performance.getEntriesByName('klplay:sweep').length);
+    for (let i = 0; i < RUNS; i++) {
+      await sweep.click();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
+    const ms = await page.evaluate((n) => performance.getEntriesByName('klplay:sweep').slice(n).map((m) => m.duration), n0);
+    results.bottleneckSweep = { sweeps: ms.length, betas: 81, clusters: 4, medianMs: median(ms), p95Ms: pct(ms, 0.95) };
+  }
 
   // KL at n = 10⁶: Go in wasm (one call, Float64Arrays copied in) against a plain
   // JavaScript loop over the same arrays, alternated in one page.
@@ -83,14 +115,70 @@ try {
     return { goMs: med(go), jsMs: med(js), ratio: med(go) / med(js), goValue: vGo, jsValue: vJs };
   }, Math.max(RUNS, 11));
   await ctx.close();
+
+  // Sessions on IndexedDB, through klplay.sessions as the page's panel uses it, in a
+  // fresh context: save and get of one session, then list with 1000 stored (filled
+  // by one import), warm and after a reload (nothing cached).
+  const sctx = await browser.newContext();
+  const spage = await sctx.newPage();
+  await spage.goto(server.url);
+  await ready(spage);
+  const timeSessions = (runs) => spage.evaluate(async (runs) => {
+    const S = klplay.sessions;
+    const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const state = { p: [0.05, 0.15, 0.35, 0.3, 0.1, 0.05], q: [0.1, 0.3, 0.3, 0.15, 0.1, 0.05], unit: 'nats', names: [] };
+    const save = [], get = [];
+    let last;
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      last = await S.save({ name: `bench ${i}`, lab: 'divergence', state, notes: 'n'.repeat(200) });
+      save.push(performance.now() - t);
+      t = performance.now();
+      await S.get(last.id);
+      get.push(performance.now() - t);
+    }
+    const file = JSON.parse(await S.exportOne(last.id));
+    const one = file.sessions[0];
+    const have = (await S.list()).length;
+    file.sessions = Array.from({ length: 1000 - have }, (_, i) => ({ ...one, id: `bench-${i}`, name: `imported ${i}` }));
+    await S.importAll(JSON.stringify(file));
+    const list = [];
+    let n = 0;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      n = (await S.list()).length;
+      list.push(performance.now() - t);
+    }
+    return { saveMs: med(save), getMs: med(get), list1000Ms: med(list), listed: n };
+  }, runs);
+  results.sessions = await timeSessions(RUNS);
+  await spage.reload();
+  await ready(spage);
+  results.sessions.list1000ColdMs = await spage.evaluate(async () => {
+    const t = performance.now();
+    await klplay.sessions.list();
+    return performance.now() - t;
+  });
+  await sctx.close();
 } finally {
   await browser.close();
   await server.stop();
 }
 
 await writeFile(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-const d = results.divergence;
-console.log(`first load, compressed bytes: ${(results.firstLoadBytes / 1024).toFixed(0)} KiB (budget 800 KB)
-time to interactive:          ${results.timeToInteractiveMs.toFixed(0)} ms (budget 400 ms)
-divergence lab, per edit:     median ${d.scriptMsMedian.toFixed(2)} ms, p95 ${d.scriptMsP95.toFixed(2)} ms (budget 4 ms), ${d.goCallsPerUpdate.toFixed(2)} Go calls per update
-KL at n=1e6:                  Go/wasm ${results.kl1e6.goMs.toFixed(1)} ms, JS ${results.kl1e6.jsMs.toFixed(1)} ms, ratio ${results.kl1e6.ratio.toFixed(2)}×`);
+const lines = [
+  `first load, compressed bytes: ${(results.firstLoadBytes / 1024).toFixed(0)} KiB (budget 800 KB)`,
+  `time to interactive:          ${results.timeToInteractiveMs.toFixed(0)} ms (budget 400 ms)`,
+  `KL at n=1e6:                  Go/wasm ${results.kl1e6.goMs.toFixed(1)} ms, JS ${results.kl1e6.jsMs.toFixed(1)} ms, ratio ${results.kl1e6.ratio.toFixed(2)}×`,
+];
+const ss = results.sessions;
+lines.push(`sessions (IndexedDB):        save ${ss.saveMs.toFixed(2)} ms (budget 20), get ${ss.getMs.toFixed(2)} ms (budget 20), list of ${ss.listed} ${ss.list1000Ms.toFixed(1)} ms (budget 100; first after a reload ${ss.list1000ColdMs.toFixed(1)} ms)`);
+if (results.bottleneckSweep) {
+  const b = results.bottleneckSweep;
+  lines.push(`β sweep (bottleneck):        median ${b.medianMs.toFixed(1)} ms, p95 ${b.p95Ms.toFixed(1)} ms for ${b.betas} βs at |T| = ${b.clusters}`);
+}
+for (const [id, r] of Object.entries(results.labs)) {
+  if (r.interaction) lines.push(`${id.padEnd(20)} per edit:  median ${r.interaction.medianMs.toFixed(2)} ms, p95 ${r.interaction.p95Ms.toFixed(2)} ms (budget 4), ${r.interaction.goCallsPerUpdate.toFixed(2)} Go calls per update`);
+  if (r.animation) lines.push(`${id.padEnd(20)} per frame: median ${r.animation.medianMs.toFixed(2)} ms, p95 ${r.animation.p95Ms.toFixed(2)} ms (budget 8), ${r.animation.frames} frames in 2 s`);
+}
+console.log(lines.join('\n'));

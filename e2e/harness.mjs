@@ -23,11 +23,16 @@ export async function startServer(args = []) {
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`klplay exited with ${code}`)); });
   });
-  return { url, stop: () => new Promise((r) => { proc.once('exit', r); proc.kill(); }) };
+  const exited = new Promise((r) => proc.once('exit', r));
+  return { url, stop: () => { proc.kill(); return exited; } };
 }
 
+// Local Network Access checks are off because the test server is on loopback:
+// Chromium refuses requests to 127.0.0.1 from a document it does not count as
+// local (a test page answered by route.fulfill, an opaque-origin frame in it).
+// Production sites are not on a local address, so nothing real is hidden.
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--disable-features=LocalNetworkAccessChecks'];
 
 /** Launches headless Chromium from $CHROMIUM (default /usr/bin/chromium). */
 export async function launch() {

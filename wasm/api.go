@@ -110,7 +110,13 @@ func newAPI() js.Value {
 	})
 	set("divergenceLab", divergenceLab)
 	set("continuousLab", continuousLab)
+	set("fitLab", fitLab)
 	set("crossEntropyLab", crossEntropyLab)
+	set("mleData", mleData)
+	set("mleLab", mleLab)
+	set("mutualInformationLab", mutualInformationLab)
+	set("mutualInformationSweep", mutualInformationSweep)
+	set("elboLab", elboLab)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

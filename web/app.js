@@ -2,11 +2,16 @@
 // under labs/ (see lib/shell.js for the contract) added to this list.
 import { load } from './klplay.js';
 import { startShell } from './lib/shell.js';
+import { registerOffline } from './lib/offline.js';
 import divergence from './labs/divergence/lab.js';
 import crossEntropy from './labs/cross-entropy/lab.js';
+import mle from './labs/mle/lab.js';
 import continuous from './labs/continuous/lab.js';
+import fit from './labs/fit/lab.js';
+import elbo from './labs/elbo/lab.js';
+import mutualInformation from './labs/mutual-information/lab.js';
 
-const labs = [divergence, crossEntropy, continuous];
+const labs = [divergence, crossEntropy, mle, continuous, fit, elbo, mutualInformation];
 
 startShell({
   labs,
@@ -14,4 +19,6 @@ startShell({
   notice: document.querySelector('.notice'),
   main: document.querySelector('main'),
   load,
-}).catch((err) => console.error('KL Playground could not start:', err));
+})
+  .then(() => registerOffline(document.querySelector('.update-banner')))
+  .catch((err) => console.error('KL Playground could not start:', err));

@@ -6,7 +6,8 @@
 //
 //   node web/build.mjs [outdir]
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import temml from 'temml';
@@ -62,3 +63,16 @@ await build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'favicon.ico']) await copyFile(path.join(web, f), path.join(out, f));
+
+// The service worker's precache list: every file of the build, named relative to
+// the worker (so the site works under any sub-path), and a version that changes
+// whenever any of them does.
+const files = (await readdir(out, { recursive: true, withFileTypes: true }))
+  .filter((d) => d.isFile() && !/\.(br|gz|map)$|^sw\.js$|LEGAL\.txt$/.test(d.name))
+  .map((d) => path.relative(out, path.join(d.parentPath ?? d.path, d.name)).split(path.sep).join('/'))
+  .sort();
+const hash = createHash('sha256');
+for (const f of files) hash.update(f).update('\0').update(await readFile(path.join(out, f)));
+const precache = { version: hash.digest('hex').slice(0, 16), files: ['./', ...files.map((f) => `./${f}`)] };
+const sw = await readFile(path.join(web, 'sw.js'), 'utf8');
+await writeFile(path.join(out, 'sw.js'), `const BUILD = ${JSON.stringify(precache)};\n${sw}`);

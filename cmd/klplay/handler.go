@@ -98,6 +98,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", f.ctype)
+	// The site is public and uses no credentials, so any origin may read its
+	// files: a page embedded in a sandboxed iframe (an opaque origin, "null")
+	// loads its module scripts and the wasm through CORS requests.
+	hdr.Set("Access-Control-Allow-Origin", "*")
 	hdr.Set("Cache-Control", "no-cache")
 	hdr.Set("Vary", "Accept-Encoding")
 	body, etag := f.body, f.etag

@@ -117,3 +117,27 @@ func TestHandlerRejectsWritesAndServesHead(t *testing.T) {
 		t.Errorf("HEAD: status %d, %d body bytes", rec.Code, rec.Body.Len())
 	}
 }
+
+// A sandboxed iframe has an opaque origin: its module scripts and its fetch of
+// the wasm are CORS requests with "Origin: null", which must be allowed.
+func TestHandlerAllowsCrossOriginReads(t *testing.T) {
+	h, err := newHandler(testSite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/", "/app.js", "/klplay.wasm", "/sub/style.css"} {
+		rec := get(t, h, "GET", target, map[string]string{"Origin": "null", "Accept-Encoding": "br, gzip"})
+		if rec.Code != 200 {
+			t.Errorf("%s: status %d", target, rec.Code)
+		}
+		if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "*" {
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want *", target, got)
+		}
+		if rec.Header().Get("Access-Control-Allow-Credentials") != "" {
+			t.Errorf("%s: credentials must not be allowed", target)
+		}
+	}
+	if got := get(t, h, "GET", "/missing.js", nil).Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("404: Access-Control-Allow-Origin %q, want none", got)
+	}
+}

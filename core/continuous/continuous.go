@@ -20,8 +20,9 @@ import (
 	"github.com/klplayground/klplay/core/input"
 )
 
-// DefaultPoints is the number of grid points of a density plot.
-const DefaultPoints = 401
+// DefaultPoints is the number of grid points of a density plot: about two
+// pixels apart on a desktop chart, and cheap enough for every drag event.
+const DefaultPoints = 241
 
 // MaxIntegers bounds the grid of a mass function (one point per integer).
 const MaxIntegers = 5000
@@ -98,24 +99,18 @@ func Compute(p, q dist.Dist, o Options) (*Frame, error) {
 	if n == 0 {
 		n = DefaultPoints
 	}
-	if f.Xs, f.P, err = dist.Grid(p, f.Lo, f.Hi, n); err != nil {
+	if f.Xs, _, err = dist.Grid(p, f.Lo, f.Hi, n); err != nil {
 		return nil, err
 	}
-	if _, f.Q, err = dist.Grid(q, f.Lo, f.Hi, n); err != nil {
-		return nil, err
-	}
-	f.Integrand, _ = dist.Integrand(p, q, f.Xs)
-	f.ReverseIntegrand, _ = dist.Integrand(q, p, f.Xs)
-	scale(f.Integrand, factor)
-	scale(f.ReverseIntegrand, factor)
+	f.P, f.Q, f.Integrand, f.ReverseIntegrand = curves(p, q, f.Xs, factor)
 
 	do := dist.Options{Base: o.Base}
 	// P and Q are valid and of one kind (KL checked), so these cannot fail.
 	f.ReverseKL, _ = dist.KL(q, p, do)
-	f.CrossEntropy, _ = dist.CrossEntropy(p, q, do)
-	f.ReverseCrossEntropy, _ = dist.CrossEntropy(q, p, do)
 	f.EntropyP, _ = dist.Entropy(p, do)
 	f.EntropyQ, _ = dist.Entropy(q, do)
+	f.CrossEntropy = cross(p, q, f.EntropyP, f.KL, do)
+	f.ReverseCrossEntropy = cross(q, p, f.EntropyQ, f.ReverseKL, do)
 
 	f.Mismatch = mismatch(p, q, f)
 	f.ReverseMismatch = mismatch(q, p, f)
@@ -124,13 +119,48 @@ func Compute(p, q dist.Dist, o Options) (*Frame, error) {
 	return f, nil
 }
 
-func scale(xs []float64, k float64) {
-	if k == 1 {
-		return
+// curves evaluates log p and log q once per point and returns p, q and the
+// two integrands (in units of factor), with dist.Integrand's conventions: 0
+// where the weighting density is 0 or unbounded at a point, +Inf where the
+// other density is 0 (but not the weighting one).
+func curves(p, q dist.Dist, xs []float64, factor float64) (pp, qq, fwd, rev []float64) {
+	n := len(xs)
+	pp, qq, fwd, rev = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, x := range xs {
+		lp, lq := p.LogProb(x), q.LogProb(x)
+		pp[i], qq[i] = math.Exp(lp), math.Exp(lq)
+		fwd[i] = term(pp[i], lp, lq) * factor
+		rev[i] = term(qq[i], lq, lp) * factor
 	}
-	for i := range xs {
-		xs[i] *= k
+	return pp, qq, fwd, rev
+}
+
+// term is a·(la − lb) for a = exp(la), with 0·log 0 = 0 and a > 0 = b giving +Inf.
+func term(a, la, lb float64) float64 {
+	switch {
+	case a == 0 || math.IsInf(la, 1) || math.IsNaN(la):
+		return 0
+	case math.IsInf(lb, -1):
+		return math.Inf(1)
+	case math.IsInf(lb, 1):
+		return 0
 	}
+	return a * (la - lb)
+}
+
+// cross is H(P,Q) = H(P) + KL(P‖Q): exact when both parts are, and otherwise
+// as accurate as the quadratures behind them, without a third integral. Its
+// method is the less exact of the two parts'.
+func cross(p, q dist.Dist, h, kl dist.Result, o dist.Options) dist.Result {
+	if h.Method == dist.MethodClosedForm && kl.Method == dist.MethodClosedForm || math.IsInf(kl.Value, 1) {
+		r, _ := dist.CrossEntropy(p, q, o)
+		return r
+	}
+	m := kl.Method
+	if m == dist.MethodClosedForm {
+		m = h.Method
+	}
+	return dist.Result{Value: h.Value + kl.Value, Method: m, ErrorEstimate: h.ErrorEstimate + kl.ErrorEstimate}
 }
 
 // Range returns a plot range that shows both distributions: the union over

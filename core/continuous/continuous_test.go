@@ -345,3 +345,30 @@ func FuzzFromParams(f *testing.F) {
 		}
 	})
 }
+
+// The frame's curves agree with dist.Grid and dist.Integrand, edge cases
+// included: an unbounded Gamma density at 0, and q = 0 < p.
+func TestCurvesMatchDist(t *testing.T) {
+	pairs := [][2]dist.Dist{
+		{mustParams(t, "gamma", 0.5, 1), mustParams(t, "exponential", 2)},
+		{mustParams(t, "normal", 1, 1), mustParams(t, "exponential", 1)},
+		{mustParams(t, "mixture", 1, -2, 0.5, 1, 2, 0.5), mustParams(t, "laplace", 0, 1)},
+		{mustParams(t, "poisson", 3), mustParams(t, "bernoulli", 0.4)},
+	}
+	for _, pq := range pairs {
+		p, q := pq[0], pq[1]
+		f, err := Compute(p, q, Options{Lo: -1, Hi: 6, Points: 57})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, gp, _ := dist.Grid(p, -1, 6, 57)
+		_, gq, _ := dist.Grid(q, -1, 6, 57)
+		in, _ := dist.Integrand(p, q, f.Xs)
+		rin, _ := dist.Integrand(q, p, f.Xs)
+		for i, x := range f.Xs {
+			if !near(f.P[i], gp[i], 1e-15) || !near(f.Q[i], gq[i], 1e-15) || !near(f.Integrand[i], in[i], 1e-15) || !near(f.ReverseIntegrand[i], rin[i], 1e-15) {
+				t.Fatalf("%s‖%s at %v: p %v/%v q %v/%v fwd %v/%v rev %v/%v", p.Family(), q.Family(), x, f.P[i], gp[i], f.Q[i], gq[i], f.Integrand[i], in[i], f.ReverseIntegrand[i], rin[i])
+			}
+		}
+	}
+}

@@ -29,9 +29,12 @@ type LabInfo struct {
 
 // extraChecks hold what a schema cannot say: relations between fields.
 var extraChecks = map[string]func(map[string]any) error{
-	"divergence":    checkDivergence,
-	"cross-entropy": checkCrossEntropy,
-	"continuous":    checkContinuous,
+	"divergence":         checkDivergence,
+	"cross-entropy":      checkCrossEntropy,
+	"mle":                checkMLE,
+	"continuous":         checkContinuous,
+	"fit":                checkFit,
+	"mutual-information": checkMutualInformation,
 }
 
 var labs = loadLabs()
@@ -162,6 +165,30 @@ func checkContinuous(state map[string]any) error {
 	return nil
 }
 
+// checkMutualInformation: the flat joint table has rows × cols cells. A missing
+// field means its default.
+func checkMutualInformation(state map[string]any) error {
+	l, _ := Lab("mutual-information")
+	get := func(name string) any {
+		if v, ok := state[name]; ok {
+			return v
+		}
+		for _, f := range l.Fields {
+			if f.Name == name {
+				return f.Default
+			}
+		}
+		return nil
+	}
+	rows, _ := get("rows").(float64)
+	cols, _ := get("cols").(float64)
+	cells, _ := get("distribution").([]any)
+	if len(cells) != int(rows)*int(cols) {
+		return input.Errorf(input.LengthMismatch, "state.distribution", "has %d cells but rows × cols = %v × %v = %v", len(cells), rows, cols, rows*cols)
+	}
+	return nil
+}
+
 func kindName(k int) string {
 	if k == 2 {
 		return "mass function"
@@ -259,4 +286,46 @@ func parseField(v any) (Field, error) {
 		return Field{}, errors.New("a field needs a name and a type")
 	}
 	return f, nil
+}
+
+// checkFit: the target is a mixture of 2 or 3 normals (weight, μ, σ triples)
+// that continuous.FromParams accepts.
+func checkFit(state map[string]any) error {
+	raw, ok := state["target"].([]any)
+	if !ok {
+		return nil
+	}
+	if len(raw)%3 != 0 {
+		return input.Errorf(input.LengthMismatch, "state.target", "has %d numbers; it needs 3 per component (weight, μ, σ)", len(raw))
+	}
+	xs := make([]float64, len(raw))
+	for i, v := range raw {
+		xs[i], _ = v.(float64)
+	}
+	_, err := continuous.FromParams("state.target", "mixture", xs)
+	return err
+}
+
+// checkMLE: the rate or shape a of the exponential, gamma and poisson truths
+// is positive, and at most 20 (exponential, gamma) or 50 (poisson); the
+// location a of the others lies in [−10, 10].
+func checkMLE(state map[string]any) error {
+	truth, _ := state["truth"].(string)
+	a, ok := state["a"].(float64)
+	if !ok {
+		return nil
+	}
+	lo, hi := -10.0, 10.0
+	switch truth {
+	case "exponential", "gamma":
+		lo, hi = 0.05, 20
+	case "poisson":
+		lo, hi = 0.1, 50
+	case "mixture":
+		lo = 0
+	}
+	if a < lo || a > hi {
+		return input.Errorf(input.OutOfRange, "state.a", "is %v; for a %s truth it must be between %v and %v", a, truth, lo, hi)
+	}
+	return nil
 }

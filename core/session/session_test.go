@@ -400,3 +400,79 @@ func TestContinuousParamsMustSuitFamily(t *testing.T) {
 		}
 	}
 }
+
+func TestMutualInformationTableMatchesItsShape(t *testing.T) {
+	l, ok := Lab("mutual-information")
+	if !ok {
+		t.Fatal("no mutual-information lab")
+	}
+	cells := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = 1 / float64(n)
+		}
+		return out
+	}
+	cases := []struct {
+		state map[string]any
+		code  input.Code
+		arg   string
+	}{
+		{map[string]any{}, "", ""},
+		{map[string]any{"rows": 2.0, "cols": 3.0, "distribution": cells(6)}, "", ""},
+		{map[string]any{"rows": 2.0, "cols": 3.0, "distribution": cells(8)}, input.LengthMismatch, "state.distribution"},
+		{map[string]any{"rows": 3.0}, input.LengthMismatch, "state.distribution"},
+		{map[string]any{"distribution": cells(4)}, input.LengthMismatch, "state.distribution"},
+		{map[string]any{"rows": 8.0, "cols": 8.0, "distribution": cells(64)}, "", ""},
+		{map[string]any{"rows": 9.0, "cols": 8.0, "distribution": cells(64)}, input.OutOfRange, "state.rows"},
+	}
+	for i, c := range cases {
+		code, arg := errCode(l.Validate(c.state))
+		if code != c.code || arg != c.arg {
+			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
+		}
+	}
+}
+
+func TestFitTargetMustBeAMixture(t *testing.T) {
+	l, ok := Lab("fit")
+	if !ok {
+		t.Fatal("no fit lab")
+	}
+	cases := []struct {
+		state map[string]any
+		code  input.Code
+		arg   string
+	}{
+		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0}}, input.OutOfRange, "state.target"},
+		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0, 1.0, 1.0, 1.0}}, input.LengthMismatch, "state.target"},
+		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0, 0.0}}, input.OutOfRange, "state.target.components[1].sigma"},
+		{map[string]any{"target": []any{0.0, -2.0, 1.0, 0.0, 2.0, 1.0}}, input.Invalid, "state.target.weights"},
+		{map[string]any{"target": []any{0.2, -2.0, 1.0, 0.5, 2.0, 1.0, 0.3, 0.0, 0.5}, "lr": 0.5}, "", ""},
+	}
+	for i, c := range cases {
+		code, arg := errCode(l.Validate(c.state))
+		if code != c.code || arg != c.arg {
+			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
+		}
+	}
+}
+
+func TestMLEParameterRanges(t *testing.T) {
+	l, ok := Lab("mle")
+	if !ok {
+		t.Fatal("no mle lab")
+	}
+	if code, arg := errCode(l.Validate(map[string]any{"truth": "gamma", "a": -1.0})); code != input.OutOfRange || arg != "state.a" {
+		t.Errorf("gamma a = −1: %s %s", code, arg)
+	}
+	if code, _ := errCode(l.Validate(map[string]any{"truth": "poisson", "a": 40.0})); code != "" {
+		t.Errorf("poisson a = 40: %s", code)
+	}
+	if code, _ := errCode(l.Validate(map[string]any{"truth": "normal", "a": 40.0})); code != input.OutOfRange {
+		t.Errorf("normal a = 40: %s", code)
+	}
+	if code, _ := errCode(l.Validate(map[string]any{"truth": "mixture", "a": -1.0})); code != input.OutOfRange {
+		t.Errorf("mixture a = −1: %s", code)
+	}
+}

@@ -543,17 +543,8 @@ test('in an iframe with sandbox="allow-scripts" the store falls back to memory a
     body: '<!doctype html><meta charset="utf-8"><title>frame</title>',
   }));
   // The sandboxed frame has an opaque origin: its module import and its fetch of
-  // the wasm are cross-origin requests, which need CORS (an embedding blog's
-  // host would send it; this server does not), and Chromium refuses an opaque
-  // origin's requests to a loopback address (Local Network Access). So the test
-  // answers those three files itself, from the server's responses.
-  await context.route(/\/(klplay\.js|klplay\.wasm|wasm_exec\.js)$/, async (route) => {
-    const res = await route.fetch();
-    const headers = { ...res.headers(), 'access-control-allow-origin': '*' };
-    delete headers['content-encoding'];
-    delete headers['content-length'];
-    await route.fulfill({ status: res.status(), headers, body: await res.body() });
-  });
+  // the wasm are cross-origin requests, served by the real server, which allows
+  // them (Access-Control-Allow-Origin: *, cmd/klplay/handler.go).
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(server.url + '__sandbox__.html');

@@ -6,9 +6,12 @@
 //     mount(el, ctx), update(state, info), destroy() }
 // The shell owns the lab's state. Inputs call ctx.set(next); the shell coalesces
 // every set() of a frame into one lab.update() inside requestAnimationFrame (the
-// lab makes one call into Go there), then writes the state to the hash.
+// lab makes one call into Go there), then writes the state to the hash. The
+// sessions panel (sessions.js) is mounted here for every lab: it autosaves each
+// drawn state, and a lab's autosaved state is what a link without state shows.
 import { h, debounce, reducedMotion } from './dom.js';
 import { splitHash, parse, serialise, defaults } from './schema.js';
+import { mountSessions } from './sessions.js';
 
 const HASH_DELAY = 250; // ms of quiet before the URL follows the state (history.replaceState is rate-limited)
 
@@ -19,6 +22,7 @@ export function startShell({ labs, nav, notice, main, load }) {
   let frame = 0;
   let drawn = false;
   let api = null;
+  let sessions = null;
   let writtenHash = null;
 
   // Navigation: a list of links; later labs appear by being added to `labs`.
@@ -64,6 +68,7 @@ export function startShell({ labs, nav, notice, main, load }) {
     current.lab.update(current.state, info);
     performance.measure('klplay:frame', { start, end: performance.now() });
     remembered.set(current.lab.id, current.state);
+    sessions?.changed(current.lab, current.state);
     if (!drawn) {
       drawn = true;
       performance.mark('klplay:ready');
@@ -92,7 +97,8 @@ export function startShell({ labs, nav, notice, main, load }) {
     };
   }
 
-  function route() {
+  /** The lab the hash names (default the first), its state fields, and what could not be read. */
+  function readHash() {
     const pairs = splitHash(location.hash);
     const problems = [];
     let lab = labs[0];
@@ -105,6 +111,11 @@ export function startShell({ labs, nav, notice, main, load }) {
       else if (id !== undefined) lab = byId.get(id);
       fields = pairs.filter(([k]) => k !== 'lab');
     }
+    return { lab, fields, problems };
+  }
+
+  function route() {
+    const { lab, fields, problems } = readHash();
     let state;
     if (fields.length === 0 && problems.length === 0 && remembered.has(lab.id)) {
       state = remembered.get(lab.id);
@@ -140,6 +151,25 @@ export function startShell({ labs, nav, notice, main, load }) {
     schedule(info);
   }
 
+  /** Shows a lab with a given state (an opened session), as if the reader had set it. */
+  function openState(lab, state) {
+    writeHash.cancel();
+    clearNotice();
+    show(lab, state, { animate: current?.lab === lab });
+  }
+
+  /** The autosaved states become what each lab shows when a link carries no state; the
+   * first draw waits (briefly) only for the lab it shows, and only when its link has no state. */
+  async function restoreAutosaved() {
+    const { lab, fields, problems } = readHash();
+    const pending = labs.map((l) => sessions.restore(l).then((state) => {
+      if (state && !remembered.has(l.id)) remembered.set(l.id, state);
+    }));
+    if (fields.length === 0 && problems.length === 0) {
+      await Promise.race([pending[labs.indexOf(lab)], new Promise((r) => { setTimeout(r, sessions.restoreWait); })]);
+    }
+  }
+
   window.addEventListener('hashchange', () => {
     if (location.hash.slice(1) === writtenHash) return;
     writeHash.cancel();
@@ -147,8 +177,17 @@ export function startShell({ labs, nav, notice, main, load }) {
   });
 
   return load().then(
-    (klplay) => {
+    async (klplay) => {
       api = klplay;
+      sessions = mountSessions({
+        klplay,
+        labs,
+        header: nav.parentElement,
+        current: () => (current ? { lab: current.lab, state: current.state } : null),
+        open: openState,
+        link: (lab, state) => `${location.href.split('#')[0]}#${serialise(lab.schema, lab.id, state)}`,
+      });
+      await restoreAutosaved();
       route();
     },
     (err) => {

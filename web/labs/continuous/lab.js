@@ -64,6 +64,14 @@ function check(state) {
 const fmtTick = format('~g');
 const methodName = { 'closed-form': 'closed form', quadrature: 'quadrature', series: 'series', 'monte-carlo': 'Monte Carlo' };
 
+/** Calls draw(g) only when key changed since the last call for this group (axes are costly to rebuild). */
+function memo(g, key, draw) {
+  const node = g.node();
+  if (node.__key === key) return;
+  node.__key = key;
+  draw(g);
+}
+
 class View {
   constructor(el, ctx) {
     this.el = el;
@@ -386,7 +394,7 @@ class View {
     const row = (label, v, err, key) => h('tr', { 'data-row': key },
       h('th', { scope: 'row' }, label),
       h('td', {}, h('output', { 'data-check': key, 'data-value': String(v) }, number(v)),
-        h('span', { class: 'err' }, err === 0 ? 'exact' : `± ${number(err, { digits: 3 })}`)),
+        h('span', { class: 'err' }, !Number.isFinite(v) ? (key.startsWith('k') ? 'a draw landed where q = 0' : '') : err === 0 ? 'exact' : `± ${number(err, { digits: 3 })}`)),
       h('td', { class: 'num' }, Number.isFinite(v) && Number.isFinite(c.reference) ? signed(v - c.reference) : ''));
     if (c.closed) rows.push(row('Closed form', c.closed.value, 0, 'closed'));
     else rows.push(h('tr', { 'data-row': 'closed' }, h('th', { scope: 'row' }, 'Closed form'), h('td', { colspan: 2, class: 'muted' }, 'none for this pair')));
@@ -406,6 +414,13 @@ class View {
 
   // ---- charts ---------------------------------------------------------------
 
+  axes(f, x, y) {
+    const grid = f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid');
+    memo(grid, `${y.domain()}|${f.innerWidth}|${f.innerHeight}`, (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmtTick)).call((s) => s.select('.domain').remove()));
+    const xa = f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`);
+    memo(xa, `${x.domain()}|${f.innerWidth}`, (g) => g.call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(fmtTick).tickSizeOuter(0)));
+  }
+
   xScale(f) {
     return scaleLinear().domain(this.domain ?? [this.r.lo, this.r.hi]).range([0, f.innerWidth]);
   }
@@ -422,10 +437,7 @@ class View {
     const y = scaleLinear().domain([0, top]).range([f.innerHeight, 0]).nice(4);
     this.y = y;
     this.x = x;
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmtTick)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(fmtTick).tickSizeOuter(0));
+    this.axes(f, x, y);
 
     // Support mismatch bands.
     const bands = [];
@@ -554,10 +566,7 @@ class View {
     const hasInf = mism.length > 0 || Array.from(vals).some((v) => v === Infinity);
     const y = scaleLinear().domain([lo, hi]).range([f.innerHeight, hasInf ? 16 : 0]).nice(4);
     [lo, hi] = y.domain();
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmtTick)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(fmtTick).tickSizeOuter(0));
+    this.axes(f, x, y);
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -5).text(state.unit);
 
     const bands = [];

@@ -340,7 +340,7 @@ class View {
       state = next;
       const converged = r.gradNorm < 1e-6;
       if (this.stepsTaken >= MAX_TRACE || converged) {
-        this.traceNote.textContent = converged ? `Converged after ${this.stepsTaken} steps: Q = P, so KL(P‖Q) = 0 and the loss equals H(P).` : `Paused after ${MAX_TRACE} steps.`;
+        this.traceNote.textContent = converged ? `Converged after ${this.stepsTaken} steps: Q = ${state.mode === 'batch' ? 'P̄' : 'P'}, so the KL part is 0 and the loss equals the label’s entropy.` : `Paused after ${MAX_TRACE} steps.`;
         this.playing = false;
         this.syncButtons();
       }
@@ -371,7 +371,6 @@ class View {
       const zt = String(+z.toFixed(3));
       if (document.activeElement !== row.typed && row.typed.value !== zt) row.typed.value = zt;
     });
-    this.rowsHead.firstChild.hidden = batch;
     this.el.classList.toggle('xe-is-batch', batch);
     if (document.activeElement !== this.countInput) this.countInput.value = String(k);
     for (const { input } of this.modeRadios) input.checked = input.value === state.mode;

@@ -1,0 +1,595 @@
+// Package elbo is the model of the ELBO lab: one latent variable z with the
+// prior p(z) = N(0, 1), one observation x with likelihood p(x|z), and a
+// Gaussian approximation q(z) = N(m, s²) of the posterior p(z|x). It computes
+// the terms of the two identities
+//
+//	log p(x) = ELBO(q) + KL(q ‖ p(z|x))
+//	ELBO(q)  = E_q[log p(x|z)] − KL(q ‖ p(z))
+//
+// exactly (closed forms where they exist, adaptive quadrature on log
+// densities where they do not), and optimises q by gradient ascent on the
+// β-ELBO E_q[log p(x|z)] − β·KL(q‖p(z)), with exact gradients or with the
+// reparameterisation trick (z = m + s·ε, ε ~ N(0, 1), K draws per step).
+//
+// Two likelihoods, with y = x − b:
+//
+//	linear: x | z ~ N(w·z + b, σ²)   posterior Gaussian, log p(x) in closed form
+//	square: x | z ~ N(w·z² + b, σ²)  posterior bimodal when y/w > σ²/(2w²);
+//	                                 log p(x) and KL(q‖p(z|x)) by quadrature
+//
+// In both, E_q[log p(x|z)] and KL(q‖p(z)) have closed forms (moments of a
+// normal up to the fourth), so the ELBO is exact; for the square model the
+// evidence and the gap are integrals that dist.Integrate computes to a
+// relative 1e-10, so the identity holds to about 1e-10.
+//
+// Bad input (σ ≤ 0, a non-finite parameter, s ≤ 0, β < 0, an unknown model
+// or gradient, …) is an *input.Error naming the argument, never a panic or
+// NaN. The package is pure Go.
+package elbo
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/input"
+)
+
+// Bounds of the variational parameters: gradient steps are clamped to them
+// (and the lab's schema uses the same numbers).
+const (
+	MinM, MaxM = -6.0, 6.0
+	MinS, MaxS = 0.005, 5.0
+	MaxSamples = 1000 // most reparameterisation draws per step
+	MaxSteps   = 500  // most gradient steps in one call
+	MaxBeta    = 100  // largest β
+)
+
+// The likelihoods.
+const (
+	Linear = "linear" // x | z ~ N(w·z + b, σ²)
+	Square = "square" // x | z ~ N(w·z² + b, σ²)
+)
+
+// The gradient estimators.
+const (
+	Exact   = "exact"   // the gradient of the closed-form β-ELBO
+	Reparam = "reparam" // K-sample reparameterisation estimate of the reconstruction gradient
+)
+
+const (
+	log2Pi = 1.8378770664093454835606594728112 // log 2π
+	// Method names, as in core/dist.
+	MethodClosed     = dist.MethodClosedForm
+	MethodQuadrature = dist.MethodQuadrature
+)
+
+// Model is a latent-variable model: p(z) = N(0, 1) and the likelihood Kind
+// with weight W, offset B and noise Sigma, for one observation X.
+type Model struct {
+	Kind        string
+	X, W, B     float64
+	Sigma       float64
+	logPX       float64 // cached by Prepare
+	logPXErr    float64
+	modes       []float64
+	widths      []float64
+	postMean    float64
+	postSD      float64
+	modeNormals []dist.Dist
+}
+
+// Q is the variational distribution N(M, S²).
+type Q struct{ M, S float64 }
+
+// Terms are the parts of the two identities for one q, in nats:
+// LogPX = ELBO + Gap and ELBO = Recon − KLPrior; BetaELBO = Recon − β·KLPrior.
+type Terms struct {
+	Recon    float64 // E_q[log p(x|z)], closed form
+	KLPrior  float64 // KL(q ‖ p(z)), closed form
+	ELBO     float64 // Recon − KLPrior
+	Gap      float64 // KL(q ‖ p(z|x)): closed form (linear) or quadrature (square)
+	LogPX    float64 // log p(x): closed form (linear) or quadrature (square)
+	BetaELBO float64 // Recon − β·KLPrior
+	Method   string  // how Gap and LogPX were computed
+	ErrorEst float64 // the quadrature's error estimate for Gap + LogPX (0 for closed forms)
+}
+
+// New checks a model and prepares it: the evidence log p(x), the posterior
+// modes and, for the linear model, the exact posterior N(μ, τ²) with
+// τ² = 1/(1 + w²/σ²) and μ = τ²·w·(x − b)/σ².
+func New(kind string, x, w, b, sigma float64) (*Model, error) {
+	m := &Model{Kind: kind, X: x, W: w, B: b, Sigma: sigma}
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if err := m.prepare(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Model) check() error {
+	if m.Kind != Linear && m.Kind != Square {
+		return input.Errorf(input.UnknownName, "model", "is %q; it must be linear or square", m.Kind)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"x", m.X}, {"w", m.W}, {"b", m.B}} {
+		if err := input.Finite(f.name, f.v); err != nil {
+			return err
+		}
+		if math.Abs(f.v) > 1e3 {
+			return input.Errorf(input.OutOfRange, f.name, "is %v; it must lie in [−1000, 1000]", f.v)
+		}
+	}
+	if err := input.Positive("sigma", m.Sigma); err != nil {
+		return err
+	}
+	if m.Sigma < 1e-3 || m.Sigma > 1e3 {
+		return input.Errorf(input.OutOfRange, "sigma", "is %v; it must lie in [0.001, 1000]", m.Sigma)
+	}
+	return nil
+}
+
+// LogLik returns log p(x|z) = −½ log 2πσ² − (x − b − w·g(z))²/(2σ²) with
+// g(z) = z (linear) or z² (square).
+func (m *Model) LogLik(z float64) float64 {
+	g := z
+	if m.Kind == Square {
+		g = z * z
+	}
+	r := (m.X - m.B - m.W*g) / m.Sigma
+	return -0.5*log2Pi - math.Log(m.Sigma) - 0.5*r*r
+}
+
+// LogPrior returns log N(z; 0, 1).
+func LogPrior(z float64) float64 { return -0.5*log2Pi - 0.5*z*z }
+
+// LogJoint returns log p(z) + log p(x|z).
+func (m *Model) LogJoint(z float64) float64 { return LogPrior(z) + m.LogLik(z) }
+
+// LogPosterior returns log p(z|x) = log p(z, x) − log p(x).
+func (m *Model) LogPosterior(z float64) float64 { return m.LogJoint(z) - m.logPX }
+
+// LogPX returns the evidence log p(x) and its error estimate (0 when exact).
+func (m *Model) LogPX() (float64, float64) { return m.logPX, m.logPXErr }
+
+// Modes returns the posterior's modes and the widths of its Laplace
+// approximations there (1/√(−∂² log p(z, x)/∂z²)).
+func (m *Model) Modes() (modes, widths []float64) { return m.modes, m.widths }
+
+// Posterior returns, for the linear model, the exact posterior's mean and
+// standard deviation and true; for the square model its mean (0 by
+// symmetry) and standard deviation from quadrature, and false.
+func (m *Model) Posterior() (mean, sd float64, gaussian bool) {
+	return m.postMean, m.postSD, m.Kind == Linear
+}
+
+func (m *Model) prepare() error {
+	y, w, s2 := m.X-m.B, m.W, m.Sigma*m.Sigma
+	if m.Kind == Linear {
+		prec := 1 + w*w/s2
+		m.postSD = math.Sqrt(1 / prec)
+		m.postMean = w * y / s2 / prec
+		// x ~ N(b, w² + σ²).
+		v := w*w + s2
+		m.logPX = -0.5*(log2Pi+math.Log(v)) - 0.5*y*y/v
+		m.modes, m.widths = []float64{m.postMean}, []float64{m.postSD}
+		return nil
+	}
+	// Square: ∂/∂z log p(z,x) = z·(−1 + 2w(y − w z²)/σ²) vanishes at 0 and at
+	// z² = y/w − σ²/(2w²) when that is positive.
+	cands := []float64{0}
+	if w != 0 {
+		if z2 := y/w - s2/(2*w*w); z2 > 0 {
+			z := math.Sqrt(z2)
+			cands = []float64{-z, z}
+		}
+	}
+	m.modes, m.widths = m.modes[:0], m.widths[:0]
+	for _, z := range cands {
+		curv := 1 - 2*w*(y-3*w*z*z)/s2 // −∂² log p(z, x)
+		width := 1.0
+		if curv > 0 {
+			width = 1 / math.Sqrt(curv)
+		}
+		width = math.Min(3, math.Max(1e-4, width))
+		m.modes = append(m.modes, z)
+		m.widths = append(m.widths, width)
+	}
+	comps := make([]dist.Dist, len(m.modes))
+	weights := make([]float64, len(m.modes))
+	for i, z := range m.modes {
+		comps[i] = dist.Normal{Mu: z, Sigma: m.widths[i]}
+		weights[i] = 1 / float64(len(m.modes))
+	}
+	m.modeNormals = comps
+	mix, err := dist.NewMixture(weights, comps)
+	if err != nil {
+		return err
+	}
+	// log p(x) = M + log ∫ exp(log p(z, x) − M) dz, M the largest log joint at a mode.
+	top := math.Inf(-1)
+	for _, z := range m.modes {
+		top = math.Max(top, m.LogJoint(z))
+	}
+	v, e, err := dist.Integrate(func(z float64) float64 { return math.Exp(m.LogJoint(z) - top) }, mix, dist.Normal{Mu: 0, Sigma: 1})
+	if err != nil {
+		return err
+	}
+	if !(v > 0) {
+		return input.Errorf(input.Invalid, "x", "is so unlikely under this model that its evidence underflows")
+	}
+	m.logPX, m.logPXErr = top+math.Log(v), e/v
+	// Posterior spread (its mean is 0 by symmetry).
+	m2, _, err := dist.Integrate(func(z float64) float64 { return z * z * math.Exp(m.LogPosterior(z)) }, mix, dist.Normal{Mu: 0, Sigma: 1})
+	if err != nil {
+		return err
+	}
+	m.postMean, m.postSD = 0, math.Sqrt(m2)
+	return nil
+}
+
+// CheckQ checks that q = N(M, S²) is usable: M finite, S > 0 and finite.
+func CheckQ(q Q) error {
+	if err := input.Finite("m", q.M); err != nil {
+		return err
+	}
+	if err := input.Positive("s", q.S); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Recon returns E_q[log p(x|z)] = −½ log 2πσ² − E_q[(y − w·g(z))²]/(2σ²),
+// with E_q[(y − w z)²] = (y − w m)² + w² s² (linear) and
+// E_q[(y − w z²)²] = (y − w(m² + s²))² + w²(4m²s² + 2s⁴) (square).
+func (m *Model) Recon(q Q) float64 {
+	y, w := m.X-m.B, m.W
+	var e float64
+	if m.Kind == Linear {
+		d := y - w*q.M
+		e = d*d + w*w*q.S*q.S
+	} else {
+		s2 := q.S * q.S
+		d := y - w*(q.M*q.M+s2)
+		e = d*d + w*w*(4*q.M*q.M*s2+2*s2*s2)
+	}
+	return -0.5*log2Pi - math.Log(m.Sigma) - 0.5*e/(m.Sigma*m.Sigma)
+}
+
+// KLPrior returns KL(N(m, s²) ‖ N(0, 1)) = ½(m² + s² − 1) − log s.
+func KLPrior(q Q) float64 {
+	return KLNormal(q.M, q.S, 0, 1)
+}
+
+// KLNormal returns KL(N(m1, s1²) ‖ N(m2, s2²)) =
+// log(s2/s1) + (s1² + (m1 − m2)²)/(2 s2²) − ½, written as
+// ½(expm1(2t) − 2t) + (m1 − m2)²/(2 s2²) with t = log(s1/s2), which keeps
+// its accuracy when q is close to the posterior.
+func KLNormal(m1, s1, m2, s2 float64) float64 {
+	t := math.Log(s1 / s2)
+	d := (m1 - m2) / s2
+	return 0.5*(math.Expm1(2*t)-2*t) + 0.5*d*d
+}
+
+// Evaluate returns the terms of both identities for q, with the β-ELBO
+// Recon − β·KLPrior. For the linear model every term is a closed form and
+// Gap = KL(q ‖ N(μ, τ²)); for the square model
+// Gap = ∫ q(z) (log q(z) − log p(z, x)) dz + log p(x) by quadrature.
+func (m *Model) Evaluate(q Q, beta float64) (Terms, error) {
+	if err := CheckQ(q); err != nil {
+		return Terms{}, err
+	}
+	if err := checkBeta(beta); err != nil {
+		return Terms{}, err
+	}
+	t := Terms{Recon: m.Recon(q), KLPrior: KLPrior(q), LogPX: m.logPX, Method: MethodClosed}
+	t.ELBO = t.Recon - t.KLPrior
+	t.BetaELBO = t.Recon - beta*t.KLPrior
+	if m.Kind == Linear {
+		t.Gap = KLNormal(q.M, q.S, m.postMean, m.postSD)
+		return t, nil
+	}
+	qd := dist.Normal{Mu: q.M, Sigma: q.S}
+	lz := math.Log(q.S) + 0.5*log2Pi
+	gap, e, err := dist.Integrate(func(z float64) float64 {
+		u := (z - q.M) / q.S
+		lq := -0.5*u*u - lz
+		return math.Exp(lq) * (lq - m.LogJoint(z) + m.logPX)
+	}, qd, m.modeNormals...)
+	if err != nil {
+		return Terms{}, err
+	}
+	t.Gap = math.Max(0, gap)
+	t.Method = MethodQuadrature
+	t.ErrorEst = e + m.logPXErr
+	return t, nil
+}
+
+func checkBeta(beta float64) error {
+	if err := input.Finite("beta", beta); err != nil {
+		return err
+	}
+	if beta < 0 || beta > MaxBeta {
+		return input.Errorf(input.OutOfRange, "beta", "is %v; it must lie in [0, %d]", beta, MaxBeta)
+	}
+	return nil
+}
+
+// Grad returns the exact gradient of the β-ELBO with respect to m and
+// ρ = log s: ∂/∂m [Recon − β KL] and s·∂/∂s [Recon − β KL], where
+// ∂KL/∂m = m, ∂KL/∂s = s − 1/s and, with A = y − w(m² + s²) for the square model,
+//
+//	linear: ∂Recon/∂m = w(y − w m)/σ²,          ∂Recon/∂s = −w² s/σ²
+//	square: ∂Recon/∂m = (2wmA − 4w²m s²)/σ²,    ∂Recon/∂s = (2wsA − 4w²s(m² + s²))/σ²
+func (m *Model) Grad(q Q, beta float64) (dm, drho float64) {
+	y, w, s2 := m.X-m.B, m.W, m.Sigma*m.Sigma
+	var gm, gs float64
+	if m.Kind == Linear {
+		gm = w * (y - w*q.M) / s2
+		gs = -w * w * q.S / s2
+	} else {
+		a := y - w*(q.M*q.M+q.S*q.S)
+		gm = (2*w*q.M*a - 4*w*w*q.M*q.S*q.S) / s2
+		gs = (2*w*q.S*a - 4*w*w*q.S*(q.M*q.M+q.S*q.S)) / s2
+	}
+	gm -= beta * q.M
+	gs -= beta * (q.S - 1/q.S)
+	return gm, q.S * gs
+}
+
+// dLogLik returns ∂/∂z log p(x|z): w(y − w z)/σ² (linear) or
+// 2wz(y − w z²)/σ² (square).
+func (m *Model) dLogLik(z float64) float64 {
+	y, w, s2 := m.X-m.B, m.W, m.Sigma*m.Sigma
+	if m.Kind == Linear {
+		return w * (y - w*z) / s2
+	}
+	return 2 * w * z * (y - w*z*z) / s2
+}
+
+// ReparamGrad returns the reparameterisation estimate of the β-ELBO's
+// gradient with respect to (m, ρ = log s) from the draws eps (z = m + s·ε):
+//
+//	∂m ≈ (1/K) Σ ∂z log p(x|z_k) − β m
+//	∂ρ ≈ s·[(1/K) Σ ∂z log p(x|z_k)·ε_k − β(s − 1/s)]
+//
+// (the KL to the prior is taken exactly, as in a VAE), and the matching
+// estimate of the ELBO, (1/K) Σ log p(x|z_k) − KL(q‖p(z)).
+func (m *Model) ReparamGrad(q Q, beta float64, eps []float64) (dm, drho, estimate float64) {
+	var gm, gs, ll float64
+	for _, e := range eps {
+		z := q.M + q.S*e
+		g := m.dLogLik(z)
+		gm += g
+		gs += g * e
+		ll += m.LogLik(z)
+	}
+	k := float64(len(eps))
+	gm, gs, ll = gm/k, gs/k, ll/k
+	gm -= beta * q.M
+	gs -= beta * (q.S - 1/q.S)
+	return gm, q.S * gs, ll - KLPrior(q)
+}
+
+// Run describes an optimisation: gradient ascent on the β-ELBO in (m, log s)
+// with learning rate LR, Gradient Exact or Reparam with Samples draws per
+// step, the draws of step t coming from a PCG seeded with (Seed, t), so a
+// run is reproducible step by step whatever the number of steps per call.
+type Run struct {
+	Beta     float64
+	LR       float64
+	Gradient string
+	Samples  int
+	Seed     uint64
+}
+
+func (r Run) check() error {
+	if err := checkBeta(r.Beta); err != nil {
+		return err
+	}
+	if err := input.Finite("lr", r.LR); err != nil {
+		return err
+	}
+	if r.LR <= 0 || r.LR > 10 {
+		return input.Errorf(input.OutOfRange, "lr", "is %v; it must lie in (0, 10]", r.LR)
+	}
+	if r.Gradient != Exact && r.Gradient != Reparam {
+		return input.Errorf(input.UnknownName, "gradient", "is %q; it must be exact or reparam", r.Gradient)
+	}
+	if r.Gradient == Reparam && (r.Samples < 1 || r.Samples > MaxSamples) {
+		return input.Errorf(input.OutOfRange, "samples", "is %d; it must lie in [1, %d]", r.Samples, MaxSamples)
+	}
+	return nil
+}
+
+// Trace is one row per step: the terms after the step and the noisy ELBO
+// estimate the step used (equal to the ELBO for exact gradients).
+type Trace struct {
+	M, S, Recon, KLPrior, ELBO, Gap, LogPX, BetaELBO, Estimate []float64
+	Last                                                       Terms // the terms after the last step
+}
+
+func (t *Trace) add(q Q, tm Terms, est float64) {
+	t.M = append(t.M, q.M)
+	t.S = append(t.S, q.S)
+	t.Recon = append(t.Recon, tm.Recon)
+	t.KLPrior = append(t.KLPrior, tm.KLPrior)
+	t.ELBO = append(t.ELBO, tm.ELBO)
+	t.Gap = append(t.Gap, tm.Gap)
+	t.LogPX = append(t.LogPX, tm.LogPX)
+	t.BetaELBO = append(t.BetaELBO, tm.BetaELBO)
+	t.Estimate = append(t.Estimate, est)
+	t.Last = tm
+}
+
+// Advance takes `steps` gradient steps from q, the first being step number
+// iter (0-based), and returns the final q and one trace row per step.
+// Each step is m ← m + LR·∂m, log s ← log s + LR·∂ρ, then m is clamped to
+// [MinM, MaxM] and s to [MinS, MaxS].
+func (m *Model) Advance(q Q, r Run, iter, steps int) (Q, Trace, error) {
+	var tr Trace
+	if err := CheckQ(q); err != nil {
+		return q, tr, err
+	}
+	if err := r.check(); err != nil {
+		return q, tr, err
+	}
+	if iter < 0 {
+		return q, tr, input.Errorf(input.OutOfRange, "iter", "is %d; it must be ≥ 0", iter)
+	}
+	if steps < 0 || steps > MaxSteps {
+		return q, tr, input.Errorf(input.OutOfRange, "steps", "is %d; it must lie in [0, %d]", steps, MaxSteps)
+	}
+	eps := make([]float64, r.Samples)
+	for t := 0; t < steps; t++ {
+		var dm, drho, est float64
+		if r.Gradient == Exact {
+			dm, drho = m.Grad(q, r.Beta)
+			est = m.Recon(q) - KLPrior(q)
+		} else {
+			rng := rand.New(rand.NewPCG(r.Seed, uint64(iter+t)))
+			for i := range eps {
+				eps[i] = rng.NormFloat64()
+			}
+			dm, drho, est = m.ReparamGrad(q, r.Beta, eps)
+		}
+		q = clampQ(Q{M: q.M + r.LR*dm, S: q.S * math.Exp(r.LR*drho)})
+		tm, err := m.Evaluate(q, r.Beta)
+		if err != nil {
+			return q, tr, err
+		}
+		tr.add(q, tm, est)
+	}
+	return q, tr, nil
+}
+
+func clampQ(q Q) Q {
+	if math.IsNaN(q.M) {
+		q.M = 0
+	}
+	if math.IsNaN(q.S) {
+		q.S = 1
+	}
+	q.M = math.Min(MaxM, math.Max(MinM, q.M))
+	q.S = math.Min(MaxS, math.Max(MinS, q.S))
+	return q
+}
+
+// Optimum returns the q that maximises the β-ELBO within the bounds. For the
+// linear model it is the closed form m* = w y/(w² + βσ²),
+// s*² = βσ²/(w² + βσ²) (the exact posterior at β = 1); for the square model
+// it is found by damped Newton steps from the start
+// `from` (the branch with m ≥ 0 when from.M ≥ 0: the model is symmetric).
+func (m *Model) Optimum(beta float64, from Q) (Q, error) {
+	if err := checkBeta(beta); err != nil {
+		return Q{}, err
+	}
+	if err := CheckQ(from); err != nil {
+		return Q{}, err
+	}
+	y, w, s2 := m.X-m.B, m.W, m.Sigma*m.Sigma
+	if m.Kind == Linear {
+		den := w*w + beta*s2
+		if den == 0 { // w = 0 and β = 0: nothing to fit
+			return clampQ(from), nil
+		}
+		return clampQ(Q{M: w * y / den, S: math.Sqrt(beta * s2 / den)}), nil
+	}
+	q := clampQ(from)
+	f := func(q Q) float64 { return m.Recon(q) - beta*KLPrior(q) }
+	cur := f(q)
+	// Damped Newton in (m, ρ = log s) with the Hessian from central
+	// differences of the exact gradient; a plain gradient step where the
+	// Hessian is not negative definite; backtracking until f increases.
+	const h = 1e-5
+	for it := 0; it < 200; it++ {
+		gm, gr := m.Grad(q, beta)
+		if math.Hypot(gm, gr) < 1e-11 {
+			break
+		}
+		rho := math.Log(q.S)
+		at := func(dm, dr float64) (float64, float64) { return m.Grad(Q{q.M + dm, math.Exp(rho + dr)}, beta) }
+		a1, b1 := at(h, 0)
+		a0, b0 := at(-h, 0)
+		c1, d1 := at(0, h)
+		c0, d0 := at(0, -h)
+		hmm, hmr := (a1-a0)/(2*h), 0.5*((b1-b0)/(2*h)+(c1-c0)/(2*h))
+		hrr := (d1 - d0) / (2 * h)
+		det := hmm*hrr - hmr*hmr
+		dm, dr := gm, gr // ascent direction
+		if hmm < 0 && det > 0 {
+			dm, dr = -(hrr*gm-hmr*gr)/det, -(-hmr*gm+hmm*gr)/det
+		} else {
+			n := math.Hypot(gm, gr)
+			dm, dr = 0.5*gm/n, 0.5*gr/n
+		}
+		moved := false
+		for t := 1.0; t > 1e-12; t *= 0.5 {
+			next := clampQ(Q{M: q.M + t*dm, S: math.Exp(rho + t*dr)})
+			if v := f(next); v > cur {
+				q, cur, moved = next, v, true
+				break
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	return q, nil
+}
+
+// BetaPath returns the optimum of the β-ELBO for each β in betas, each
+// search starting from the previous optimum (from `from` for the first), and
+// the reconstruction and KL terms there: the rate–distortion trade-off.
+func (m *Model) BetaPath(betas []float64, from Q) (qs []Q, recon, kl []float64, err error) {
+	q := from
+	for _, b := range betas {
+		if q, err = m.Optimum(b, q); err != nil {
+			return nil, nil, nil, err
+		}
+		qs = append(qs, q)
+		recon = append(recon, m.Recon(q))
+		kl = append(kl, KLPrior(q))
+	}
+	return qs, recon, kl, nil
+}
+
+// Curves returns n points z on [lo, hi] and, at each, the prior, the
+// posterior and q's densities: what the lab draws.
+func (m *Model) Curves(q Q, lo, hi float64, n int) (zs, prior, post, qd []float64, err error) {
+	if err := CheckQ(q); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return nil, nil, nil, nil, input.Errorf(input.OutOfRange, "hi", "must be finite and above lo")
+	}
+	if n < 2 || n > 10000 {
+		return nil, nil, nil, nil, input.Errorf(input.OutOfRange, "points", "is %d; it must lie in [2, 10000]", n)
+	}
+	zs, prior, post, qd = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	lz := math.Log(q.S) + 0.5*log2Pi
+	for i := range zs {
+		z := lo + (hi-lo)*float64(i)/float64(n-1)
+		zs[i] = z
+		prior[i] = math.Exp(LogPrior(z))
+		post[i] = math.Exp(m.LogPosterior(z))
+		u := (z - q.M) / q.S
+		qd[i] = math.Exp(-0.5*u*u - lz)
+	}
+	return zs, prior, post, qd, nil
+}
+
+// Domain returns a range of z that shows the prior and the posterior:
+// [−4, 4] widened to 4 Laplace widths around each posterior mode, within [−8, 8].
+func (m *Model) Domain() (lo, hi float64) {
+	lo, hi = -4, 4
+	for i, z := range m.modes {
+		lo = math.Min(lo, z-4*m.widths[i])
+		hi = math.Max(hi, z+4*m.widths[i])
+	}
+	return math.Max(-8, lo), math.Min(8, hi)
+}

@@ -1,0 +1,232 @@
+// The ELBO lab in real headless Chromium, driven like a reader: the numbers it
+// shows must be the model's closed forms (or klplay.elboLab's quadrature), and
+// log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(hash = '#lab=elbo', opts = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
+  const errors = watchErrors(page);
+  await page.goto(server.url + hash);
+  await ready(page);
+  return { page, errors };
+}
+
+const readouts = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll('.lab-elbo output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
+
+async function hashState(page) {
+  await page.waitForTimeout(450);
+  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
+}
+
+// Independent closed forms for the linear model, y = x − b:
+// log p(x) = log N(x; b, w² + σ²); E_q[log p(x|z)] = −½ log 2πσ² − ((y − wm)² + w²s²)/(2σ²);
+// KL(q‖N(0,1)) = ½(m² + s² − 1) − log s; the posterior is N(wy/(σ²+w²), σ²/(σ²+w²)).
+function linear({ x, w, b, sigma, m, s }) {
+  const y = x - b;
+  const v = w * w + sigma * sigma;
+  const logPx = -0.5 * Math.log(2 * Math.PI * v) - (y * y) / (2 * v);
+  const recon = -0.5 * Math.log(2 * Math.PI * sigma * sigma) - ((y - w * m) ** 2 + w * w * s * s) / (2 * sigma * sigma);
+  const klPrior = 0.5 * (m * m + s * s - 1) - Math.log(s);
+  const pm = (w * y) / v;
+  const ps = Math.sqrt((sigma * sigma) / v);
+  const gap = Math.log(ps / s) + (s * s + (m - pm) ** 2) / (2 * ps * ps) - 0.5;
+  return { logPx, recon, klPrior, elbo: recon - klPrior, gap, pm, ps };
+}
+
+const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+test('the defaults show the closed forms of the linear model', async () => {
+  const { page, errors } = await open();
+  const r = await readouts(page);
+  const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: -1.5, s: 0.4 });
+  for (const k of ['logPx', 'recon', 'klPrior', 'elbo', 'gap']) close(r[k], want[k], 1e-12, k);
+  assert.ok(Math.abs(r.residual) < 1e-12);
+  // The bar draws five rows, the gap row from the ELBO to log p(x).
+  assert.equal(await page.locator('.elbo-bar rect.wf').count(), 5);
+  assert.match(await page.locator('.elbo-model').innerText(), /posterior is Gaussian/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Plays for `frames` animation frames, reading every readout at each; returns the rows. */
+async function playAndRecord(page, frames) {
+  await page.click('[data-action="play"]');
+  const rows = await page.evaluate((n) => new Promise((resolve) => {
+    const out = [];
+    const tick = () => {
+      const get = (k) => Number(document.querySelector(`.readouts output[data-readout="${k}"]`).dataset.value);
+      out.push({ iter: Number(document.querySelector('output[data-readout="iter"]').dataset.value ?? 0),
+        logPx: get('logPx'), elbo: get('elbo'), gap: get('gap'), recon: get('recon'), klPrior: get('klPrior') });
+      if (out.length >= n) resolve(out); else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }), frames);
+  await page.click('[data-action="play"]');
+  return rows;
+}
+
+for (const model of ['linear', 'square']) {
+  test(`${model}: the identity holds to 1e-9 at every step of an optimisation run`, async () => {
+    const hash = model === 'linear' ? '#lab=elbo' : '#lab=elbo&model=square&x=2&w=1&b=0&sigma=0.5&m=-0.3&s=1.2&samples=3';
+    const { page, errors } = await open(hash);
+    const rows = await playAndRecord(page, 60);
+    const iters = new Set(rows.map((r) => r.iter));
+    assert.ok(iters.size > 15, `the run advanced (${iters.size} distinct steps)`);
+    for (const r of rows) {
+      assert.ok(Math.abs(r.logPx - r.elbo - r.gap) <= 1e-9, `step ${r.iter}: log p(x) − ELBO − gap = ${r.logPx - r.elbo - r.gap}`);
+      assert.ok(Math.abs(r.elbo - (r.recon - r.klPrior)) <= 1e-12, `step ${r.iter}: ELBO ≠ recon − KL`);
+      assert.ok(r.gap >= 0 && r.klPrior >= 0);
+    }
+    // The ELBO went up overall, and q moved.
+    assert.ok(rows.at(-1).elbo > rows[0].elbo, 'the ELBO increased');
+    // Step: one step at a time, and each is checked again against the core, called independently.
+    for (let i = 0; i < 3; i++) {
+      const before = Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value'));
+      await page.click('[data-action="step"]');
+      await page.waitForFunction((b) => Number(document.querySelector('output[data-readout="iter"]').dataset.value) === b + 1, before);
+    }
+    const h = await hashState(page);
+    const r = await readouts(page);
+    const direct = await page.evaluate((st) => klplay.elboLab(st, {}), {
+      model: h.model, x: +h.x, w: +h.w, b: +h.b, sigma: +h.sigma, m: +h.m, s: +h.s, beta: +h.beta, lr: +h.lr, samples: +h.samples, seed: +h.seed, gradient: h.gradient });
+    for (const k of ['logPx', 'elbo', 'gap', 'recon', 'klPrior']) close(r[k], direct.terms[k], 1e-12, `${k} against the core`);
+    assert.ok(Math.abs(r.logPx - r.elbo - r.gap) <= 1e-9);
+    if (model === 'linear') {
+      const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: +h.m, s: +h.s });
+      for (const k of ['logPx', 'elbo', 'gap']) close(r[k], want[k], 1e-12, `${k} closed form`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('square model: log p(x) and the gap agree with the core and with mpmath', async () => {
+  const { page, errors } = await open('#lab=elbo&model=square&x=2&w=1&b=0&sigma=0.5&m=1&s=0.3');
+  const r = await readouts(page);
+  // mpmath (30 digits): log ∫ N(z;0,1) N(2; z², 0.25) dz and ∫ q log(q/p(z|x)) for q = N(1, 0.3²).
+  close(r.logPx, -2.1693276095449371995, 1e-9, 'log p(x)');
+  close(r.gap, 1.7140365474257262253, 1e-9, 'gap');
+  close(r.recon, -2.6343913526447273985, 1e-12, 'recon');
+  const direct = await page.evaluate(() => klplay.elboLab({ model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, m: 1, s: 0.3, beta: 1, lr: 0.05, samples: 1, seed: 1, gradient: 'exact' }, {}));
+  assert.equal(r.gap, direct.terms.gap);
+  assert.equal(direct.terms.method, 'quadrature');
+  assert.match(await page.locator('.elbo-model').innerText(), /two modes/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('dragging the handles and the keyboard move q', async () => {
+  const { page, errors } = await open();
+  const mean = page.locator('g.handle-mean');
+  const box = await mean.boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 60, cy, { steps: 5 });
+  await page.mouse.move(cx + 120, cy, { steps: 5 });
+  await page.mouse.up();
+  const h = await hashState(page);
+  assert.ok(Number(h.m) > -1.5 + 0.5, `m moved right: ${h.m}`);
+  assert.equal(Number(h.s), 0.4);
+  const r = await readouts(page);
+  const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: Number(h.m), s: 0.4 });
+  close(r.gap, want.gap, 1e-9, 'gap after drag');
+  // Keyboard on the ◆ handle: → widens q by 0.05.
+  await page.locator('g.handle-sd').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const h2 = await hashState(page);
+  close(Number(h2.s), 0.5, 1e-12, 's after two → presses');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('exact gradients converge to the posterior: the gap closes', async () => {
+  const { page, errors } = await open('#lab=elbo&gradient=exact&lr=0.3', { reducedMotion: 'reduce' });
+  // Reduced motion: Play takes 200 steps at once instead of animating.
+  await page.click('[data-action="play"]');
+  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 200);
+  await page.click('[data-action="play"]');
+  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 400);
+  const r = await readouts(page);
+  assert.ok(r.gap < 1e-8, `gap ${r.gap}`);
+  const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: 0, s: 1 });
+  close(r.elbo, want.logPx, 1e-8, 'ELBO reaches log p(x)');
+  const h = await hashState(page);
+  close(Number(h.m), want.pm, 1e-6, 'm → posterior mean');
+  close(Number(h.s), want.ps, 1e-6, 's → posterior sd');
+  // Reset puts q back where the run started.
+  await page.click('[data-action="reset"]');
+  const h2 = await hashState(page);
+  assert.equal(Number(h2.m), -1.5);
+  assert.equal(Number(h2.s), 0.4);
+  assert.equal(await page.locator('output[data-readout="iter"]').getAttribute('data-value'), '0');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + βσ²))', async () => {
+  const { page, errors } = await open('#lab=elbo&beta=3&x=2.5&w=1.5&sigma=0.5');
+  const r = await readouts(page);
+  const [w, y, s2, beta] = [1.5, 2.5, 0.25, 3];
+  close(r.optM, (w * y) / (w * w + beta * s2), 1e-12, 'best m');
+  close(r.optS, Math.sqrt((beta * s2) / (w * w + beta * s2)), 1e-12, 'best s');
+  const rec = linear({ x: 2.5, w, b: 0, sigma: 0.5, m: -1.5, s: 0.4 });
+  close(r.betaElbo, rec.recon - beta * rec.klPrior, 1e-12, 'β-ELBO');
+  // Moving β with the keyboard moves the best q towards the prior.
+  const slider = page.locator('.elbo-beta input[type="range"]');
+  await slider.focus();
+  await page.keyboard.press('End');
+  const h = await hashState(page);
+  assert.equal(Number(h.beta), 4);
+  const r2 = await readouts(page);
+  assert.ok(Math.abs(r2.optM) < Math.abs(r.optM));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the URL hash round-trips, bad values are clamped with a notice', async () => {
+  const hash = '#lab=elbo&model=square&x=3&w=-1&b=1&sigma=1&m=0.5&s=0.6&beta=0.5&gradient=exact&samples=7&lr=0.02&seed=42';
+  const { page, errors } = await open(hash);
+  const h = await hashState(page);
+  assert.deepEqual(h, { lab: 'elbo', model: 'square', x: '3', w: '-1', b: '1', sigma: '1', m: '0.5', s: '0.6', beta: '0.5', gradient: 'exact', samples: '7', lr: '0.02', seed: '42' });
+  assert.equal(await page.locator('#elbo-model-square').isChecked(), true);
+  assert.equal(await page.locator('#elbo-samples').inputValue(), '7');
+  const r = await readouts(page);
+  // mpmath: x=3, w=−1, b=1, σ=1, q=N(0.5, 0.6²).
+  close(r.logPx, -3.7713008260401728562, 1e-9, 'log p(x)');
+  close(r.gap, 1.1791133309304904904, 1e-9, 'gap');
+  await page.goto(`${server.url}#lab=elbo&sigma=-4&model=cubic`);
+  await page.waitForFunction(() => !document.querySelector('.notice').hidden);
+  const notice = await page.locator('.notice-text').innerText();
+  assert.match(notice, /sigma/);
+  assert.match(notice, /model/);
+  const h2 = await hashState(page);
+  assert.equal(h2.sigma, '0.1');
+  assert.equal(h2.model, 'linear');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('fits a 375 px screen without sideways scrolling', async () => {
+  const { page, errors } = await open('#lab=elbo', { viewport: { width: 375, height: 800 } });
+  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(sw <= 375, `scrollWidth ${sw}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,404 @@
+// The Forward vs reverse KL lab: one Gaussian q fitted to a two- or three-mode
+// target p by natural-gradient steps on KL(P‖Q) and on KL(Q‖P), side by side.
+// One call into Go (klplay.fitLab) per update; while playing, one call per
+// animation frame advances both fits `speed` steps.
+import { scaleLinear, scaleSymlog } from 'd3-scale';
+import { axisBottom, axisLeft } from 'd3-axis';
+import { area, line, symbol, symbolDiamond } from 'd3-shape';
+import { drag } from 'd3-drag';
+import { format } from 'd3-format';
+import { h, mathml, debounce } from '../../lib/dom.js';
+import { chartFrame, swatch } from '../../lib/chart.js';
+import { number, setOutput } from '../../lib/format.js';
+import { slider, transport } from '../../lib/controls.js';
+import formulas from './formulas.tex';
+import labInfo from '../../../core/session/labs/fit.json';
+
+const { fields: schema } = labInfo;
+const field = (n) => schema.find((f) => f.name === n);
+const MAX_TRACE = 3000;
+const REDUCED_STEPS = 300; // with reduced motion, Play jumps this many steps at once
+const fmt = format('~g');
+const SUBS = '₁₂₃';
+
+function check(state) {
+  const problems = [];
+  const t = state.target;
+  let ok = t.length % 3 === 0 && t.length >= 6 && t.length <= 9;
+  let sum = 0;
+  for (let i = 0; ok && i < t.length; i += 3) {
+    if (t[i] < 0 || !(t[i + 2] >= 0.1) || t[i + 2] > 3 || Math.abs(t[i + 1]) > 6) ok = false;
+    sum += t[i];
+  }
+  if (!ok || !(sum > 0)) {
+    problems.push('target must be 2 or 3 components (weight ≥ 0, |μ| ≤ 6, 0.1 ≤ σ ≤ 3); using the default');
+    return { state: { ...state, target: [...field('target').default] }, problems };
+  }
+  return { state, problems };
+}
+
+const DIRS = [
+  { key: 'forward', name: 'KL(P‖Q)', long: 'forward KL(P‖Q)', cls: 'fwd', about: 'mode covering' },
+  { key: 'reverse', name: 'KL(Q‖P)', long: 'reverse KL(Q‖P)', cls: 'rev', about: 'mode seeking' },
+];
+
+class View {
+  constructor(el, ctx) {
+    this.el = el;
+    this.ctx = ctx;
+    this.state = null;
+    this.r = null;
+    this.fits = null; // {forward: {mu, sigma}, reverse: {...}}
+    this.trace = { forward: [], reverse: [] };
+    this.stepCount = 0;
+    this.playing = false;
+    this.raf = 0;
+    this.startKey = null;
+    this.announce = debounce(() => this.speak(), 700);
+    this.onVisibility = () => { if (document.hidden) this.pause(); };
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.build();
+  }
+
+  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
+
+  setTarget(i, v) {
+    const t = [...this.ctx.state().target];
+    t[i] = v;
+    if (t.filter((_, j) => j % 3 === 0).reduce((a, b) => a + b, 0) <= 0) return;
+    this.set({ target: t });
+  }
+
+  // ---- animation ----------------------------------------------------------
+
+  play() {
+    if (this.playing) { this.pause(); return; }
+    if (this.ctx.reducedMotion()) { this.ctx.refresh({ steps: REDUCED_STEPS }); return; }
+    this.playing = true;
+    this.transport.setPlaying(true);
+    const tick = () => {
+      if (!this.playing) return;
+      this.ctx.refresh({ steps: this.ctx.state().speed });
+      this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  pause() {
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    this.transport?.setPlaying(false);
+  }
+
+  reset() {
+    this.pause();
+    this.ctx.refresh({ reset: true });
+  }
+
+  // ---- DOM ------------------------------------------------------------------
+
+  build() {
+    const { el } = this;
+    this.outputs = {};
+    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
+    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+
+    this.transport = transport({ onPlay: () => this.play(), onStep: () => { this.pause(); this.ctx.refresh({ steps: 1 }); }, onReset: () => this.reset(), label: 'Fitting' });
+    this.lr = slider({ label: 'Step size η', min: field('lr').min, max: field('lr').max, step: 0.01, value: 0.1, onInput: (v) => this.set({ lr: v }) });
+    this.speed = slider({ label: 'Steps per frame', min: 1, max: 10, step: 1, value: 2, onInput: (v) => this.set({ speed: Math.round(v) }) });
+    this.startMu = slider({ label: 'Start μ', min: field('startMu').min, max: field('startMu').max, step: 0.01, value: -1, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
+    this.startSigma = slider({ label: 'Start σ', min: field('startSigma').min, max: field('startSigma').max, step: 0.01, value: 0.7, onInput: (v) => this.set({ startSigma: v }, { reset: true }) });
+    this.showRadios = [['both', 'Both'], ['forward', 'KL(P‖Q)'], ['reverse', 'KL(Q‖P)']].map(([v, text]) => ({
+      r: h('input', { type: 'radio', name: 'fit-show', value: v, id: `fit-show-${v}`, onchange: () => this.set({ show: v }) }), text,
+    }));
+
+    el.append(
+      h('header', { class: 'lab-head' },
+        h('h1', { id: 'lab-title-fit' }, 'Forward vs reverse KL'),
+        h('p', { class: 'lede' }, 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
+          ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?')),
+      h('div', { class: 'toolbar' }, this.transport.el,
+        h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Show'),
+          this.showRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))),
+    );
+
+    this.plotHost = h('div', { class: 'chart-host' });
+    this.traceHost = h('div', { class: 'chart-host' });
+    const dirReadout = (d) => h('div', { class: `fit-readout fit-${d.cls}`, 'data-dir': d.key },
+      h('div', { class: 'readout-name' }, h('span', { class: `line-swatch ls-${d.cls}` }), d.long, ' ', h('span', { class: 'muted' }, `· ${d.about}`)),
+      h('div', { class: 'readout-value' }, out(`${d.key}KL`), h('span', { class: 'unit' }, 'nats')),
+      h('div', { class: 'readout-hint' }, 'μ = ', out(`${d.key}Mu`), ', σ = ', out(`${d.key}Sigma`)));
+    el.append(h('div', { class: 'grid grid-top' },
+      h('figure', { class: 'card fig-fit' },
+        h('figcaption', {}, h('h2', {}, 'The target and the fits'),
+          h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'p, the target'), h('span', {}, h('span', { class: 'line-swatch ls-fwd' }), 'q for KL(P‖Q)'),
+            h('span', {}, h('span', { class: 'line-swatch ls-rev' }), 'q for KL(Q‖P)'), h('span', {}, h('span', { class: 'line-swatch ls-start' }), 'start'))),
+        this.plotHost,
+        h('p', { class: 'fig-note' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('div', { class: 'fit-step' }, h('span', { class: 'readout-name' }, 'Steps taken'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0')),
+        DIRS.map(dirReadout),
+        h('p', { class: 'small' }, 'The forward optimum is known in closed form: q matches p’s mean ', out('momentMu'), ' and standard deviation ', out('momentSigma'), '. The reverse one depends on where you start.'),
+        this.lr.el, this.speed.el, this.startMu.el, this.startSigma.el),
+    ));
+
+    // Trace, target controls.
+    this.compHost = h('div', { class: 'params' });
+    el.append(h('div', { class: 'grid grid-mid' },
+      h('figure', { class: 'card fig-trace' },
+        h('figcaption', {}, h('h2', {}, 'The objectives, step by step'),
+          h('p', { class: 'legend' }, h('span', {}, h('span', { class: 'line-swatch ls-fwd' }), 'KL(P‖Q) of the forward fit'), h('span', {}, h('span', { class: 'line-swatch ls-rev' }), 'KL(Q‖P) of the reverse fit'))),
+        this.traceHost,
+        h('p', { class: 'fig-note' }, 'The dotted line is log 2: a q sitting on one of two equal, well-separated modes pays about that much in reverse KL.')),
+      h('section', { class: 'card side side-p', 'aria-labelledby': 'fit-target-h' },
+        h('div', { class: 'side-head' }, h('h2', { id: 'fit-target-h' }, 'Target ', h('span', { class: 'ink-p' }, 'p')),
+          this.countButton = h('button', { type: 'button', class: 'chip', onclick: () => this.toggleThird() }, '')),
+        this.compHost)));
+
+    el.append(h('div', { class: 'grid grid-mid' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'fit-formulas-h' },
+        h('h2', { id: 'fit-formulas-h' }, 'The formulas, live'),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.forward))),
+        h('p', { class: 'formula-value' }, 'now: ', out('forwardKL'), ' nats'),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.reverse))),
+        h('p', { class: 'formula-value' }, 'now: ', out('reverseKL'), ' nats'),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.step))),
+        h('p', { class: 'small' }, 'Natural-gradient steps (the gradient scaled by the inverse Fisher information of q), so one step size suits every σ. Gradients are exact: the forward one in closed form, the reverse one by Gauss–Legendre quadrature — no sampling noise.')),
+      h('section', { class: 'card prose', 'aria-labelledby': 'fit-prose-h' },
+        h('h2', { id: 'fit-prose-h' }, 'What you are looking at'),
+        h('p', {}, 'KL(P‖Q) averages log(p/q) over p: wherever p has mass, q must too, or the cost explodes. One Gaussian can only cover two modes by straddling them, so the forward fit lands on p’s mean and variance — with its peak in the empty gap. This is what maximum likelihood does.'),
+        h('p', {}, 'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.'),
+        h('p', {}, 'Bring the modes closer (under about three standard deviations apart) and the reverse fit may settle between them on a wide q: another local minimum.'))));
+
+    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    el.append(this.live);
+
+    const ph = (w) => Math.round(Math.max(230, Math.min(340, w * 0.48)));
+    this.plot = chartFrame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f) });
+    this.traceChart = chartFrame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f) });
+  }
+
+  toggleThird() {
+    const t = this.ctx.state().target;
+    if (t.length === 9) this.set({ target: t.slice(0, 6) });
+    else this.set({ target: [...t, 0.3, 0, 0.5] });
+  }
+
+  buildComponents(state) {
+    const k = state.target.length / 3;
+    if (this.compKey !== k) {
+      this.compKey = k;
+      this.compSliders = [];
+      const rows = [];
+      const ranges = [{ min: 0, max: 1, step: 0.01 }, { min: -6, max: 6, step: 0.01 }, { min: 0.1, max: 3, step: 0.01 }];
+      for (let c = 0; c < k; c++) {
+        const sl = ['w', 'μ', 'σ'].map((n, j) => {
+          const s = slider({ label: `${n}${SUBS[c]}`, ...ranges[j], value: state.target[3 * c + j], onInput: (v) => this.setTarget(3 * c + j, v) });
+          this.compSliders[3 * c + j] = s;
+          return s.el;
+        });
+        rows.push(h('div', { class: 'component' }, h('div', { class: 'component-head' }, `Mode ${c + 1}`), sl));
+      }
+      rows.push(h('p', { class: 'small' }, 'Weights are relative: they are divided by their sum.'));
+      this.compHost.replaceChildren(...rows);
+      this.countButton.textContent = k === 3 ? 'Remove the third mode' : 'Add a third mode';
+    }
+    this.compSliders.forEach((s, i) => s.set(state.target[i]));
+  }
+
+  // ---- update ---------------------------------------------------------------
+
+  update(state, info = {}) {
+    const prev = this.state;
+    this.state = state;
+    const startKey = `${state.startMu}|${state.startSigma}`;
+    if (info.reset || startKey !== this.startKey || !this.fits) {
+      this.startKey = startKey;
+      this.fits = null;
+      this.trace = { forward: [], reverse: [] };
+      this.stepCount = 0;
+    }
+    const steps = info.steps ?? 0;
+    let r;
+    try {
+      r = this.ctx.klplay.fitLab({ target: state.target, startMu: state.startMu, startSigma: state.startSigma, lr: state.lr }, { ...(this.fits ?? {}), steps });
+    } catch (err) {
+      this.pause();
+      this.ctx.notify(`That cannot be computed: ${err.message}. Back to the defaults.`);
+      this.ctx.set(this.ctx.defaults(), { reset: true });
+      return;
+    }
+    this.r = r;
+    this.fits = { forward: { mu: r.forward.mu, sigma: r.forward.sigma }, reverse: { mu: r.reverse.mu, sigma: r.reverse.sigma } };
+    for (const d of DIRS) {
+      const tr = this.trace[d.key];
+      if (tr.length === 0) tr.push(...r[d.key].values, r[d.key].kl);
+      else { tr.pop(); tr.push(...r[d.key].values, r[d.key].kl); }
+      if (tr.length > MAX_TRACE) tr.splice(0, tr.length - MAX_TRACE);
+    }
+    this.stepCount += steps;
+    const done = DIRS.every((d) => Math.abs(r[d.key].grad[0]) + Math.abs(r[d.key].grad[1]) < 1e-7);
+    if (done && this.playing) this.pause();
+
+    // Controls.
+    this.lr.set(state.lr);
+    this.speed.set(state.speed);
+    this.startMu.set(state.startMu);
+    this.startSigma.set(state.startSigma);
+    for (const { r: radio } of this.showRadios) radio.checked = radio.value === state.show;
+    this.buildComponents(state);
+    this.el.dataset.show = state.show;
+
+    // Readouts.
+    const vals = {
+      forwardKL: r.forward.kl, forwardMu: r.forward.mu, forwardSigma: r.forward.sigma,
+      reverseKL: r.reverse.kl, reverseMu: r.reverse.mu, reverseSigma: r.reverse.sigma,
+      momentMu: r.moments.mu, momentSigma: r.moments.sigma,
+    };
+    for (const [k, nodes] of Object.entries(this.outputs)) {
+      for (const n of nodes) {
+        setOutput(n, k.endsWith('KL') ? vals[k] : Math.round(vals[k] * 1e4) / 1e4); // μ and σ to 4 decimals, no 10⁻⁸ noise
+        n.dataset.value = String(vals[k]);
+      }
+    }
+    const so = this.el.querySelector('.steps-out');
+    so.textContent = String(this.stepCount);
+    so.dataset.value = String(this.stepCount);
+
+    this.plot.ready = this.traceChart.ready = true;
+    this.plot.redraw();
+    this.traceChart.redraw();
+    if (prev !== null && !this.playing) this.announce();
+  }
+
+  speak() {
+    const { r } = this;
+    if (!r) return;
+    this.live.textContent = `After ${this.stepCount} steps: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
+  }
+
+  // ---- charts ---------------------------------------------------------------
+
+  drawPlot(f) {
+    const { r, state } = this;
+    const x = scaleLinear().domain([-9, 9]).range([0, f.innerWidth]);
+    const shown = [r.p, state.show !== 'reverse' ? r.qForward : [], state.show !== 'forward' ? r.qReverse : [], this.stepCount > 0 ? r.qStart : []];
+    const top = Math.max(Math.max(...r.p) * 1.6, ...shown.map((a) => Math.max(0, ...a) * 1.08));
+    const y = scaleLinear().domain([0, top]).range([f.innerHeight, 0]).nice(4);
+    this.x = x;
+    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
+      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
+      .call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0));
+    const ymax = y.domain()[1];
+    const pts = (arr) => Array.from(r.xs, (xv, i) => [xv, Math.min(arr[i], ymax * 1.02)]);
+    const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
+    f.plot.selectAll('path.target-fill').data([pts(r.p)]).join('path').attr('class', 'target-fill').attr('d', area().x((d) => x(d[0])).y0(y(0)).y1((d) => y(d[1])));
+    const curves = [
+      { key: 'start', d: pts(r.qStart), on: this.stepCount > 0 },
+      { key: 'p', d: pts(r.p), on: true },
+      { key: 'fwd', d: pts(r.qForward), on: state.show !== 'reverse' },
+      { key: 'rev', d: pts(r.qReverse), on: state.show !== 'forward' },
+    ].filter((c) => c.on);
+    f.plot.selectAll('path.fit-curve').data(curves, (c) => c.key).join('path').attr('class', (c) => `fit-curve curve-${c.key}`).attr('d', (c) => l(c.d));
+
+    // Forward optimum marker: the moments.
+    const m = r.moments;
+    f.plot.selectAll('line.moment').data(state.show !== 'reverse' ? [m.mu] : []).join('line').attr('class', 'moment')
+      .attr('x1', x).attr('x2', x).attr('y1', y(0)).attr('y2', 0);
+
+    // Handles: target modes (●) and the start (◆).
+    const hd = r.handles;
+    const data = Array.from(hd.mean, (mu, k) => ({ key: `m${k}`, kind: 'mode', k, x: mu, y: hd.atMean[k], label: `Mode ${k + 1} of p, mean` }));
+    const startY = 1 / (state.startSigma * Math.sqrt(2 * Math.PI));
+    data.push({ key: 'start', kind: 'start', x: state.startMu, y: Math.min(startY, ymax), label: 'Start of the fits, mean' });
+    const g = f.plot.selectAll('g.handles').data([0]).join('g').attr('class', 'handles');
+    g.selectAll('g.handle').data(data, (d) => d.key).join((enter) => {
+      const e = enter.append('g').attr('tabindex', 0).attr('role', 'slider')
+        .on('keydown', (event, d) => this.onKey(event, d)).call(this.dragBehaviour(f));
+      e.append('circle').attr('class', 'hit-area').attr('r', 16);
+      e.append('path').attr('class', 'mark');
+      return e;
+    })
+      .attr('class', (d) => `handle handle-${d.kind === 'mode' ? 'p' : 'start'}`)
+      .attr('data-kind', (d) => d.kind).attr('data-k', (d) => d.k)
+      .attr('transform', (d) => `translate(${x(d.x)},${y(Math.min(d.y, ymax))})`)
+      .attr('aria-label', (d) => d.label).attr('aria-valuenow', (d) => d.x).attr('aria-valuemin', -6).attr('aria-valuemax', 6)
+      .attr('aria-valuetext', (d) => `μ = ${fmt(+d.x.toPrecision(4))}`)
+      .select('path.mark').attr('d', (d) => (d.kind === 'mode' ? symbol().size(80)() : symbol(symbolDiamond, 90)()));
+  }
+
+  moveHandle(d, xv) {
+    const st = this.ctx.state();
+    if (d.kind === 'start') {
+      const v = Math.round(Math.min(8, Math.max(-8, xv)) * 100) / 100;
+      if (v !== st.startMu) this.set({ startMu: v }, { reset: true });
+      return;
+    }
+    const t = [...st.target];
+    t[3 * d.k + 1] = Math.round(Math.min(6, Math.max(-6, xv)) * 100) / 100;
+    if (t[3 * d.k + 1] !== st.target[3 * d.k + 1]) this.set({ target: t });
+  }
+
+  dragBehaviour(f) {
+    return drag().container(() => f.plot.node()).subject((event) => ({ x: event.x, y: event.y }))
+      .on('start', (event) => { f.svg.classed('dragging', true); event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true }); })
+      .on('drag', (event, d) => this.moveHandle(d, this.x.invert(event.x)))
+      .on('end', () => f.svg.classed('dragging', false));
+  }
+
+  onKey(event, d) {
+    const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 }[event.key];
+    if (dir === undefined) return;
+    event.preventDefault();
+    const st = this.ctx.state();
+    const cur = d.kind === 'start' ? st.startMu : st.target[3 * d.k + 1];
+    this.moveHandle(d, cur + dir * (event.shiftKey ? 0.01 : 0.1));
+  }
+
+  drawTrace(f) {
+    const { state } = this;
+    const series = DIRS.filter((d) => state.show === 'both' || state.show === d.key).map((d) => ({ ...d, v: this.trace[d.key] }));
+    const n = Math.max(10, ...series.map((s) => s.v.length - 1));
+    const all = series.flatMap((s) => s.v).filter(Number.isFinite);
+    const x = scaleLinear().domain([0, n]).range([0, f.innerWidth]);
+    // Symmetric-log: the first steps (often many nats) and the last (near log 2) both stay readable.
+    const y = scaleSymlog().constant(0.5).domain([0, Math.max(1, ...all) * 1.1]).range([f.innerHeight, 0]);
+    const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500].filter((t) => t <= y.domain()[1]);
+    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
+      .call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
+      .call(axisBottom(x).ticks(5).tickFormat(fmt).tickSizeOuter(0));
+    f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
+    f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('step');
+    f.plot.selectAll('line.ln2').data([Math.LN2]).join('line').attr('class', 'ln2').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', y).attr('y2', y);
+    const offset = Math.max(0, this.stepCount - (this.trace.forward.length - 1));
+    const l = line().x((_, i) => x(i)).y((v) => y(v));
+    f.plot.selectAll('path.trace').data(series, (s) => s.key).join('path').attr('class', (s) => `trace trace-${s.cls}`).attr('d', (s) => l(s.v));
+    f.plot.selectAll('text.offset').data(offset ? [offset] : []).join('text').attr('class', 'axis-unit offset').attr('x', 0).attr('y', f.innerHeight + 26).text((o) => `(first ${o} steps not shown)`);
+  }
+
+  destroy() {
+    this.pause();
+    this.announce.cancel();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.plot.destroy();
+    this.traceChart.destroy();
+  }
+}
+
+function createLab() {
+  let view = null;
+  return {
+    id: 'fit',
+    title: 'Forward vs reverse KL',
+    blurb: 'Fit one Gaussian to a two-mode target: mode covering vs mode seeking',
+    schema,
+    check,
+    mount(el, ctx) { view = new View(el, ctx); },
+    update(state, info) { view.update(state, info); },
+    destroy() { view?.destroy(); view = null; },
+  };
+}
+
+export default createLab();
