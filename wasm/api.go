@@ -117,6 +117,7 @@ func newAPI() js.Value {
 	set("mutualInformationLab", mutualInformationLab)
 	set("mutualInformationSweep", mutualInformationSweep)
 	set("elboLab", elboLab)
+	set("trustRegionLab", trustRegionLab)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

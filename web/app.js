@@ -9,9 +9,10 @@ import mle from './labs/mle/lab.js';
 import continuous from './labs/continuous/lab.js';
 import fit from './labs/fit/lab.js';
 import elbo from './labs/elbo/lab.js';
+import trustRegion from './labs/trust-region/lab.js';
 import mutualInformation from './labs/mutual-information/lab.js';
 
-const labs = [divergence, crossEntropy, mle, continuous, fit, elbo, mutualInformation];
+const labs = [divergence, crossEntropy, mle, continuous, fit, elbo, trustRegion, mutualInformation];
 
 startShell({
   labs,

@@ -35,6 +35,7 @@ var extraChecks = map[string]func(map[string]any) error{
 	"continuous":         checkContinuous,
 	"fit":                checkFit,
 	"mutual-information": checkMutualInformation,
+	"trust-region":       checkTrustRegion,
 }
 
 var labs = loadLabs()

@@ -27,8 +27,15 @@ async function open(hash = '#lab=elbo', opts = {}) {
 const readouts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll('.lab-elbo output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
 
+/** The state as the URL hash holds it, once the hash has stopped changing (it follows 250 ms after a frame). */
 async function hashState(page) {
-  await page.waitForTimeout(450);
+  let last = null;
+  for (;;) {
+    await page.waitForTimeout(400);
+    const now = await page.evaluate(() => location.hash);
+    if (now === last) break;
+    last = now;
+  }
   return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
 }
 
@@ -192,6 +199,7 @@ test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + �
   const slider = page.locator('.elbo-beta input[type="range"]');
   await slider.focus();
   await page.keyboard.press('End');
+  await page.waitForFunction(() => location.hash.includes('beta=4'));
   const h = await hashState(page);
   assert.equal(Number(h.beta), 4);
   const r2 = await readouts(page);

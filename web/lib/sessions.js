@@ -205,13 +205,17 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
       syncView();
       refresh();
       if (focus) (listed && summaries.length ? panel : nameInput).focus({ preventScroll: true });
-    } else if (focus && panel.contains(document.activeElement)) {
-      toggle.focus();
+    } else if (focus) {
+      const at = document.activeElement;
+      if (panel.contains(at) || at === document.body || at === null) toggle.focus();
     }
   }
   toggle.addEventListener('click', () => setOpen(!isOpen));
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); setOpen(false); }
+  // Escape closes the panel when focus is in it (or nowhere in particular).
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !isOpen) return;
+    const at = document.activeElement;
+    if (panel.contains(at) || at === toggle || at === document.body || at === null) { e.preventDefault(); setOpen(false); }
   });
   // Relative times stay true while the panel is open; other tabs' changes show on return.
   setInterval(() => { if (isOpen && !document.hidden) renderList(); }, 60_000);
@@ -281,7 +285,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     const cur = current();
     if (!cur) return;
     const name = nameInput.value.trim() || nameInput.placeholder;
-    saveButton.disabled = true;
+    if (!busy(saveButton, true)) return;
     try {
       const s = await S.save({ name, lab: cur.lab.id, state: toStored(cur.lab.schema, cur.state), notes: notesInput.value });
       remember(s);
@@ -292,7 +296,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     } catch (err) {
       failed('Saving', err);
     } finally {
-      saveButton.disabled = false;
+      busy(saveButton, false);
       syncView();
     }
   }
@@ -300,7 +304,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
   async function updateOpened() {
     const cur = current();
     if (!cur || !opened || opened.lab !== cur.lab.id) return;
-    updateButton.disabled = true;
+    if (!busy(updateButton, true)) return;
     try {
       const base = await S.get(opened.id).catch((err) => { if (err?.code === 'not-found') return null; throw err; });
       if (!base) { say('warn', '“', opened.name, '” is no longer stored (deleted in another tab?). Save this view as a new session instead.'); opened = null; await refresh(); return; }
@@ -309,7 +313,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     } catch (err) {
       failed('Updating', err);
     } finally {
-      updateButton.disabled = false;
+      busy(updateButton, false);
       syncView();
     }
   }
@@ -405,7 +409,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     async function commit() {
       const newName = name.value.trim();
       if (!newName) { say('error', 'A session needs a name.'); name.focus(); return; }
-      saveEdits.disabled = true;
+      if (!busy(saveEdits, true)) return;
       try {
         // A new name alone is a rename (no conflict to fear); notes save the whole session.
         const out = notes.value === s.notes
@@ -428,7 +432,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
       } catch (err) {
         failed('Saving the changes', err);
       } finally {
-        saveEdits.disabled = false;
+        busy(saveEdits, false);
       }
     }
     const f = h('div', { class: 'session-form', role: 'group', 'aria-label': `Edit ${s.name}` },
@@ -622,6 +626,18 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     /** For tests: the panel element. */
     panel,
   };
+}
+
+/**
+ * Marks a button busy while its action runs (aria-disabled, not disabled: a
+ * disabled button would drop the keyboard focus). busy(b, true) is false when
+ * it already was.
+ */
+function busy(button, on) {
+  if (on && button.getAttribute('aria-disabled') === 'true') return false;
+  if (on) button.setAttribute('aria-disabled', 'true');
+  else button.removeAttribute('aria-disabled');
+  return true;
 }
 
 function onEnter(input, fn) {

@@ -558,7 +558,7 @@ class View {
     f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text(this.state.unit);
-    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
+    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
     const idx = range(n).filter((i) => Number.isFinite(tr.loss[i]));
     const X = (i) => x(tr.step[i]);
     const cl = (v) => y(Math.min(v, top));

@@ -42,6 +42,20 @@ const DIRS = [
   { key: 'reverse', name: 'KL(Q‖P)', long: 'reverse KL(Q‖P)', cls: 'rev', about: 'mode seeking' },
 ];
 
+/** Calls draw(g) only when key changed since the last call for this group (axes are costly to rebuild). */
+function memo(g, key, draw) {
+  const node = g.node();
+  if (node.__key === key) return;
+  node.__key = key;
+  draw(g);
+}
+
+/** The next 1, 2 or 5 × 10^k at or above n, so the step axis changes rarely while playing. */
+function niceCeil(n) {
+  const k = 10 ** Math.floor(Math.log10(n));
+  return [1, 2, 5, 10].map((m) => m * k).find((v) => v >= n);
+}
+
 class View {
   constructor(el, ctx) {
     this.el = el;
@@ -286,10 +300,10 @@ class View {
     const top = Math.max(Math.max(...r.p) * 1.6, ...shown.map((a) => Math.max(0, ...a) * 1.08));
     const y = scaleLinear().domain([0, top]).range([f.innerHeight, 0]).nice(4);
     this.x = x;
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0));
+    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
+      (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
+    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}`,
+      (g) => g.call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0)));
     const ymax = y.domain()[1];
     const pts = (arr) => Array.from(r.xs, (xv, i) => [xv, Math.min(arr[i], ymax * 1.02)]);
     const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
@@ -359,16 +373,17 @@ class View {
   drawTrace(f) {
     const { state } = this;
     const series = DIRS.filter((d) => state.show === 'both' || state.show === d.key).map((d) => ({ ...d, v: this.trace[d.key] }));
-    const n = Math.max(10, ...series.map((s) => s.v.length - 1));
-    const all = series.flatMap((s) => s.v).filter(Number.isFinite);
+    const n = niceCeil(Math.max(10, ...series.map((s) => s.v.length - 1)));
+    let peak = 1;
+    for (const s of series) for (const v of s.v) if (v > peak && Number.isFinite(v)) peak = v;
     const x = scaleLinear().domain([0, n]).range([0, f.innerWidth]);
     // Symmetric-log: the first steps (often many nats) and the last (near log 2) both stay readable.
-    const y = scaleSymlog().constant(0.5).domain([0, Math.max(1, ...all) * 1.1]).range([f.innerHeight, 0]);
+    const y = scaleSymlog().constant(0.5).domain([0, niceCeil(peak * 1.1)]).range([f.innerHeight, 0]);
     const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500].filter((t) => t <= y.domain()[1]);
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(5).tickFormat(fmt).tickSizeOuter(0));
+    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
+      (g) => g.call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
+    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${n}|${f.innerWidth}`,
+      (g) => g.call(axisBottom(x).ticks(5).tickFormat(fmt).tickSizeOuter(0)));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
     f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('step');
     f.plot.selectAll('line.ln2').data([Math.LN2]).join('line').attr('class', 'ln2').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', y).attr('y2', y);

@@ -374,15 +374,16 @@ class View {
     if (fresh) this.studyR = r.study;
     this.r = r;
     this.model = model;
+    const before = this.theta;
     if (steps > 0 || this.theta === null) this.theta = Array.from(r.theta);
+    const moved = before ? Math.max(...this.theta.map((v, i) => Math.abs(v - before[i]))) : Infinity;
     if (steps > 0) this.stepsTaken += steps;
     const t = this.trace;
     if (!t.step.length || t.step[t.step.length - 1] !== this.stepsTaken) {
       t.step.push(this.stepsTaken); t.nll.push(r.nll); t.kl.push(r.kl);
     }
     if (steps > 0) {
-      const n = t.nll.length;
-      const still = n > 2 && Math.abs(t.nll[n - 1] - t.nll[n - 2]) < 1e-11;
+      const still = moved < 1e-10;
       if (still || this.stepsTaken >= MAX_TRACE) {
         this.playing = false;
         this.syncButtons();
@@ -545,10 +546,10 @@ class View {
     f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
-    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
+    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
     const idx = Array.from({ length: n }, (_, i) => i).filter((i) => Number.isFinite(t.nll[i]) && Number.isFinite(t.kl[i]));
     const X = (i) => x(t.step[i]);
-    f.plot.selectAll('path.mle-gap').data([idx]).join('path').attr('class', 'xe-area-h').attr('d', area().x(X).y0((i) => y(t.kl[i])).y1((i) => y(t.nll[i])));
+    f.plot.selectAll('path.mle-gap').data([idx]).join('path').attr('class', 'xe-area-h mle-gap').attr('d', area().x(X).y0((i) => y(t.kl[i])).y1((i) => y(t.nll[i])));
     f.plot.selectAll('path.mle-kl').data([idx]).join('path').attr('class', 'xe-line-kl mle-kl').attr('d', line().x(X).y((i) => y(t.kl[i])));
     f.plot.selectAll('path.mle-nll').data([idx]).join('path').attr('class', 'xe-line-loss mle-nll').attr('d', line().x(X).y((i) => y(t.nll[i])));
     const last = idx[idx.length - 1];
@@ -576,10 +577,10 @@ class View {
       .call(axisLeft(y).tickValues(decades(y.domain())).tickFormat(format('~g')).tickSize(-f.innerWidth)).call((g) => g.select('.domain').remove());
     f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
       .call(axisBottom(x).tickValues(decades(x.domain())).tickFormat(format('~s')).tickSizeOuter(0));
-    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 28).text('n');
+    f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 28).text('n');
     const I = ns.map((_, i) => i);
-    f.plot.selectAll('path.mle-ref').data([0]).join('path').attr('class', 'sum').attr('fill', 'none').attr('d', line().x((i) => x(ns[i])).y((i) => y(ref[i]))(I));
-    f.plot.selectAll('path.mle-study').data([0]).join('path').attr('class', 'xe-line-kl').attr('d', line().x((i) => x(ns[i])).y((i) => y(kls[i]))(I));
+    f.plot.selectAll('path.mle-ref').data([0]).join('path').attr('class', 'sum mle-ref').attr('fill', 'none').attr('d', line().x((i) => x(ns[i])).y((i) => y(ref[i]))(I));
+    f.plot.selectAll('path.mle-study').data([0]).join('path').attr('class', 'xe-line-kl mle-study').attr('d', line().x((i) => x(ns[i])).y((i) => y(kls[i]))(I));
     f.plot.selectAll('circle.mle-study-dot').data(I).join('circle').attr('class', 'mle-study-dot').attr('r', 3.5).attr('cx', (i) => x(ns[i])).attr('cy', (i) => y(kls[i]));
   }
 

@@ -305,13 +305,13 @@ class View {
     const heatHeight = (m, rows, cols, maxCell) => (w) => m.top + m.bottom + rows() * cellFor(w, m, cols(), maxCell);
     const R = () => this.state?.rows ?? 4;
     const C = () => this.state?.cols ?? 4;
-    this.joint = chartFrame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f) => this.drawJoint(f) });
-    this.product = chartFrame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f) => this.drawProduct(f) });
-    this.terms = chartFrame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f) => this.drawTerms(f) });
-    this.diagram = chartFrame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f) => this.drawDiagram(f) });
+    this.joint = chartFrame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f, info) => this.drawJoint(f, info) });
+    this.product = chartFrame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f, info) => this.drawProduct(f, info) });
+    this.terms = chartFrame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f, info) => this.drawTerms(f, info) });
+    this.diagram = chartFrame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f, info) => this.drawDiagram(f, info) });
     const mEnc = { top: 26, right: 8, bottom: 30, left: 34 };
-    this.encoder = chartFrame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f) => this.drawEncoder(f) });
-    this.curve = chartFrame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f) => this.drawCurve(f) });
+    this.encoder = chartFrame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info) });
+    this.curve = chartFrame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info) });
     this.patterns = { hy: hatch(this.diagram.defs, 'var(--q)', { opacity: 0.8 }) };
     this.joint.draw = (f) => this.drawJoint(f);
     this.product.draw = (f) => this.drawProduct(f);
@@ -428,8 +428,9 @@ class View {
   // ---- heatmaps ---------------------------------------------------------------
 
   /** The shared grid of a heatmap: square cells, centred, with x/y labels from d3 axes. */
-  grid(f, rows, cols, maxCell, rowName = 'x', colName = 'y') {
+  grid(f, rows, cols, maxCell, geom, rowName = 'x', colName = 'y') {
     const cell = cellFor(f.width, f.margin, cols, maxCell);
+    if (!geom) return { g: f.plot.select('g.heat'), cell };
     const ox = Math.max(0, Math.floor((f.innerWidth - cols * cell) / 2));
     const g = f.plot.selectAll('g.heat').data([0]).join('g').attr('class', 'heat').attr('transform', `translate(${ox},0)`);
     const bx = scaleBand().domain(range(cols)).range([0, cols * cell]);
@@ -442,21 +443,22 @@ class View {
   }
 
   /** Cells of a heatmap: data [{k, i, j, v}] coloured by `cls` and `alpha`, with a text label when there is room. */
-  cells(g, cell, data, { cls, alpha, label }) {
+  cells(g, cell, data, { cls, alpha, label }, geom) {
     const pad = cell >= 30 ? 1.5 : 1;
+    const size = cell - 2 * pad;
     const layer = (name) => g.selectAll(`g.${name}`).data([0]).join('g').attr('class', name);
     const bgs = layer('cell-bgs'), cells = layer('cells'), texts = layer('cell-texts');
-    bgs.selectAll('rect.cell-bg').data(data, (d) => d.k).join('rect').attr('class', 'cell-bg')
-      .attr('x', (d) => d.j * cell + pad).attr('y', (d) => d.i * cell + pad).attr('width', cell - 2 * pad).attr('height', cell - 2 * pad).attr('rx', 3);
-    const sel = cells.selectAll('rect.cell').data(data, (d) => d.k).join('rect')
-      .attr('class', (d) => `cell ${cls(d)}`)
-      .attr('x', (d) => d.j * cell + pad).attr('y', (d) => d.i * cell + pad).attr('width', cell - 2 * pad).attr('height', cell - 2 * pad).attr('rx', 3)
-      .attr('fill-opacity', (d) => alpha(d));
     const roomy = cell >= 30;
-    texts.selectAll('text.cell-value').data(roomy ? data : [], (d) => d.k).join('text')
-      .attr('class', (d) => `cell-value${alpha(d) > 0.55 ? ' on-dark' : ''}`)
-      .attr('x', (d) => d.j * cell + cell / 2).attr('y', (d) => d.i * cell + cell / 2 + 4).attr('text-anchor', 'middle')
-      .text((d) => label(d));
+    const bg = bgs.selectAll('rect.cell-bg').data(data, (d) => d.k).join((e) => e.append('rect').attr('class', 'cell-bg').attr('rx', 3));
+    const sel = cells.selectAll('rect.cell').data(data, (d) => d.k).join((e) => e.append('rect').attr('rx', 3));
+    const txt = texts.selectAll('text.cell-value').data(roomy ? data : [], (d) => d.k).join((e) => e.append('text').attr('text-anchor', 'middle'));
+    if (geom) {
+      // Geometry only when the frame was measured; a data update touches colours and text.
+      for (const s of [bg, sel]) s.attr('x', (d) => d.j * cell + pad).attr('y', (d) => d.i * cell + pad).attr('width', size).attr('height', size);
+      txt.attr('x', (d) => d.j * cell + cell / 2).attr('y', (d) => d.i * cell + cell / 2 + 4);
+    }
+    sel.attr('class', (d) => `cell ${cls(d)}`).attr('fill-opacity', (d) => alpha(d));
+    txt.attr('class', (d) => `cell-value${alpha(d) > 0.55 ? ' on-dark' : ''}`).text((d) => label(d));
     return sel;
   }
 
@@ -466,15 +468,16 @@ class View {
     return out;
   }
 
-  drawJoint(f) {
+  drawJoint(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { rows, cols } = this.state;
     const { r } = this;
-    const { g, cell } = this.grid(f, rows, cols, 76);
+    const { g, cell } = this.grid(f, rows, cols, 76, geom);
     this.cellPx = cell;
     const top = Math.max(max(this.P), max(r.product));
     this.massTop = top;
     const data = this.dataOf(this.P, rows, cols);
-    const rects = this.cells(g, cell, data, { cls: () => 'cell-p', alpha: (d) => (top > 0 ? 0.06 + 0.94 * (d.v / top) : 0) * (d.v > 0 ? 1 : 0), label: (d) => short(d.v) });
+    const rects = this.cells(g, cell, data, { cls: () => 'cell-p', alpha: (d) => (top > 0 ? 0.06 + 0.94 * (d.v / top) : 0) * (d.v > 0 ? 1 : 0), label: (d) => short(d.v) }, geom);
     // Marginals: P(X) as bars to the right of each row, P(Y) under each column.
     const mx = Math.max(1e-9, max(r.px)), my = Math.max(1e-9, max(r.py));
     const W = cols * cell, H = rows * cell, barW = 34, barH = 30;
@@ -491,18 +494,20 @@ class View {
 
     // Every cell is a slider: focusable (one tab stop for the table), draggable, keyboard-driven.
     const self = this;
-    rects.attr('tabindex', (d) => (d.k === this.focusK ? 0 : -1)).attr('role', 'slider')
-      .attr('data-k', (d) => d.k).attr('data-i', (d) => d.i).attr('data-j', (d) => d.j)
-      .attr('aria-label', (d) => `P(x${d.i + 1}, y${d.j + 1})`).attr('aria-describedby', 'mi-keys')
-      .attr('aria-valuemin', 0).attr('aria-valuemax', 1).attr('aria-valuenow', (d) => d.v)
-      .attr('aria-valuetext', (d) => `x${d.i + 1}, y${d.j + 1}: ${probability(d.v)}`)
-      .each(function bind() {
-        if (this.dataset.bound) return;
-        this.dataset.bound = '1';
-        this.addEventListener('keydown', (e) => self.onKey(e, Number(this.dataset.k)));
-        this.addEventListener('focus', () => { self.focusK = Number(this.dataset.k); self.rovingTabs(); });
-        select(this).call(self.dragBehaviour(f));
-      });
+    if (geom) {
+      rects.attr('tabindex', (d) => (d.k === this.focusK ? 0 : -1)).attr('role', 'slider')
+        .attr('data-k', (d) => d.k).attr('data-i', (d) => d.i).attr('data-j', (d) => d.j)
+        .attr('aria-label', (d) => `P(x${d.i + 1}, y${d.j + 1})`).attr('aria-describedby', 'mi-keys')
+        .attr('aria-valuemin', 0).attr('aria-valuemax', 1)
+        .each(function bind() {
+          if (this.dataset.bound) return;
+          this.dataset.bound = '1';
+          this.addEventListener('keydown', (e) => self.onKey(e, Number(this.dataset.k)));
+          this.addEventListener('focus', () => { self.focusK = Number(this.dataset.k); self.rovingTabs(); });
+          select(this).call(self.dragBehaviour(f));
+        });
+    }
+    rects.attr('aria-valuenow', (d) => d.v).attr('aria-valuetext', (d) => `x${d.i + 1}, y${d.j + 1}: ${probability(d.v)}`);
   }
 
   rovingTabs() {
@@ -554,30 +559,33 @@ class View {
       .on('end', () => { this.dragging = null; f.svg.classed('dragging', false); });
   }
 
-  drawProduct(f) {
+  drawProduct(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { rows, cols } = this.state;
-    const { g, cell } = this.grid(f, rows, cols, 48);
+    const { g, cell } = this.grid(f, rows, cols, 48, geom);
     const top = this.massTop;
-    this.cells(g, cell, this.dataOf(this.r.product, rows, cols), { cls: () => 'cell-p', alpha: (d) => (top > 0 && d.v > 0 ? 0.06 + 0.94 * (d.v / top) : 0), label: (d) => short(d.v) });
+    this.cells(g, cell, this.dataOf(this.r.product, rows, cols), { cls: () => 'cell-p', alpha: (d) => (top > 0 && d.v > 0 ? 0.06 + 0.94 * (d.v / top) : 0), label: (d) => short(d.v) }, geom);
   }
 
-  drawTerms(f) {
+  drawTerms(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { rows, cols } = this.state;
-    const { g, cell } = this.grid(f, rows, cols, 48);
+    const { g, cell } = this.grid(f, rows, cols, 48, geom);
     const t = this.r.terms;
     const top = Math.max(1e-12, max(t, Math.abs));
     this.cells(g, cell, this.dataOf(t, rows, cols), {
       cls: (d) => (d.v < 0 ? 'cell-neg' : 'cell-pos'),
       alpha: (d) => (d.v === 0 ? 0 : 0.08 + 0.92 * (Math.abs(d.v) / top)),
       label: (d) => (d.v === 0 && this.P[d.k] === 0 ? '' : signed(d.v)),
-    }).attr('data-term', (d) => d.v);
+    }, geom).attr('data-term', (d) => d.v);
   }
 
-  drawEncoder(f) {
+  drawEncoder(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { rows, clusters } = this.state;
-    const { g, cell } = this.grid(f, rows, clusters, 44, 'x', 't');
+    const { g, cell } = this.grid(f, rows, clusters, 44, geom, 'x', 't');
     const enc = this.r.encoder;
-    this.cells(g, cell, this.dataOf(enc, rows, clusters), { cls: () => 'cell-t', alpha: (d) => (d.v > 0 ? 0.04 + 0.96 * d.v : 0), label: (d) => short(d.v) })
+    this.cells(g, cell, this.dataOf(enc, rows, clusters), { cls: () => 'cell-t', alpha: (d) => (d.v > 0 ? 0.04 + 0.96 * d.v : 0), label: (d) => short(d.v) }, geom)
       .attr('data-value', (d) => d.v);
     // p(t) under each column.
     const H = rows * cell;
@@ -588,7 +596,8 @@ class View {
 
   // ---- entropy diagram and bottleneck curve -----------------------------------
 
-  drawDiagram(f) {
+  drawDiagram(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { r, state } = this;
     const k = state.unit === 'bits' ? 1 / Math.LN2 : 1;
     const hMax = Math.log(state.rows * state.cols) * k;
@@ -628,7 +637,8 @@ class View {
     p.selectAll('line.hxy-tick').data([0]).join('line').attr('class', 'hxy-tick').attr('x1', x(r.hxy)).attr('x2', x(r.hxy)).attr('y1', y1 - 4).attr('y2', y2 + rowH);
   }
 
-  drawCurve(f) {
+  drawCurve(f, info) {
+    const geom = info !== undefined; // a measured redraw: geometry too, not just data
     const { r, state, sweep } = this;
     const p = f.plot;
     const xMax = Math.max(r.hx, r.ixt, 1e-6) * 1.06;

@@ -1,0 +1,514 @@
+// The trust-region lab: a softmax policy over 3–6 actions, an old policy and
+// advantages the reader sets, and four ways to improve the policy while
+// keeping KL(π_old‖π) in check — plain policy gradient, PPO-clip, PPO with an
+// adaptive KL penalty and TRPO — stepped or played update by update. One call
+// into Go (klplay.trustRegionLab) per update returns every method's path, the
+// PPO-clip figure, the sampled KL and (with three actions) the KL contours.
+import { scaleBand, scaleLinear } from 'd3-scale';
+import { axisBottom, axisLeft } from 'd3-axis';
+import { line, curveLinearClosed } from 'd3-shape';
+import { contours } from 'd3-contour';
+import { max, min, range } from 'd3-array';
+import { format } from 'd3-format';
+import { h, mathml, debounce } from '../../lib/dom.js';
+import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { number, setOutput } from '../../lib/format.js';
+import { slider, transport } from '../../lib/controls.js';
+import formulas from './formulas.tex';
+import labInfo from '../../../core/session/labs/trust-region.json';
+
+const { fields: schema } = labInfo;
+const field = (name) => schema.find((f) => f.name === name);
+const MIN_N = field('old').minLength;
+const MAX_N = field('old').maxLength;
+const ADVANCE_MS = 140; // while playing, one update per this many ms
+const METHODS = [
+  { id: 'pg', name: 'Policy gradient', short: 'PG', cls: 'm-pg' },
+  { id: 'ppo-clip', name: 'PPO-clip', short: 'PPO-clip', cls: 'm-clip' },
+  { id: 'ppo-kl', name: 'PPO, KL penalty', short: 'PPO-KL', cls: 'm-kl' },
+  { id: 'trpo', name: 'TRPO', short: 'TRPO', cls: 'm-trpo' },
+];
+const PRESETS = [
+  { label: 'Three actions', about: 'the simplex view', st: { old: [0.4, 0, -0.4], adv: [-0.5, 1, 0.3] } },
+  { label: 'Rare good action', about: 'the best action is unlikely under π_old: ratios explode', st: { old: [1.5, 0, -1.5], adv: [0, -0.2, 1.5] } },
+  { label: 'Five actions', about: 'no simplex, same story', st: { old: [0.5, 0.2, 0, -0.3, -0.6], adv: [0.2, -1, 0.8, 0.1, -0.4] } },
+];
+
+const fmt = format('~g');
+
+/** Cross-field rules: the logits and the advantages name the same actions. */
+function check(state) {
+  if (state.old.length === state.adv.length) return { state, problems: [] };
+  const n = state.old.length;
+  const adv = range(n).map((i) => state.adv[i] ?? 0);
+  return { state: { ...state, adv }, problems: [`adv had ${state.adv.length} entries for ${n} actions; padded or cut to ${n}`] };
+}
+
+class View {
+  constructor(el, ctx) {
+    this.el = el;
+    this.ctx = ctx;
+    this.state = null;
+    this.r = null;
+    this.k = 0; // the update shown
+    this.playing = false;
+    this.timer = 0;
+    this.gridKey = null;
+    this.announce = debounce(() => this.speak(), 700);
+    this.onVisibility = () => { if (document.hidden) this.pause(); };
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.build();
+  }
+
+  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
+
+  setAt(key, i, v) {
+    const f = field(key);
+    if (!Number.isFinite(v)) return;
+    const arr = [...this.ctx.state()[key]];
+    arr[i] = Math.min(f.max, Math.max(f.min, v));
+    this.set({ [key]: arr });
+  }
+
+  setCount(n) {
+    const st = this.ctx.state();
+    n = Math.max(MIN_N, Math.min(MAX_N, Math.round(n)));
+    if (!Number.isFinite(n) || n === st.old.length) return;
+    this.set({ old: range(n).map((i) => st.old[i] ?? 0), adv: range(n).map((i) => st.adv[i] ?? 0) });
+  }
+
+  // ---- animation ----------------------------------------------------------
+
+  play() {
+    const N = this.ctx.state().updates;
+    if (this.k >= N) this.k = 0;
+    if (this.ctx.reducedMotion()) { this.k = N; this.ctx.refresh({}); return; }
+    this.playing = true;
+    this.transport.setPlaying(true);
+    this.tick();
+  }
+
+  tick() {
+    if (!this.playing) return;
+    this.k += 1;
+    this.ctx.refresh({});
+    if (this.k >= this.ctx.state().updates) { this.pause(); return; }
+    this.timer = setTimeout(() => this.tick(), ADVANCE_MS);
+  }
+
+  pause() {
+    clearTimeout(this.timer);
+    if (!this.playing) return;
+    this.playing = false;
+    this.transport.setPlaying(false);
+  }
+
+  step() {
+    this.pause();
+    this.k = Math.min(this.ctx.state().updates, this.k + 1);
+    this.ctx.refresh({});
+  }
+
+  reset() {
+    this.pause();
+    this.k = 0;
+    this.ctx.refresh({});
+  }
+
+  // ---- DOM ------------------------------------------------------------------
+
+  build() {
+    const { el } = this;
+    this.outputs = {};
+    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
+    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+
+    this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
+      onclick: () => { this.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); } }, ps.label));
+    this.countInput = h('input', { type: 'number', id: 'tr-count', min: MIN_N, max: MAX_N, step: 1, inputmode: 'numeric', onchange: (e) => this.setCount(Number(e.target.value)) });
+    this.methodRadios = METHODS.map((m) => h('input', { type: 'radio', name: 'tr-method', value: m.id, id: `tr-method-${m.id}`, onchange: () => this.set({ method: m.id }) }));
+
+    el.append(
+      h('header', { class: 'lab-head' },
+        h('h1', { id: 'lab-title-trust-region' }, 'Trust regions: TRPO and PPO'),
+        h('p', { class: 'lede' }, 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
+          h('strong', { class: 'ink-p' }, 'old policy'), ', so each method keeps the ', h('strong', { class: 'ink-q' }, 'new policy'),
+          ' close — by clipping ratios, by a KL penalty, or by a hard KL budget δ. Step through the updates and watch KL(π_old‖π).')),
+      h('div', { class: 'toolbar' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'tr-presets-label' },
+          h('span', { class: 'toolbar-label', id: 'tr-presets-label' }, 'Presets'), this.presetButtons),
+        h('div', { class: 'settings' },
+          h('div', { class: 'stepper' },
+            h('label', { for: 'tr-count', class: 'toolbar-label' }, 'Actions'),
+            h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer actions', onclick: () => this.setCount(this.ctx.state().old.length - 1) }, '−'),
+            this.countInput,
+            h('button', { type: 'button', class: 'step', 'aria-label': 'More actions', onclick: () => this.setCount(this.ctx.state().old.length + 1) }, '+')))),
+    );
+
+    // Method, transport and the policy.
+    this.transport = transport({ onPlay: () => (this.playing ? this.pause() : this.play()), onStep: () => this.step(), onReset: () => this.reset(), label: 'Updates' });
+    this.kOut = h('output', { 'data-readout': 'update' }, '0');
+    this.barsHost = h('div', { class: 'chart-host' });
+    this.rowsHost = h('div', { class: 'tr-rows' });
+    this.statusNote = h('p', { class: 'callout tr-status', hidden: true });
+    el.append(h('div', { class: 'grid grid-top' },
+      h('figure', { class: 'card tr-policy' },
+        h('figcaption', {}, h('h2', {}, 'The policy, update by update'),
+          h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'π_old'), h('span', {}, swatch('q'), 'π after the updates'))),
+        h('div', { class: 'tr-method-row' },
+          h('fieldset', { class: 'segmented tr-methods' }, h('legend', { class: 'toolbar-label' }, 'Method'),
+            this.methodRadios.map((r, i) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, METHODS[i].short))))),
+        h('div', { class: 'tr-transport' }, this.transport.el, h('span', { class: 'small' }, 'update ', this.kOut, ' of ', this.nOut = h('span', {}, '20'))),
+        this.barsHost,
+        this.rowsHost),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('div', { class: 'hero' },
+          h('span', { class: 'hero-name', id: 'tr-ro-kl' }, 'KL(π_old‖π)'),
+          h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'tr-ro-kl' }, '—')), h('span', { class: 'unit' }, 'nats')),
+          h('span', { class: 'hero-hint' }, 'against the budget δ = ', out('delta'))),
+        this.statusNote,
+        h('div', { class: 'readout-grid' },
+          h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'Surrogate gain'), h('span', { class: 'readout-value' }, out('gain')), h('span', { class: 'readout-hint' }, 'L(θ) − L(θ_old)')),
+          h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'Clipped gain'), h('span', { class: 'readout-value' }, out('clipObj')), h('span', { class: 'readout-hint' }, 'L^clip(θ) − L^clip(θ_old)')),
+          this.betaRo = h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'β (PPO-KL)'), h('span', { class: 'readout-value' }, out('beta')), h('span', { class: 'readout-hint' }, 'doubles above 1.5δ, halves below δ/1.5')),
+          this.btRo = h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'Line search'), h('span', { class: 'readout-value' }, out('backtracks')), h('span', { class: 'readout-hint' }, 'halvings in this TRPO update'))),
+        h('div', { class: 'tr-settings' },
+          (this.epsSlider = slider({ label: 'ε', min: field('epsilon').min, max: field('epsilon').max, step: 0.01, value: 0.2, hint: 'PPO clip range', onInput: (v) => this.set({ epsilon: v }) })).el,
+          (this.deltaSlider = slider({ label: 'δ', min: -3, max: 0, step: 0.01, value: Math.log10(0.02), hint: 'KL budget (log scale): TRPO’s bound, PPO-KL’s target', onInput: (v) => this.set({ delta: +(10 ** v).toPrecision(3) }) })).el,
+          (this.lrSlider = slider({ label: 'step', min: -2, max: 1, step: 0.01, value: 0, hint: 'learning rate of PG and both PPOs (log scale)', onInput: (v) => this.set({ lr: +(10 ** v).toPrecision(3) }) })).el,
+          (this.updatesSlider = slider({ label: 'updates', min: 1, max: field('updates').max, step: 1, value: 20, onInput: (v) => this.set({ updates: Math.round(v) }) })).el)),
+    ));
+    this.deltaSlider.box.setAttribute('aria-label', 'δ, log₁₀');
+    this.lrSlider.box.setAttribute('aria-label', 'Step size, log₁₀');
+
+    // Simplex and per-update traces.
+    this.simplexHost = h('div', { class: 'chart-host tr-simplex-host' });
+    this.simplexNote = h('p', { class: 'fig-note' }, '');
+    this.gainHost = h('div', { class: 'chart-host small-chart' });
+    this.klHost = h('div', { class: 'chart-host small-chart' });
+    const methodLegend = () => h('p', { class: 'legend' }, METHODS.map((m) => h('span', {}, h('span', { class: `line-swatch ${m.cls}` }), m.short)));
+    el.append(h('div', { class: 'grid grid-charts' },
+      h('figure', { class: 'card tr-simplex' },
+        h('figcaption', {}, h('h2', {}, 'The policy simplex'), methodLegend()),
+        this.simplexHost, this.simplexNote),
+      h('figure', { class: 'card tr-traces' },
+        h('figcaption', {}, h('h2', {}, 'Per update'), methodLegend()),
+        h('h3', {}, 'Surrogate gain L(θ) − L(θ_old)'), this.gainHost,
+        h('h3', {}, 'KL(π_old‖π) against δ'), this.klHost),
+    ));
+
+    // PPO-clip figure and sampled KL.
+    this.clipHosts = [h('div', { class: 'chart-host small-chart' }), h('div', { class: 'chart-host small-chart' })];
+    const intInput = (name, id) => {
+      const f = field(name);
+      return h('input', { type: 'number', id, min: f.min, max: f.max, step: 1, inputmode: 'numeric', class: 'tr-int',
+        onchange: (e) => { const v = Math.round(Number(e.target.value)); if (e.target.value !== '' && v >= f.min && v <= f.max) this.set({ [name]: v }); else e.target.value = String(this.ctx.state()[name]); } });
+    };
+    this.samplesInput = intInput('samples', 'tr-samples');
+    this.seedInput = intInput('seed', 'tr-seed');
+    this.sampleBody = h('tbody');
+    el.append(h('div', { class: 'grid grid-charts' },
+      h('figure', { class: 'card tr-clip' },
+        h('figcaption', {}, h('h2', {}, 'The PPO-clip objective of one action'),
+          h('p', { class: 'legend' }, h('span', {}, h('span', { class: 'line-swatch clip-plain' }), 'r·A'), h('span', {}, h('span', { class: 'line-swatch clip-clipped' }), 'min(r·A, clip(r)·A)'), h('span', {}, swatch('band'), '[1 − ε, 1 + ε]'))),
+        h('div', { class: 'tr-clip-pair' },
+          h('div', {}, h('h3', {}, 'A > 0'), this.clipHosts[0]),
+          h('div', {}, h('h3', {}, 'A < 0'), this.clipHosts[1])),
+        h('p', { class: 'fig-note' }, 'Dots: the current ratio r = π(a)/π_old(a) of each action with that sign of advantage. Where the curve is flat the gradient is zero: PPO stops pushing an action once its ratio has left the band in the direction its advantage wants.')),
+      h('section', { class: 'card tr-sampled', 'aria-labelledby': 'tr-sampled-h' },
+        h('h2', { id: 'tr-sampled-h' }, 'Sampled KL'),
+        h('p', { class: 'small' }, 'In practice KL(π_old‖π) is estimated from the actions the old policy took. Draw them, and compare Schulman’s estimators with the exact value.'),
+        h('div', { class: 'settings tr-sample-settings' },
+          h('label', { class: 'field', for: 'tr-samples' }, h('span', { class: 'toolbar-label' }, 'Actions drawn'), this.samplesInput),
+          h('label', { class: 'field', for: 'tr-seed' }, h('span', { class: 'toolbar-label' }, 'Seed'), this.seedInput),
+          h('button', { type: 'button', class: 'chip', onclick: () => this.set({ seed: (this.ctx.state().seed % 1000000) + 1 }) }, 'New draws')),
+        h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Estimator'), h('th', { scope: 'col' }, 'Estimate ± s.e.'), h('th', { scope: 'col' }, 'minus exact'))),
+          this.sampleBody)),
+        h('p', { class: 'small' }, 'k1 = −r, k2 = r²/2, k3 = (eʳ − 1) − r with r = log π(a)/π_old(a), a ~ π_old. k1 and k3 are unbiased; k3 is never negative and usually much quieter.'))));
+
+    // Formulas and prose.
+    el.append(h('div', { class: 'grid grid-mid' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'tr-formulas-h' },
+        h('h2', { id: 'tr-formulas-h' }, 'The objectives'),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.surrogate))),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.clip))),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.penalty))),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.trpo))),
+        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.natural)))),
+      h('section', { class: 'card prose', 'aria-labelledby': 'tr-prose-h' },
+        h('h2', { id: 'tr-prose-h' }, 'What you are looking at'),
+        h('p', {}, 'The surrogate L is built from data the old policy collected. It is an honest estimate of improvement only while the new policy stays close to the old one; follow its gradient too far (plain policy gradient with a large step) and the policy collapses onto one action, far outside any trust region.'),
+        h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ, then halves the step until the exact KL fits. On the simplex its path hugs the δ contour.'),
+        h('p', {}, 'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.'))));
+
+    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    el.append(this.live);
+
+    this.bars = chartFrame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f) });
+    this.simplex = chartFrame(this.simplexHost, { height: (w) => Math.round(Math.min(420, w * 0.87)), margin: { top: 22, right: 22, bottom: 26, left: 22 }, label: 'The probability simplex of three actions with contours of KL from the old policy and each method’s path', draw: (f) => this.drawSimplex(f) });
+    this.gainChart = chartFrame(this.gainHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'Surrogate gain per update for each method', draw: (f) => this.drawTrace(f, 'gain') });
+    this.klChart = chartFrame(this.klHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'KL from the old policy per update for each method, with δ', draw: (f) => this.drawTrace(f, 'kl') });
+    this.clipCharts = this.clipHosts.map((host, i) => chartFrame(host, { height: 150, margin: { top: 8, right: 10, bottom: 28, left: 36 }, label: i === 0 ? 'Clipped objective against the ratio for a positive advantage' : 'Clipped objective against the ratio for a negative advantage', draw: (f) => this.drawClip(f, i === 0 ? 1 : -1) }));
+    this.pat = { q: hatch(this.bars.defs, 'var(--q)') };
+  }
+
+  buildRows(n) {
+    this.rows = range(n).map((i) => {
+      const old = slider({ label: `logit ${i + 1}`, min: field('old').min, max: field('old').max, step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('old', i, v); } });
+      const adv = slider({ label: `A${i + 1}`, min: field('adv').min, max: field('adv').max, step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('adv', i, v); } });
+      old.el.classList.add('tr-old');
+      adv.el.classList.add('tr-adv');
+      return { old, adv, el: h('div', { class: 'tr-row' }, h('span', { class: 'tr-row-name' }, `a${i + 1}`), old.el, adv.el) };
+    });
+    this.rowsHost.replaceChildren(h('p', { class: 'small' }, 'Set the old policy’s logits and each action’s advantage:'), ...this.rows.map((r) => r.el));
+  }
+
+  // ---- update ---------------------------------------------------------------
+
+  update(state, info = {}) {
+    const prev = this.state;
+    if (prev && (prev.old !== state.old || prev.adv !== state.adv || prev.method !== state.method)) {
+      if (!this.playing) this.k = 0;
+    }
+    this.k = Math.min(this.k, state.updates);
+    const n = state.old.length;
+    const gridKey = `${state.old.join(',')}`;
+    const wantGrid = n === 3 && gridKey !== this.gridKey;
+    let r;
+    try {
+      r = this.ctx.klplay.trustRegionLab(
+        { old: state.old, adv: state.adv, method: state.method, epsilon: state.epsilon, delta: state.delta, lr: state.lr, samples: state.samples, seed: state.seed, updates: state.updates },
+        { update: this.k, contours: wantGrid, grid: 61 });
+    } catch (err) {
+      this.pause();
+      this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
+      this.ctx.set(this.ctx.defaults());
+      return;
+    }
+    this.r = r;
+    if (r.grid) { this.grid = r.grid; this.gridKey = gridKey; this.contourCache = null; }
+    this.state = state;
+    void info;
+
+    // Controls.
+    if (!this.rows || this.rows.length !== n) this.buildRows(n);
+    this.rows.forEach((row, i) => { row.old.set(state.old[i]); row.adv.set(state.adv[i]); });
+    if (document.activeElement !== this.countInput) this.countInput.value = String(n);
+    for (const radio of this.methodRadios) radio.checked = radio.value === state.method;
+    this.epsSlider.set(state.epsilon);
+    this.deltaSlider.set(Math.log10(state.delta));
+    if (document.activeElement !== this.deltaSlider.box) this.deltaSlider.box.value = String(state.delta);
+    this.lrSlider.set(Math.log10(state.lr));
+    if (document.activeElement !== this.lrSlider.box) this.lrSlider.box.value = String(state.lr);
+    this.updatesSlider.set(state.updates);
+    if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
+    if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
+    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(same(ps.st.old, state.old) && same(ps.st.adv, state.adv))));
+
+    // Readouts.
+    const m = r.methods[state.method];
+    const k = this.k;
+    const values = { kl: m.kl[k], gain: m.gain[k], clipObj: m.clipObj[k], beta: m.beta[k], backtracks: m.backtracks[k], delta: state.delta, update: k };
+    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
+    for (const node of this.outputs.backtracks) node.textContent = String(values.backtracks);
+    this.kOut.textContent = String(k);
+    this.nOut.textContent = String(state.updates);
+    this.betaRo.hidden = state.method !== 'ppo-kl';
+    this.btRo.hidden = state.method !== 'trpo';
+    const over = m.kl[k] > state.delta * (1 + 1e-9);
+    this.el.querySelector('.hero').classList.toggle('is-inf', over);
+    this.statusNote.hidden = k === 0;
+    this.statusNote.className = `callout tr-status ${over ? 'callout-inf' : 'callout-eq'}`;
+    this.statusNote.textContent = over
+      ? `Outside the trust region: KL is ${number(m.kl[k] / state.delta, { digits: 2 })}× δ.`
+      : `Inside the trust region (KL ≤ δ).`;
+    this.fillSampled();
+
+    for (const c of [this.bars, this.simplex, this.gainChart, this.klChart, ...this.clipCharts]) c.ready = true;
+    this.bars.redraw();
+    this.simplex.redraw();
+    this.gainChart.redraw();
+    this.klChart.redraw();
+    for (const c of this.clipCharts) c.redraw();
+    this.simplexNote.textContent = n === 3
+      ? 'Each corner is a policy that always takes that action. Contours: KL(π_old‖π) = 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1; the bold one is δ. ● π_old; the paths are the four methods, the bold one is the chosen method up to this update.'
+      : `With ${n} actions the policies live in a ${n - 1}-dimensional simplex; choose 3 actions to see it.`;
+    if (prev !== null) this.announce();
+  }
+
+  fillSampled() {
+    const s = this.r.sampled;
+    const rows = ['k1', 'k2', 'k3'].map((e, i) => h('tr', { 'data-row': e },
+      h('th', { scope: 'row' }, e),
+      h('td', {}, h('output', { 'data-sampled': e, 'data-value': String(s.mean[i]) }, number(s.mean[i])), h('span', { class: 'err' }, ` ± ${number(s.stdErr[i], { digits: 3 })}`)),
+      h('td', { class: 'num' }, number(s.mean[i] - s.exact))));
+    rows.push(h('tr', { 'data-row': 'exact' }, h('th', { scope: 'row' }, 'exact'),
+      h('td', {}, h('output', { 'data-sampled': 'exact', 'data-value': String(s.exact) }, number(s.exact))), h('td', {}, '')));
+    this.sampleBody.replaceChildren(...rows);
+  }
+
+  speak() {
+    const st = this.state;
+    const m = this.r.methods[st.method];
+    this.live.textContent = `${METHODS.find((x) => x.id === st.method).name}, update ${this.k}: KL ${number(m.kl[this.k], { digits: 3 })} nats, budget ${number(st.delta, { digits: 3 })}; surrogate gain ${number(m.gain[this.k], { digits: 3 })}.`;
+  }
+
+  // ---- charts ---------------------------------------------------------------
+
+  drawBars(f) {
+    const { r, state } = this;
+    const n = r.n;
+    const x = scaleBand().domain(range(n)).range([0, f.innerWidth]).padding(0.25);
+    const sub = scaleBand().domain(['p', 'q']).range([0, x.bandwidth()]).padding(0.08);
+    const pi = r.current.pi;
+    const y = scaleLinear().domain([0, Math.max(0.5, max(pi), max(r.oldPi))]).range([f.innerHeight, 0]).nice(4);
+    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
+      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+    f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
+      .call(axisBottom(x).tickFormat((i) => `a${i + 1}`));
+    const data = [...range(n).map((i) => ({ s: 'p', i, v: r.oldPi[i] })), ...range(n).map((i) => ({ s: 'q', i, v: pi[i] }))];
+    f.plot.selectAll('rect.bar').data(data, (d) => `${d.s}${d.i}`).join('rect').attr('class', (d) => `bar bar-${d.s}`)
+      .attr('fill', (d) => (d.s === 'q' ? this.pat.q : null))
+      .attr('x', (d) => x(d.i) + sub(d.s)).attr('width', sub.bandwidth()).attr('y', (d) => y(d.v)).attr('height', (d) => y(0) - y(d.v));
+    f.plot.selectAll('text.value').data(data, (d) => `${d.s}${d.i}`).join('text').attr('class', (d) => `value value-${d.s}`).attr('text-anchor', 'middle')
+      .attr('x', (d) => x(d.i) + sub(d.s) + sub.bandwidth() / 2).attr('y', (d) => y(d.v) - 4).text((d) => (sub.bandwidth() >= 26 ? number(d.v, { digits: 2 }) : ''));
+    f.plot.selectAll('text.adv').data(range(n)).join('text').attr('class', (i) => `adv ${state.adv[i] >= 0 ? 'adv-pos' : 'adv-neg'}`).attr('text-anchor', 'middle')
+      .attr('x', (i) => x(i) + x.bandwidth() / 2).attr('y', f.innerHeight + 34).text((i) => `A = ${fmt(+state.adv[i].toFixed(2))}`);
+  }
+
+  contourSet(f, x, y) {
+    const g = this.grid;
+    const key = `${f.innerWidth}|${f.innerHeight}|${this.state.delta}`;
+    if (this.contourCache?.key === key) return this.contourCache.paths;
+    const levels = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+    const ths = [...new Set([...levels, this.state.delta])].sort((a, b) => a - b);
+    const polys = contours().size([g.nx, g.ny]).thresholds(ths)(Array.from(g.values));
+    // d3-contour puts grid value (i, j) at (i + ½, j + ½); the value was sampled at the
+    // triangle's point (i/(nx−1), (√3/2)(1 − j/(ny−1))).
+    const sx = (u) => x((u - 0.5) / (g.nx - 1));
+    const sy = (v) => y((Math.sqrt(3) / 2) * (1 - (v - 0.5) / (g.ny - 1)));
+    const ring = line().x((d) => sx(d[0])).y((d) => sy(d[1])).curve(curveLinearClosed);
+    const paths = polys.map((p) => ({ value: p.value, d: p.coordinates.flatMap((poly) => poly.map((rg) => ring(rg))).join(''), delta: p.value === this.state.delta }));
+    this.contourCache = { key, paths };
+    return paths;
+  }
+
+  drawSimplex(f) {
+    const { r, state } = this;
+    const on = r.n === 3 && this.grid;
+    f.svg.attr('aria-hidden', on ? null : 'true');
+    if (!on) { f.plot.selectAll('*').remove(); f.svg.attr('height', 40); return; }
+    const hgt = Math.sqrt(3) / 2;
+    const side = Math.min(f.innerWidth, f.innerHeight / hgt);
+    const x0 = (f.innerWidth - side) / 2;
+    const x = scaleLinear().domain([0, 1]).range([x0, x0 + side]);
+    const y = scaleLinear().domain([0, hgt]).range([side * hgt, 0]);
+    const tri = [[0, 0], [1, 0], [0.5, hgt]];
+    const clipId = (this.simplexClip ??= `tr-tri-${Math.random().toString(36).slice(2, 8)}`);
+    f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId).selectAll('path').data([0]).join('path')
+      .attr('d', `M${tri.map(([a, b]) => `${x(a)},${y(b)}`).join('L')}Z`);
+    f.plot.selectAll('path.tri').data([0]).join('path').attr('class', 'tri').attr('d', `M${tri.map(([a, b]) => `${x(a)},${y(b)}`).join('L')}Z`);
+    const cs = this.contourSet(f, x, y);
+    f.plot.selectAll('g.contours').data([0]).join('g').attr('class', 'contours').attr('clip-path', `url(#${clipId})`)
+      .selectAll('path').data(cs, (d) => d.value).join('path').attr('class', (d) => `contour${d.delta ? ' contour-delta' : ''}`).attr('d', (d) => d.d);
+    f.plot.selectAll('text.corner').data(['a1', 'a2', 'a3']).join('text').attr('class', 'corner').attr('text-anchor', 'middle')
+      .attr('x', (_, i) => x(tri[i][0]) + (i === 0 ? -8 : i === 1 ? 8 : 0)).attr('y', (_, i) => y(tri[i][1]) + (i === 2 ? -8 : 16)).text((d) => d);
+    const paths = METHODS.map((m) => {
+      const mm = r.methods[m.id];
+      const upto = m.id === state.method ? this.k + 1 : mm.sx.length;
+      return { ...m, pts: Array.from(mm.sx.slice(0, upto), (v, i) => [v, mm.sy[i]]), chosen: m.id === state.method };
+    });
+    const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
+    f.plot.selectAll('path.mpath').data(paths, (d) => d.id).join('path').attr('class', (d) => `mpath ${d.cls}${d.chosen ? ' chosen' : ''}`).attr('d', (d) => l(d.pts));
+    f.plot.selectAll('g.dots').data([0]).join('g').attr('class', 'dots').selectAll('circle').data(paths.filter((d) => d.chosen)[0].pts, (_, i) => i).join('circle')
+      .attr('class', `mdot ${METHODS.find((m) => m.id === state.method).cls}`).attr('r', 2.2).attr('cx', (d) => x(d[0])).attr('cy', (d) => y(d[1]));
+    const [ox, oy] = [r.methods.pg.sx[0], r.methods.pg.sy[0]];
+    f.plot.selectAll('circle.old').data([0]).join('circle').attr('class', 'old').attr('r', 5).attr('cx', x(ox)).attr('cy', y(oy));
+    const cur = paths.find((d) => d.chosen).pts.at(-1);
+    f.plot.selectAll('circle.cur').data([0]).join('circle').attr('class', `cur ${METHODS.find((m) => m.id === state.method).cls}`).attr('r', 5.5).attr('cx', x(cur[0])).attr('cy', y(cur[1]));
+  }
+
+  drawTrace(f, key) {
+    const { r, state } = this;
+    const N = state.updates;
+    const x = scaleLinear().domain([0, N]).range([0, f.innerWidth]);
+    const all = METHODS.flatMap((m) => Array.from(r.methods[m.id][key]));
+    let hi = max(all);
+    if (key === 'kl') hi = Math.max(hi, state.delta * 1.5);
+    const lo = Math.min(0, min(all));
+    const y = scaleLinear().domain([lo, hi > lo ? hi : lo + 1]).range([f.innerHeight, 0]).nice(4);
+    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
+      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+    f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
+      .call(axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
+    if (key === 'kl') {
+      f.plot.selectAll('line.delta').data([state.delta]).join('line').attr('class', 'delta').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (d) => y(d)).attr('y2', (d) => y(d));
+      f.plot.selectAll('text.delta-label').data([state.delta]).join('text').attr('class', 'delta-label').attr('x', 4).attr('y', (d) => y(d) - 4).text('δ');
+    }
+    const l = (arr) => line().x((_, i) => x(i)).y((v) => y(v))(Array.from(arr));
+    f.plot.selectAll('path.mline').data(METHODS, (d) => d.id).join('path').attr('class', (d) => `mline ${d.cls}${d.id === state.method ? ' chosen' : ''}`)
+      .attr('d', (d) => l(r.methods[d.id][key]));
+    f.plot.selectAll('line.now-line').data([this.k]).join('line').attr('class', 'now-line').attr('x1', (d) => x(d)).attr('x2', (d) => x(d)).attr('y1', 0).attr('y2', f.innerHeight);
+  }
+
+  drawClip(f, sign) {
+    const { r, state } = this;
+    const c = r.clip;
+    const plain = sign > 0 ? c.posPlain : c.negPlain;
+    const clipped = sign > 0 ? c.posClipped : c.negClipped;
+    const x = scaleLinear().domain([0, 2]).range([0, f.innerWidth]);
+    const y = scaleLinear().domain([-2, 2]).range([f.innerHeight, 0]);
+    f.plot.selectAll('rect.band').data([0]).join('rect').attr('class', 'band')
+      .attr('x', x(1 - state.epsilon)).attr('width', x(1 + state.epsilon) - x(1 - state.epsilon)).attr('y', 0).attr('height', f.innerHeight);
+    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
+      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+    f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
+      .call(axisBottom(x).ticks(4).tickFormat(fmt));
+    f.plot.selectAll('text.axis-name').data([0]).join('text').attr('class', 'axis-unit axis-name').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('r');
+    const pts = (arr) => Array.from(c.r, (v, i) => [v, arr[i]]);
+    const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
+    f.plot.selectAll('path.clip-plain').data([pts(plain)]).join('path').attr('class', 'clip-plain').attr('d', l);
+    f.plot.selectAll('path.clip-clipped').data([pts(clipped)]).join('path').attr('class', 'clip-clipped').attr('d', l);
+    // Each action's current ratio, scaled to |A| = 1, on the clipped curve.
+    const eps = state.epsilon;
+    const dots = range(r.n).filter((i) => (sign > 0 ? state.adv[i] > 0 : state.adv[i] < 0)).map((i) => {
+      const rr = Math.min(2, r.current.ratio[i]);
+      const cl = Math.min(1 + eps, Math.max(1 - eps, rr));
+      return { i, r: rr, v: Math.min(rr * sign, cl * sign) };
+    });
+    f.plot.selectAll('g.rdots').data([0]).join('g').attr('class', 'rdots').selectAll('g').data(dots, (d) => d.i).join((e) => {
+      const g = e.append('g');
+      g.append('circle').attr('r', 4.5);
+      g.append('text').attr('dy', -8).attr('text-anchor', 'middle');
+      return g;
+    }).attr('transform', (d) => `translate(${x(d.r)},${y(d.v)})`).select('text').text((d) => `a${d.i + 1}`);
+  }
+
+  destroy() {
+    this.pause();
+    this.announce.cancel();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    for (const c of [this.bars, this.simplex, this.gainChart, this.klChart, ...this.clipCharts]) c.destroy();
+  }
+}
+
+function same(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function createLab() {
+  let view = null;
+  return {
+    id: 'trust-region',
+    title: 'Trust regions',
+    blurb: 'TRPO and PPO: KL between old and new policy, the δ constraint, the clip band, sampled KL',
+    schema,
+    check,
+    mount(el, ctx) { view = new View(el, ctx); },
+    update(state, info) { view.update(state, info); },
+    destroy() { view?.destroy(); view = null; },
+  };
+}
+
+export default createLab();
