@@ -51,7 +51,7 @@ func mleData(a []js.Value) (any, error) {
 		if t.Type() != js.TypeString {
 			return nil, input.Errorf(input.WrongType, "text", "must be a string, not %s", describe(t))
 		}
-		if n := t.Length(); n > maxTextChars {
+		if n := t.Get("length").Int(); n > maxTextChars { // (Value.Length panics on strings)
 			return nil, input.Errorf(input.TooLarge, "data", "is %d characters long; at most %d are read", n, maxTextChars)
 		}
 		if xs, header, err = mle.ParseData(t.String()); err != nil {

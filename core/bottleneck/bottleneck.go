@@ -151,8 +151,9 @@ func checkOptions(o *Options, nx int) error {
 // o.Init or else from a random encoder drawn with o.Seed (each row
 // proportional to independent Exp(1) draws), until p(t|x) moves by at most
 // o.Tol or o.MaxIter updates were made. The same joint, options and seed give
-// the same result. The iteration never increases I(X;T) − β I(T;Y) but may
-// stop in a local optimum; Sweep's annealing finds better ones at large β.
+// the same result. The iteration settles on a fixed point of the equations,
+// which may be a local optimum of I(X;T) − β I(T;Y) (two x's sharing a cluster
+// at large β, say); Sweep's annealing finds better ones.
 //
 // Edge cases: at β = 0 every row becomes p(t), so I(X; T) = 0; a row with
 // p(x) = 0 carries no information and is set to p(t); a cluster whose p(t)

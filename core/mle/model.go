@@ -393,10 +393,18 @@ func (m *Model) natural(th, g []float64) []float64 {
 		out[2] = g[2] / (2 * pi1)
 		out[3] = s2 * s2 / pi2 * g[3]
 		out[4] = g[4] / (2 * pi2)
-	default: // categorical: diag(1/q)
+	default: // categorical: diag(1/q), so the step is f/q − 1
 		q := softmax(th)
 		for i := range g {
-			out[i] = g[i] / max(q[i], 1e-12)
+			f := g[i] + q[i]
+			switch {
+			case q[i] > 0:
+				out[i] = f/q[i] - 1
+			case f > 0:
+				out[i] = 1e3 // clipped to 1 by Ascend
+			default:
+				out[i] = -1 // never seen: its logit falls steadily to the clamp
+			}
 		}
 	}
 	return out

@@ -378,7 +378,7 @@ test('a malformed file, a file with <script> in a name and a 50 MB file are refu
   await waitListed(page, 2);
   const text = await message(page).textContent();
   assert.ok(text.includes(`“${evil}” (Divergence)`), text);
-  assert.match(text, /Skipped 1:.*“Bad lab <img src=y onerror="window.__pwned = 3">”: .*not a lab of this playground/s);
+  assert.match(text, /Skipped 1:.*“Bad lab <img src=y onerror="window.__pwned = 3">”: .*The lab is "nope", which is not a lab of this playground\./s);
   assert.ok(text.includes('<img src=z onerror="window.__pwned=4">.json'));
   assert.deepEqual((await listed(page)).sort(), [evil, 'Keep me'].sort(), 'the name is listed as it was written');
   const r = await expand(page, '<script>');
@@ -442,7 +442,7 @@ test('a failed write says so and leaves the stored version intact', async () => 
   await r.locator('textarea[data-field="notes"]').fill('lost?');
   await r.locator('[data-action="save-edits"]').click();
   await page.waitForFunction(() => document.querySelector('.sessions-message').textContent.includes('failed'));
-  assert.match(await message(page).textContent(), /Saving the changes failed: the browser refused to write \(The storage the transaction was aborted \(QuotaExceededError\)\.\) Whatever was stored before is unchanged\./);
+  assert.match(await message(page).textContent(), /^Saving the changes failed: the browser refused to write\. The transaction was aborted \(QuotaExceededError\)\. Whatever was stored before is unchanged\.$/);
   await page.evaluate(() => { const S = globalThis.klplay.sessions; S.save = S.realSave; });
   assert.equal((await allSessions(page))[0].notes, 'original notes');
   assert.deepEqual(errors, []);

@@ -72,11 +72,13 @@ function pageState(lab, stored) {
   return lab.check ? lab.check(state).state : state;
 }
 
-/** An error as a sentence for the reader: "sessions.save: name: is empty" → "The name is empty". */
+/** An error as a sentence for the reader: "sessions.save: name: is empty" → "The name is empty.". */
 function plain(err) {
   let msg = String(err?.message ?? err).replace(/^sessions\.\w+: /, '');
-  const arg = err?.arg;
-  if (arg && msg.startsWith(`${arg}: `)) msg = `The ${arg} ${msg.slice(arg.length + 2)}`;
+  const m = msg.match(/^([a-z][\w.]*): ([^]*)$/);
+  const verb = /^(is|has|must|contains|was|needs|holds|should) /;
+  if (m && verb.test(m[2])) msg = `The ${m[1]} ${m[2]}`;
+  else if (m && m[1] === err?.arg) msg = m[2];
   return msg.charAt(0).toUpperCase() + msg.slice(1).replace(/\.?$/, '.');
 }
 
@@ -227,6 +229,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     if (storage === 'memory') {
       storageNote.replaceChildren(h('strong', {}, 'Kept in this tab only. '), note ? `${note.charAt(0).toUpperCase()}${note.slice(1).replace(/\.?$/, '.')}` : 'This browser does not let the page store anything here; export your sessions to keep them.');
       storageNote.hidden = false;
+      empty.textContent = 'Nothing saved yet. Name this view and press Save; it lasts until this tab closes, so export what you want to keep.';
     }
   }, () => {});
 
@@ -236,7 +239,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
   }
   function clearSay() { message.replaceChildren(); }
   function failed(what, err) {
-    if (err?.code === 'storage') say('error', h('strong', {}, `${what} failed: `), `the browser refused to write (${plain(err)}) Whatever was stored before is unchanged.`);
+    if (err?.code === 'storage') say('error', h('strong', {}, `${what} failed: `), `the browser refused to write. ${plain(err)} Whatever was stored before is unchanged.`);
     else if (err?.code === 'blocked') say('error', h('strong', {}, `${what} failed: `), 'another tab of KL Playground is holding the storage. Close or reload the other tabs and try again.');
     else say('error', h('strong', {}, `${what} failed: `), plain(err));
   }

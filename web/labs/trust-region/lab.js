@@ -313,6 +313,7 @@ class View {
     for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
     for (const node of this.outputs.backtracks) node.textContent = String(values.backtracks);
     this.kOut.textContent = String(k);
+    this.kOut.dataset.value = String(k);
     this.nOut.textContent = String(state.updates);
     this.betaRo.hidden = state.method !== 'ppo-kl';
     this.btRo.hidden = state.method !== 'trpo';

@@ -1,0 +1,199 @@
+package gan
+
+import (
+	"math"
+	"sort"
+)
+
+// Vector-valued adaptive Gauss–Kronrod quadrature: several integrands that
+// share their expensive part (the two log-densities at a node) are integrated
+// together on the same segments.
+//
+// [lo, hi] is cut at the breakpoints into panels. On each panel [a, b] the
+// variable is changed to x = a + (b − a)·s(t), s(t) = t²(3 − 2t), t ∈ [0, 1],
+// dx = 6(b − a)·t(1 − t) dt: the kinks, support ends and square-root or
+// logarithmic end behaviour all sit at panel ends, and the substitution
+// flattens them (an endpoint behaviour (x − a)^γ becomes t^(2γ+1)). Each
+// segment is integrated with the 15-point Kronrod rule and its embedded
+// 7-point Gauss rule (QUADPACK's error estimate); the segment with the largest
+// error for the component furthest from its tolerance is bisected until every
+// component meets max(absTol, relTol·|value|), or maxSegs segments are used.
+
+const (
+	relTol  = 1e-11
+	absTol  = 1e-15
+	maxSegs = 600
+)
+
+// Kronrod 15-point abscissae (decreasing, the last is 0) and weights, and the
+// Gauss 7-point weights for xgk[1], xgk[3], xgk[5], xgk[7] (QUADPACK's qk15,
+// as in core/dist/quad.go).
+var (
+	xgk = [8]float64{
+		0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+		0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+		0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+		0.207784955007898467600689403773245, 0,
+	}
+	wgk = [8]float64{
+		0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+		0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+		0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+		0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+	}
+	wg = [4]float64{
+		0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+		0.381830050505118944950369775488975, 0.417959183673469387755102040816327,
+	}
+)
+
+// vecFunc writes the m integrands at x into out (len m).
+type vecFunc func(x float64, out []float64)
+
+type seg struct {
+	panel      int
+	t0, t1     float64
+	val, err   []float64
+	abs        []float64
+}
+
+type integrator struct {
+	f      vecFunc
+	m      int
+	panels [][2]float64
+	buf    []float64 // scratch: 15 node values × m
+	tmp    []float64
+}
+
+// integrate returns ∫_lo^hi f over the panels cut at breaks (those strictly
+// inside (lo, hi)); skip[k] true leaves component k out of the stopping rule
+// (its value is still returned). lo ≥ hi gives zeros.
+func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool) []float64 {
+	out := make([]float64, m)
+	if !(hi > lo) {
+		return out
+	}
+	pts := []float64{lo}
+	bs := append([]float64(nil), breaks...)
+	sort.Float64s(bs)
+	for _, b := range bs {
+		if b > pts[len(pts)-1] && b < hi && (b-pts[len(pts)-1]) > 1e-13*(hi-lo) {
+			pts = append(pts, b)
+		}
+	}
+	if hi-pts[len(pts)-1] <= 1e-13*(hi-lo) && len(pts) > 1 {
+		pts = pts[:len(pts)-1]
+	}
+	pts = append(pts, hi)
+	in := &integrator{f: f, m: m, buf: make([]float64, 15*m), tmp: make([]float64, m)}
+	for i := 0; i+1 < len(pts); i++ {
+		in.panels = append(in.panels, [2]float64{pts[i], pts[i+1]})
+	}
+	segs := make([]seg, 0, 4*len(in.panels))
+	for p := range in.panels {
+		segs = append(segs, in.rule(p, 0, 0.5), in.rule(p, 0.5, 1))
+	}
+	val, errs, abs := make([]float64, m), make([]float64, m), make([]float64, m)
+	for {
+		for k := range val {
+			val[k], errs[k], abs[k] = 0, 0, 0
+		}
+		for i := range segs {
+			for k := 0; k < m; k++ {
+				val[k] += segs[i].val[k]
+				errs[k] += segs[i].err[k]
+				abs[k] += segs[i].abs[k]
+			}
+		}
+		worst, ratio := -1, 1.0
+		for k := 0; k < m; k++ {
+			if skip != nil && skip[k] {
+				continue
+			}
+			tol := math.Max(absTol, relTol*math.Abs(val[k]))
+			tol = math.Max(tol, 50*eps*abs[k])
+			if r := errs[k] / tol; r > ratio || math.IsNaN(r) {
+				worst, ratio = k, r
+			}
+		}
+		if worst < 0 || len(segs) >= maxSegs {
+			break
+		}
+		j := 0
+		for i := range segs {
+			if segs[i].err[worst] > segs[j].err[worst] {
+				j = i
+			}
+		}
+		s := segs[j]
+		mid := 0.5 * (s.t0 + s.t1)
+		if !(mid > s.t0 && mid < s.t1) {
+			break
+		}
+		segs[j] = in.rule(s.panel, s.t0, mid)
+		segs = append(segs, in.rule(s.panel, mid, s.t1))
+	}
+	copy(out, val)
+	return out
+}
+
+const eps = 2.220446049250313e-16
+
+// rule applies the 15/7 pair on [t0, t1] of panel p.
+func (in *integrator) rule(p int, t0, t1 float64) seg {
+	m := in.m
+	a, b := in.panels[p][0], in.panels[p][1]
+	w := b - a
+	c, h := 0.5*(t0+t1), 0.5*(t1-t0)
+	// Node j (0…14): t = c − h·xgk[j] for j < 8 (j = 7 is the centre), c + h·xgk[14−j] after.
+	for j := 0; j < 15; j++ {
+		var t float64
+		if j < 8 {
+			t = c - h*xgk[j]
+		} else {
+			t = c + h*xgk[14-j]
+		}
+		x := a + w*t*t*(3-2*t)
+		jac := 6 * w * t * (1 - t)
+		row := in.buf[j*m : (j+1)*m]
+		if jac == 0 {
+			for k := range row {
+				row[k] = 0
+			}
+			continue
+		}
+		in.f(x, row)
+		for k := range row {
+			if row[k] != 0 {
+				row[k] *= jac
+			}
+		}
+	}
+	s := seg{panel: p, t0: t0, t1: t1, val: make([]float64, m), err: make([]float64, m), abs: make([]float64, m)}
+	for k := 0; k < m; k++ {
+		fc := in.buf[7*m+k]
+		resk := fc * wgk[7]
+		resg := fc * wg[3]
+		resabs := math.Abs(resk)
+		for j := 0; j < 7; j++ {
+			f1, f2 := in.buf[j*m+k], in.buf[(14-j)*m+k]
+			resk += wgk[j] * (f1 + f2)
+			resabs += wgk[j] * (math.Abs(f1) + math.Abs(f2))
+			if j%2 == 1 {
+				resg += wg[j/2] * (f1 + f2)
+			}
+		}
+		reskh := 0.5 * resk
+		resasc := wgk[7] * math.Abs(fc-reskh)
+		for j := 0; j < 7; j++ {
+			resasc += wgk[j] * (math.Abs(in.buf[j*m+k]-reskh) + math.Abs(in.buf[(14-j)*m+k]-reskh))
+		}
+		e := math.Abs((resk - resg) * h)
+		resasc *= h
+		if resasc != 0 && e != 0 {
+			e = resasc * math.Min(1, math.Pow(200*e/resasc, 1.5))
+		}
+		s.val[k], s.err[k], s.abs[k] = resk*h, e, resabs*h
+	}
+	return s
+}
