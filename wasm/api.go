@@ -118,6 +118,7 @@ func newAPI() js.Value {
 	set("mutualInformationSweep", mutualInformationSweep)
 	set("elboLab", elboLab)
 	set("trustRegionLab", trustRegionLab)
+	set("ganLab", ganLab)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

@@ -23,6 +23,8 @@ type mleEntry struct {
 	data  *mle.Data
 	truth dist.Dist // nil for the reader's own numbers
 	raw   []float64 // the sample in draw order (for the sample-size study); nil for pasted data
+	h     float64   // H(truth), once computed
+	hOK   bool
 }
 
 const mleKeep = 4
@@ -32,9 +34,6 @@ var (
 	mleOrder []int
 	mleNext  = 1
 )
-
-// maxTextChars bounds pasted text (UTF-16 code units, as JS counts them).
-const maxTextChars = mle.MaxTextBytes
 
 // mleData takes {text} (the reader's numbers) or {truth, a, b, n, seed} (a
 // sample) and returns {handle, n, header, min, max, mean, std, integer,
@@ -50,9 +49,6 @@ func mleData(a []js.Value) (any, error) {
 	if t := o.field("text"); !t.IsUndefined() && !t.IsNull() {
 		if t.Type() != js.TypeString {
 			return nil, input.Errorf(input.WrongType, "text", "must be a string, not %s", describe(t))
-		}
-		if n := t.Get("length").Int(); n > maxTextChars { // (Value.Length panics on strings)
-			return nil, input.Errorf(input.TooLarge, "data", "is %d characters long; at most %d are read", n, maxTextChars)
 		}
 		if xs, header, err = mle.ParseData(t.String()); err != nil {
 			return nil, err
@@ -108,7 +104,8 @@ func mleData(a []js.Value) (any, error) {
 }
 
 // mleLab takes {data: handle, model, theta (null: the model's start), steps,
-// lr, bins, reference: 'truth'|'bins', study} and returns the frame: {theta,
+// lr, bins, reference: 'truth'|'bins', study, closed (default true; false
+// skips the closed form, e.g. on animation frames)} and returns the frame: {theta,
 // params, names, nll, kl, h, gap, kind, method, binnedNLL, curveX, curveY,
 // truthX, truthY, histEdges, histDensity, closed: {params, nll, kl, method}
 // or null, study: {n, kl, params: [per parameter]} or null (only when study
@@ -165,8 +162,14 @@ func mleLab(a []js.Value) (any, error) {
 		return nil, err
 	}
 	ref := mle.Reference{Bins: int(bins)}
-	if refName == "truth" {
+	if refName == "truth" && e.truth != nil {
 		ref.Truth = e.truth
+		if !e.hOK {
+			if hr, err := dist.Entropy(e.truth, dist.Options{}); err == nil {
+				e.h, e.hOK = hr.Value, true
+			}
+		}
+		ref.TruthH, ref.TruthHKnown = e.h, e.hOK
 	}
 	ev, err := m.Evaluate(th, ref)
 	if err != nil {
@@ -190,7 +193,13 @@ func mleLab(a []js.Value) (any, error) {
 			out["truthX"], out["truthY"] = toFloat64Array(tx), toFloat64Array(ty)
 		}
 	}
-	if ct, method, ok := m.ClosedForm(); ok {
+	wantClosed := true
+	if c := o.field("closed"); c.Type() == js.TypeBoolean {
+		wantClosed = c.Bool()
+	}
+	if !wantClosed {
+		delete(out, "closed") // undefined in JS: the page keeps the last one
+	} else if ct, method, ok := m.ClosedForm(); ok {
 		if ce, err := m.Evaluate(ct, ref); err == nil {
 			out["closed"] = map[string]any{"params": toFloat64Array(ce.Params), "nll": ce.NLL, "kl": ce.KL, "method": method}
 		}

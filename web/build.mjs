@@ -62,7 +62,8 @@ await build({
   outfile: path.join(out, 'klplay.js'),
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'favicon.ico']) await copyFile(path.join(web, f), path.join(out, f));
+// embed-host.js is the optional script a blog page includes to size embedded labs (not bundled: it runs on their page).
+for (const f of ['index.html', 'favicon.ico', 'embed-host.js']) await copyFile(path.join(web, f), path.join(out, f));
 
 // The service worker's precache list: every file of the build, named relative to
 // the worker (so the site works under any sub-path), and a version that changes

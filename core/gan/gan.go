@@ -72,17 +72,18 @@ func (s Shape) overlap(theta float64) (lo, hi float64, breaks []float64) {
 	return -2*a - 12*NormalSigma, 2*a + 12*NormalSigma, breaks
 }
 
-// outside returns P(q = 0), the mass of P where Q has none, and Q(p = 0).
-// For a symmetric shape, both are F(−1 − |θ| + … ) sums; in general
-//
-//	P(q = 0) = F(θ − 1) + 1 − F(θ + 1),   Q(p = 0) = F(−1 − θ) + 1 − F(1 − θ).
+// outside returns P(q = 0), the mass of P where Q has none, and Q(p = 0). For
+// a bounded shape both are the mass of P within |θ| of one end of its
+// support (the shapes are symmetric), computed from that end so that it keeps
+// its digits for small θ; they are never 0 for θ ≠ 0 (the uncovered interval
+// has positive length and p > 0 inside its support), even where the mass
+// underflows, so that KL is +Inf for every θ ≠ 0.
 func (s Shape) outside(theta float64) (pOut, qOut float64) {
 	if !s.Bounded() || theta == 0 {
 		return 0, 0
 	}
-	pOut = s.CDF(theta-1) + s.Survival(theta+1)
-	qOut = s.CDF(-1-theta) + s.Survival(1-theta)
-	return math.Min(pOut, 1), math.Min(qOut, 1)
+	m := math.Max(s.tail(math.Abs(theta)), math.SmallestNonzeroFloat64)
+	return m, m
 }
 
 // logPair writes the log-densities at x of P and Q.
@@ -107,7 +108,7 @@ func scaled(lp, lq float64) (p, q, c float64) {
 //	D_f = ∫_{p,q>0} q f(p/q) dx + f(0)·Q(p = 0) + f'(∞)·P(q = 0),
 //
 // skipping the integral when the limits already make D_f = +Inf.
-func (s Shape) fdivs(theta float64, terms []func(p, q float64) float64) []float64 {
+func (s Shape) fdivs(theta float64, terms []func(p, q float64) float64, rtol float64) []float64 {
 	m := len(terms)
 	pOut, qOut := s.outside(theta)
 	extra := make([]float64, m)
@@ -122,8 +123,14 @@ func (s Shape) fdivs(theta float64, terms []func(p, q float64) float64) []float6
 		vals = make([]float64, m) // p = q: every integrand is 0
 	} else {
 		vals = integrate(func(x float64, out []float64) {
-			p, q, c := scaled(s.logPair(x, theta))
-			e := math.Exp(c)
+			var p, q, e float64
+			if s.Bounded() {
+				p, q, e = s.Prob(x), s.Prob(x-theta), 1
+			} else {
+				var c float64
+				p, q, c = scaled(s.logPair(x, theta))
+				e = math.Exp(c)
+			}
 			for k, t := range terms {
 				if skip[k] || (p == 0 && q == 0) {
 					out[k] = 0
@@ -131,7 +138,7 @@ func (s Shape) fdivs(theta float64, terms []func(p, q float64) float64) []float6
 				}
 				out[k] = t(p, q) * e
 			}
-		}, m, lo, hi, breaks, skip)
+		}, m, lo, hi, breaks, skip, rtol, s.Bounded())
 	}
 	for k := range vals {
 		if skip[k] {
@@ -155,10 +162,10 @@ func (s Shape) W1(theta float64) (float64, error) {
 	if err := checkTheta(theta); err != nil {
 		return 0, err
 	}
-	return s.w1(theta), nil
+	return s.w1(theta, relTol), nil
 }
 
-func (s Shape) w1(theta float64) float64 {
+func (s Shape) w1(theta, rtol float64) float64 {
 	if theta == 0 {
 		return 0
 	}
@@ -175,7 +182,7 @@ func (s Shape) w1(theta float64) float64 {
 		} else {
 			out[0] = math.Abs(s.Survival(x-theta) - s.Survival(x))
 		}
-	}, 1, lo, hi, breaks, nil)
+	}, 1, lo, hi, breaks, nil, rtol, s.Bounded())
 	return v[0]
 }
 
@@ -191,17 +198,17 @@ func (s Shape) At(theta float64) (Divergences, error) {
 	if err := checkTheta(theta); err != nil {
 		return Divergences{}, err
 	}
-	return s.at(theta), nil
+	return s.at(theta, relTol), nil
 }
 
-func (s Shape) at(theta float64) Divergences {
-	f := s.fdivs(theta, mainTerms[:])
+func (s Shape) at(theta, rtol float64) Divergences {
+	f := s.fdivs(theta, mainTerms[:], rtol)
 	var v [7]float64
 	copy(v[:6], f)
 	v[2] = math.Min(v[2], math.Ln2)
 	v[3] = math.Min(v[3], 1)
 	v[4] = math.Min(v[4], 1)
-	v[6] = s.w1(theta)
+	v[6] = s.w1(theta, rtol)
 	return fromValues(v)
 }
 
@@ -221,7 +228,7 @@ func (s Shape) Slopes(theta float64) (Divergences, error) {
 		return Divergences{}, err
 	}
 	lo, hi := math.Max(-MaxAbsTheta, theta-SlopeStep), math.Min(MaxAbsTheta, theta+SlopeStep)
-	a, b := s.at(lo).Values(), s.at(hi).Values()
+	a, b := s.at(lo, relTol).Values(), s.at(hi, relTol).Values()
 	var out [7]float64
 	for k := range out {
 		if math.IsInf(a[k], 0) || math.IsInf(b[k], 0) {
@@ -266,7 +273,7 @@ func (s Shape) FDivergences(theta float64, names []string, alpha float64) ([]flo
 	if len(terms) == 0 {
 		return []float64{}, nil
 	}
-	out := s.fdivs(theta, terms)
+	out := s.fdivs(theta, terms, relTol)
 	// The bounded f-divergences of FDivergence (JS, TV, H², triangular) are clamped to their bounds there too.
 	for i, n := range names {
 		switch n {

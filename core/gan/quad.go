@@ -20,9 +20,10 @@ import (
 // component meets max(absTol, relTol·|value|), or maxSegs segments are used.
 
 const (
-	relTol  = 1e-11
-	absTol  = 1e-15
-	maxSegs = 600
+	relTol   = 1e-11 // At, FDivergences
+	sweepTol = 1e-8  // Sweep: curves for drawing
+	absTol   = 1e-15
+	maxSegs  = 600
 )
 
 // Kronrod 15-point abscissae (decreasing, the last is 0) and weights, and the
@@ -51,24 +52,24 @@ var (
 type vecFunc func(x float64, out []float64)
 
 type seg struct {
-	panel      int
-	t0, t1     float64
-	val, err   []float64
-	abs        []float64
+	panel    int
+	t0, t1   float64
+	val, err []float64
+	abs      []float64
 }
 
 type integrator struct {
 	f      vecFunc
 	m      int
 	panels [][2]float64
+	smooth bool      // use the substitution s(t); else x = a + (b − a)·t
 	buf    []float64 // scratch: 15 node values × m
-	tmp    []float64
 }
 
 // integrate returns ∫_lo^hi f over the panels cut at breaks (those strictly
-// inside (lo, hi)); skip[k] true leaves component k out of the stopping rule
+// inside (lo, hi)) to the relative tolerance rtol; skip[k] true leaves component k out of the stopping rule
 // (its value is still returned). lo ≥ hi gives zeros.
-func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool) []float64 {
+func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool, rtol float64, smooth bool) []float64 {
 	out := make([]float64, m)
 	if !(hi > lo) {
 		return out
@@ -85,7 +86,7 @@ func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool) 
 		pts = pts[:len(pts)-1]
 	}
 	pts = append(pts, hi)
-	in := &integrator{f: f, m: m, buf: make([]float64, 15*m), tmp: make([]float64, m)}
+	in := &integrator{f: f, m: m, smooth: smooth, buf: make([]float64, 15*m)}
 	for i := 0; i+1 < len(pts); i++ {
 		in.panels = append(in.panels, [2]float64{pts[i], pts[i+1]})
 	}
@@ -110,7 +111,7 @@ func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool) 
 			if skip != nil && skip[k] {
 				continue
 			}
-			tol := math.Max(absTol, relTol*math.Abs(val[k]))
+			tol := math.Max(absTol, rtol*math.Abs(val[k]))
 			tol = math.Max(tol, 50*eps*abs[k])
 			if r := errs[k] / tol; r > ratio || math.IsNaN(r) {
 				worst, ratio = k, r
@@ -153,8 +154,10 @@ func (in *integrator) rule(p int, t0, t1 float64) seg {
 		} else {
 			t = c + h*xgk[14-j]
 		}
-		x := a + w*t*t*(3-2*t)
-		jac := 6 * w * t * (1 - t)
+		x, jac := a+w*t, w
+		if in.smooth {
+			x, jac = a+w*t*t*(3-2*t), 6*w*t*(1-t)
+		}
 		row := in.buf[j*m : (j+1)*m]
 		if jac == 0 {
 			for k := range row {

@@ -127,28 +127,42 @@ func (s Shape) Prob(x float64) float64 {
 //	bump        ½ + (15/16)(x − 2x³/3 + x⁵/5)
 //	normal      ½ erfc(−x/(σ√2))
 //
-// clamped to [0, 1] outside the support.
+// clamped to [0, 1] outside the support. Bounded shapes are computed from the
+// nearer end (see tail), so that F keeps its digits near −1 and 1 − F near 1.
 func (s Shape) CDF(x float64) float64 {
 	if s.kind == kindNormal {
 		return 0.5 * math.Erfc(-x/(NormalSigma*math.Sqrt2))
 	}
-	if x <= -1 {
+	if x <= 0 {
+		return s.tail(x + 1)
+	}
+	return 1 - s.tail(1-x)
+}
+
+// tail returns the mass of a bounded shape within h of an end of its support,
+// F(−1 + h), 0 for h ≤ 0 and clamped at h = 2:
+//
+//	uniform     h/2
+//	triangular  h²/2                              (h ≤ 1; 1 − (2 − h)²/2 beyond)
+//	bump        h³(20 − 15h + 3h²)/16 = (15/16)(4h³/3 − h⁴ + h⁵/5)   ((1 − x²)² = t²(2 − t)², t = 1 + x)
+func (s Shape) tail(h float64) float64 {
+	if h <= 0 {
 		return 0
 	}
-	if x >= 1 {
-		return 1
-	}
+	h = math.Min(h, 2)
 	switch s.kind {
 	case kindUniform:
-		return (x + 1) / 2
+		return h / 2
 	case kindTriangular:
-		if x <= 0 {
-			return (1 + x) * (1 + x) / 2
+		if h <= 1 {
+			return h * h / 2
 		}
-		return 1 - (1-x)*(1-x)/2
+		return 1 - (2-h)*(2-h)/2
 	}
-	x2 := x * x
-	return 0.5 + 15.0/16*x*(1+x2*(-2.0/3+x2/5))
+	if h > 1 {
+		return 1 - s.tail(2-h)
+	}
+	return h * h * h * (20 + h*(-15+3*h)) / 16
 }
 
 // Survival returns 1 − F(x) = F(−x) (every shape is symmetric), accurate in

@@ -449,3 +449,17 @@ func TestCurveNamesAndRange(t *testing.T) {
 		t.Errorf("exponential range starts at %v", lo)
 	}
 }
+
+func TestReferenceEntropyGiven(t *testing.T) {
+	truth := dist.Normal{Mu: 0, Sigma: 1}
+	xs, _ := Sample(truth, 200, 3)
+	m := model(t, Normal, data(t, xs...))
+	e1, _ := m.Evaluate([]float64{0.1, 0}, Reference{Truth: truth})
+	e2, _ := m.Evaluate([]float64{0.1, 0}, Reference{Truth: truth, TruthH: e1.H, TruthHKnown: true})
+	if e1.H != e2.H || e1.KL != e2.KL {
+		t.Errorf("%+v vs %+v", e1, e2)
+	}
+	if !near(trigamma(1), math.Pi*math.Pi/6, 1e-12) || !near(trigamma(0.5), math.Pi*math.Pi/2, 1e-12) || !near(trigamma(10), 0.105166335681685746122, 1e-14) /* mpmath psi(1, 10) */ || !near(trigamma(6.5), 0.16628453574995823764, 1e-14) {
+		t.Errorf("trigamma %v %v %v", trigamma(1), trigamma(0.5), trigamma(10))
+	}
+}

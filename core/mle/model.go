@@ -411,17 +411,17 @@ func (m *Model) natural(th, g []float64) []float64 {
 }
 
 // trigamma returns ψ′(x) for x > 0: the recurrence ψ′(x) = ψ′(x + 1) + 1/x²
-// up to x ≥ 6, then the asymptotic series 1/x + 1/(2x²) + Σ B₂ⱼ/x^(2j+1),
-// accurate to about 1e-12 relative.
+// up to x ≥ 10, then the asymptotic series 1/x + 1/(2x²) + Σ B₂ⱼ/x^(2j+1)
+// to j = 6, accurate to about 1e-15 relative.
 func trigamma(x float64) float64 {
 	s := 0.0
-	for x < 6 {
+	for x < 10 {
 		s += 1 / (x * x)
 		x++
 	}
 	r := 1 / x
 	r2 := r * r
-	return s + r + r2/2 + r*r2*(1.0/6-r2*(1.0/30-r2*(1.0/42-r2/30)))
+	return s + r + r2/2 + r*r2*(1.0/6-r2*(1.0/30-r2*(1.0/42-r2*(1.0/30-r2*(5.0/66-r2*691.0/2730)))))
 }
 
 // MaxSteps is the most gradient steps one call takes.

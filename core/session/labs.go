@@ -36,6 +36,7 @@ var extraChecks = map[string]func(map[string]any) error{
 	"fit":                checkFit,
 	"mutual-information": checkMutualInformation,
 	"trust-region":       checkTrustRegion,
+	"gan":                checkGan,
 }
 
 var labs = loadLabs()

@@ -113,7 +113,7 @@ test('out-of-range values are clamped or rescaled, and the notice says so', asyn
 test('the navigation lists the labs and marks the current one; editing the hash by hand re-routes', async () => {
   const { page, errors } = await open('#lab=nowhere');
   assert.match(await notice(page).textContent(), /no lab called “nowhere”/);
-  const link = page.getByRole('navigation', { name: 'Labs' }).getByRole('link', { name: 'Divergence' });
+  const link = page.getByRole('navigation', { name: 'Labs' }).getByRole('link', { name: 'Divergence', exact: true });
   assert.equal(await link.getAttribute('aria-current'), 'page');
   await page.evaluate(() => { location.hash = '#lab=divergence&p=0.25,0.75&q=0.75,0.25'; });
   await page.waitForFunction(() => document.querySelectorAll('.fig-dist [role="slider"][data-series="p"]').length === 2);

@@ -89,8 +89,9 @@ test('plain policy gradient with a big step leaves the trust region', async () =
   const r = await readouts(page);
   assert.ok(r.kl > r.delta, `KL ${r.kl} should exceed δ ${r.delta}`);
   assert.match(await page.locator('.tr-status').innerText(), /Outside the trust region/);
-  // Step back to the method PPO-clip with the keyboard-free radio, then step once.
-  await page.click('label[for="tr-method-ppo-clip"]');
+  // Another method starts again from update 0; Step takes one update.
+  await page.check('#tr-method-ppo-clip');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="update"]').dataset.value === '0');
   await page.click('[data-action="step"]');
   await page.waitForFunction(() => document.querySelector('output[data-readout="update"]').dataset.value === '1');
   const h = await hashState(page);

@@ -5,13 +5,16 @@
 import { select } from 'd3-selection';
 import 'd3-transition';
 import { h, uniqueId, reducedMotion } from './dom.js';
+import { exportMenu } from './export.js';
 
 /**
  * An SVG chart inside `host` that re-measures itself. `draw(frame)` is called
  * with {svg, defs, plot, width, height, innerWidth, innerHeight, margin} on every
- * resize; call frame.redraw() after the data changes.
+ * resize; call frame.redraw() after the data changes. Every chart gets an export
+ * menu (SVG, PNG at 2×, and CSV when `csv` is given: a function returning
+ * {columns: [names], rows: [[values], …]}, the numbers the chart draws).
  */
-export function chartFrame(host, { height, margin, label, role = 'img', draw }) {
+export function chartFrame(host, { height, margin, label, role = 'img', draw, csv }) {
   const svg = select(host).append('svg').attr('class', 'chart').attr('role', role).attr('aria-label', label);
   const defs = svg.append('defs');
   const plot = svg.append('g').attr('class', 'plot');
@@ -30,7 +33,8 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw }) 
     if (w !== last) { last = w; if (frame.ready) frame.redraw(); }
   });
   ro.observe(host);
-  frame.destroy = () => { ro.disconnect(); svg.remove(); };
+  const menu = exportMenu(host, { svg: () => svg.node(), label, csv });
+  frame.destroy = () => { ro.disconnect(); menu.destroy(); svg.remove(); };
   return frame;
 }
 

@@ -5,9 +5,15 @@
 import { h } from './dom.js';
 
 export function registerOffline(banner) {
-  if (!('serviceWorker' in navigator)) return;
+  let sw;
+  try {
+    sw = navigator.serviceWorker; // an opaque-origin frame throws SecurityError here
+  } catch {
+    return;
+  }
+  if (!sw) return;
   let accepted = false;
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
+  sw.addEventListener('controllerchange', () => {
     if (accepted) location.reload();
   });
   const offer = (worker) => {
@@ -21,13 +27,17 @@ export function registerOffline(banner) {
       h('button', { type: 'button', class: 'quiet', onclick: () => { banner.hidden = true; } }, 'Later'));
     banner.hidden = false;
   };
-  navigator.serviceWorker.register('./sw.js').then((reg) => {
-    if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
-    reg.addEventListener('updatefound', () => {
-      const w = reg.installing;
-      w?.addEventListener('statechange', () => {
-        if (w.state === 'installed' && navigator.serviceWorker.controller) offer(w);
-      });
-    });
+  // A new worker may be waiting already, or installing since before this ran
+  // (the browser checks for updates on navigation): watch all three cases.
+  const watch = (w) => {
+    if (!w) return;
+    const check = () => { if (w.state === 'installed' && sw.controller) offer(w); };
+    w.addEventListener('statechange', check);
+    check();
+  };
+  sw.register('./sw.js').then((reg) => {
+    watch(reg.waiting);
+    watch(reg.installing);
+    reg.addEventListener('updatefound', () => watch(reg.installing));
   }, (err) => console.info('KL Playground works online only here:', err.message));
 }

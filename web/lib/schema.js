@@ -31,10 +31,15 @@ function defaultOf(f) {
   return f.default;
 }
 
-/** Splits a location.hash into [key, raw value] pairs; null when it is not key=value form at all. */
+// The longest hash read at all: the longest valid state (32 labels of 24 escaped
+// characters and two 32-entry distributions) is about 6,000 characters.
+export const MAX_HASH = 16384;
+
+/** Splits a location.hash into [key, raw value] pairs; null when it is not key=value form at all (or too long). */
 export function splitHash(hash) {
   const s = String(hash ?? '').replace(/^#/, '');
   if (s === '') return [];
+  if (s.length > MAX_HASH) return null;
   const pairs = [];
   for (const part of s.split('&')) {
     if (part === '') continue;

@@ -15,7 +15,8 @@ import { mountSessions } from './sessions.js';
 
 const HASH_DELAY = 250; // ms of quiet before the URL follows the state (history.replaceState is rate-limited)
 
-export function startShell({ labs, nav, notice, main, load }) {
+// hooks (optional): mounted(lab, el) after a lab is mounted, drawn(lab, state) after each update (lib/embed.js).
+export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   const byId = new Map(labs.map((l) => [l.id, l]));
   const remembered = new Map(); // lab id → last state, so the nav returns to where the reader was
   let current = null; // {lab, el, state, info}
@@ -66,6 +67,7 @@ export function startShell({ labs, nav, notice, main, load }) {
     // 'klplay:frame' is the script time of one update (Go call and charts), read by `make bench`.
     const start = performance.now();
     current.lab.update(current.state, info);
+    hooks.drawn?.(current.lab, current.state);
     performance.measure('klplay:frame', { start, end: performance.now() });
     remembered.set(current.lab.id, current.state);
     sessions?.changed(current.lab, current.state);
@@ -136,8 +138,11 @@ export function startShell({ labs, nav, notice, main, load }) {
 
   function show(lab, state, info) {
     for (const a of nav.querySelectorAll('a[data-lab]')) {
-      if (a.dataset.lab === lab.id) a.setAttribute('aria-current', 'page');
-      else a.removeAttribute('aria-current');
+      if (a.dataset.lab === lab.id) {
+        a.setAttribute('aria-current', 'page');
+        // The nav scrolls sideways on phones: keep the current lab in sight (nav only, not the page).
+        nav.scrollLeft = Math.max(0, a.offsetLeft - (nav.clientWidth - a.offsetWidth) / 2);
+      } else a.removeAttribute('aria-current');
     }
     if (current?.lab !== lab) {
       if (current) { current.lab.destroy(); current.el.remove(); }
@@ -146,6 +151,7 @@ export function startShell({ labs, nav, notice, main, load }) {
       document.title = `${lab.title} · KL Playground`;
       current = { lab, el, state, info: {} };
       lab.mount(el, ctxFor(lab));
+      hooks.mounted?.(lab, el);
     }
     current.state = state;
     schedule(info);

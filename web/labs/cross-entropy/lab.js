@@ -30,6 +30,22 @@ const STEPS_PER_FRAME = 1;
 
 const nameOf = (state, i) => state.names[i] || `class ${i + 1}`;
 const clampZ = (v) => Math.max(-Z_MAX, Math.min(Z_MAX, v));
+/** Runs sel.call(fn) only when key differs from the last call's (axes cost more than the data they frame). */
+function once(sel, key, fn) {
+  const node = sel.node();
+  if (node.__klKey !== key) {
+    node.__klKey = key;
+    sel.call(fn);
+  }
+  return sel;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at least v: a chart domain that grows in rare jumps. */
+function niceCeil(v) {
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v);
+}
+
 const tick2 = format('.2~f');
 const label2 = format('.2f');
 const label3 = format('.3f');
@@ -457,14 +473,14 @@ class View {
 
   xAxis(f, x) {
     const longest = max(x.domain(), (i) => nameOf(this.state, i).length);
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).tickValues(thinTicks(x.domain(), x.step(), longest)).tickFormat((i) => nameOf(this.state, i)).tickSizeOuter(0).tickSize(4));
+    const g = f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`);
+    once(g, `${f.innerWidth}|${this.state.names.join('\u0000')}|${x.domain().length}`,
+      (sel) => sel.call(axisBottom(x).tickValues(thinTicks(x.domain(), x.step(), longest)).tickFormat((i) => nameOf(this.state, i)).tickSizeOuter(0).tickSize(4)));
   }
 
   grid(f, y, fmt = tick2, ticks = 5) {
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(ticks).tickSize(-f.innerWidth).tickFormat(fmt))
-      .call((g) => g.select('.domain').remove());
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}|${y.domain()}|${ticks}`,
+      (sel) => sel.call(axisLeft(y).ticks(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove()));
   }
 
   drawDist(f, { animate }) {
@@ -496,8 +512,8 @@ class View {
     const top = Math.max(nice, Math.ceil((total * 1.05) / nice) * nice);
     const x = scaleLinear().domain([0, top]).range([0, f.innerWidth]);
     const hgt = f.innerHeight;
-    f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${hgt})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 70))).tickFormat(format('~g')).tickSizeOuter(0).tickSize(4));
+    once(f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${hgt})`), `${f.innerWidth}|${top}`,
+      (sel) => sel.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 70))).tickFormat(format('~g')).tickSizeOuter(0).tickSize(4)));
     const segs = [
       { key: 'h', x0: 0, x1: r.entropyP, cls: 'xe-seg-h', fill: null },
       { key: 'kl', x0: r.entropyP, x1: finite ? r.crossEntropy : top, cls: 'xe-seg-kl', fill: this.patterns.kl },
@@ -551,12 +567,12 @@ class View {
     const tr = this.trace;
     const n = tr.step.length;
     const last = n ? tr.step[n - 1] : 0;
-    const x = scaleLinear().domain([0, Math.max(20, last)]).range([0, f.innerWidth]);
-    const top = Math.max(0.1, max(tr.loss.filter(Number.isFinite)) ?? 0.1) * 1.08;
+    const x = scaleLinear().domain([0, niceCeil(Math.max(20, last))]).range([0, f.innerWidth]);
+    const top = niceCeil(Math.max(0.1, max(tr.loss.filter(Number.isFinite)) ?? 0.1) * 1.08);
     const y = scaleLinear().domain([0, top]).range([f.innerHeight, 0]).nice(4);
     this.grid(f, y, format('~g'), 4);
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0));
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${x.domain()}`,
+      (sel) => sel.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0)));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text(this.state.unit);
     f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
     const idx = range(n).filter((i) => Number.isFinite(tr.loss[i]));
@@ -583,8 +599,9 @@ class View {
     const finite = losses.filter(Number.isFinite);
     const y = scaleLinear().domain([0, Math.max(0.5, max(finite) ?? 0) * 1.1]).range([f.innerHeight, 0]).nice(4);
     this.grid(f, y, format('~g'), 4);
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).tickFormat((j) => nameOf(state, state.batch[j])).tickSizeOuter(0).tickSize(4));
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`),
+      `${f.innerWidth}|${state.batch.join()}|${state.names.join('\u0000')}`,
+      (sel) => sel.call(axisBottom(x).tickFormat((j) => nameOf(state, state.batch[j])).tickSizeOuter(0).tickSize(4)));
     const w = Math.min(x.bandwidth(), 44);
     const bx = (j) => x(j) + (x.bandwidth() - w) / 2;
     const t = (sel) => maybeTransition(sel, animate);

@@ -91,13 +91,13 @@ class View {
 
   play() {
     if (this.ctx.reducedMotion()) {
-      this.ctx.refresh({ steps: REDUCED_STEPS });
+      this.ctx.refresh({ steps: REDUCED_STEPS, run: false });
       return;
     }
     if (this.trace && this.trace.iter.length >= MAX_TRACE) this.trace = null;
     this.playing = true;
     this.transport.setPlaying(true);
-    this.ctx.refresh({ steps: STEPS_PER_FRAME });
+    this.ctx.refresh({ steps: STEPS_PER_FRAME, run: true });
   }
 
   pause() {
@@ -108,7 +108,7 @@ class View {
 
   step() {
     this.pause();
-    this.ctx.refresh({ steps: 1 });
+    this.ctx.refresh({ steps: 1, run: false });
   }
 
   reset() {
@@ -289,7 +289,8 @@ class View {
 
   update(state, info = {}) {
     const prev = this.state;
-    const steps = Math.min(info.steps ?? 0, 500);
+    // A frame the play loop asked for before Pause was pressed takes no steps.
+    const steps = info.run && !this.playing ? 0 : Math.min(info.steps ?? 0, 500);
     const mk = this.modelOf(state);
     // A new trace when the problem changed, or when q was moved by hand.
     const moved = this.trace && (state.m !== this.trace.m || state.s !== this.trace.s);
@@ -332,7 +333,7 @@ class View {
         this.pause();
       }
       state = { ...state, m: r.m, s: r.s };
-      this.ctx.set(state, this.playing ? { steps: STEPS_PER_FRAME } : {});
+      this.ctx.set(state, this.playing ? { steps: STEPS_PER_FRAME, run: true } : {});
     }
     this.state = state;
 

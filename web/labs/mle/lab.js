@@ -46,6 +46,22 @@ function check(state) {
   return { state, problems: [] };
 }
 
+/** Runs sel.call(fn) only when key differs from the last call's (axes cost more than the data they frame). */
+function once(sel, key, fn) {
+  const node = sel.node();
+  if (node.__klKey !== key) {
+    node.__klKey = key;
+    sel.call(fn);
+  }
+  return sel;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at least v: a chart domain that grows in rare jumps. */
+function niceCeil(v) {
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v);
+}
+
 const fmt3 = format('.3~g');
 
 /** The powers of ten within [lo, hi] (the ticks of a log axis, without the minor ones). */
@@ -339,7 +355,8 @@ class View {
   call(state, steps, study) {
     const data = this.ensureData(state);
     const model = this.modelFor(state, data.info);
-    const args = { data: data.handle, model, theta: this.theta, steps, lr: state.lr, bins: state.bins, reference: state.source === 'sample' ? state.reference : 'bins', study };
+    // Training frames skip the closed form (unchanged while θ moves) and the study.
+    const args = { data: data.handle, model, theta: this.theta, steps, lr: state.lr, bins: state.bins, reference: state.source === 'sample' ? state.reference : 'bins', study, closed: steps === 0 || !this.r?.closed };
     try {
       return { r: this.ctx.klplay.mleLab(args), model };
     } catch (err) {
@@ -372,6 +389,7 @@ class View {
     this.refKey = refKey;
     const { r } = this.call(state, steps, fresh);
     if (fresh) this.studyR = r.study;
+    if (steps > 0 && r.closed === undefined) r.closed = this.r?.closed ?? null; // kept from the last full update
     this.r = r;
     this.model = model;
     const before = this.theta;
@@ -477,6 +495,7 @@ class View {
     const s = this.studyR;
     const sample = state.source === 'sample';
     this.studyCard.hidden = false;
+    this.studyHost.hidden = !sample || !s;
     if (!sample || !s) {
       this.studyNote.textContent = !sample ? 'With your own numbers there is no true distribution to compare with; draw a sample to see how the fit improves with n.'
         : this.model === 'mixture' ? 'A mixture has no closed-form fit to repeat at every sample size.' : 'For counts (a categorical model or a Poisson truth) the study is not drawn: the fitted categorical puts no mass beyond the largest count seen, so its KL from the truth is infinite.';
@@ -508,12 +527,13 @@ class View {
     const lo = Math.min(edges[0], r.curveX[0]);
     const hi = Math.max(edges[edges.length - 1], r.curveX[r.curveX.length - 1]);
     const x = scaleLinear().domain([lo, hi]).range([0, f.innerWidth]);
-    const yMax = Math.max(max(dens), max(r.curveY.filter(Number.isFinite)) ?? 0, r.truthY && state.source === 'sample' ? max(r.truthY) : 0);
-    const y = scaleLinear().domain([0, Math.min(yMax, (max(dens) || 1) * 2.5) * 1.08 || 1]).range([f.innerHeight, 0]).nice(4);
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(format('~g'))).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(format('~g')).tickSizeOuter(0));
+    // The y range follows the data (and the truth), not the moving fit, so the axes stay put while it runs.
+    const yMax = Math.max(max(dens), r.truthY && state.source === 'sample' ? max(r.truthY) : 0);
+    const y = scaleLinear().domain([0, yMax * 1.15 || 1]).range([f.innerHeight, 0]).nice(4);
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}|${y.domain()}`,
+      (sel) => sel.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(format('~g'))).call((g) => g.select('.domain').remove()));
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${x.domain()}`,
+      (sel) => sel.call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(format('~g')).tickSizeOuter(0)));
     const bars = Array.from(dens, (v, j) => ({ x0: edges[j], x1: edges[j + 1], v }));
     const cl = (v) => y(Math.min(v, y.domain()[1]));
     f.plot.selectAll('g.hist').data([0]).join('g').attr('class', 'hist')
@@ -537,14 +557,14 @@ class View {
   drawTrace(f) {
     const t = this.trace;
     const n = t.step.length;
-    const x = scaleLinear().domain([0, Math.max(20, t.step[n - 1] ?? 0)]).range([0, f.innerWidth]);
+    const x = scaleLinear().domain([0, niceCeil(Math.max(20, t.step[n - 1] ?? 0))]).range([0, f.innerWidth]);
     const vals = [...t.nll, ...t.kl].filter(Number.isFinite);
     const [lo, hi] = extent(vals.length ? vals : [0, 1]);
     const y = scaleLinear().domain([Math.min(0, lo), hi + 0.05 * (hi - Math.min(0, lo) || 1)]).range([f.innerHeight, 0]).nice(4);
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(5).tickSize(-f.innerWidth).tickFormat(format('~g'))).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0));
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}|${y.domain()}`,
+      (sel) => sel.call(axisLeft(y).ticks(5).tickSize(-f.innerWidth).tickFormat(format('~g'))).call((g) => g.select('.domain').remove()));
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${x.domain()}`,
+      (sel) => sel.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(format('~d')).tickSizeOuter(0)));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
     f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('step');
     const idx = Array.from({ length: n }, (_, i) => i).filter((i) => Number.isFinite(t.nll[i]) && Number.isFinite(t.kl[i]));
