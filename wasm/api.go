@@ -119,6 +119,7 @@ func newAPI() js.Value {
 	set("elboLab", elboLab)
 	set("trustRegionLab", trustRegionLab)
 	set("ganLab", ganLab)
+	set("vaeLab", vaeLab)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

@@ -11,11 +11,12 @@ import continuous from './labs/continuous/lab.js';
 import fit from './labs/fit/lab.js';
 import elbo from './labs/elbo/lab.js';
 import trustRegion from './labs/trust-region/lab.js';
+import vae from './labs/vae/lab.js';
 import gan from './labs/gan/lab.js';
 import mutualInformation from './labs/mutual-information/lab.js';
 
 // In teaching order: discrete KL, densities, the losses built on it, fitting, then the fields that use it.
-const labs = [divergence, continuous, crossEntropy, mle, fit, elbo, trustRegion, gan, mutualInformation];
+const labs = [divergence, continuous, crossEntropy, mle, fit, elbo, vae, trustRegion, gan, mutualInformation];
 
 // Query parameters: embed mode (one lab, no chrome, for iframes), theme (lib/embed.js).
 const page = setupPage({ labs });

@@ -18,7 +18,8 @@
 // by SGD or Adam on the exact gradient of this reparameterised estimate.
 // log σ² is clamped to [MinLogVar, MaxLogVar] (its gradient is zero outside).
 //
-// The terms the lab reports (Terms) are averages over the whole data set: KL
+// The terms the lab reports (Terms, and Last: those recorded at the end of
+// each epoch for the trace) are averages over the whole data set: KL
 // in closed form, and the reconstruction term estimated with one draw εᵢ per
 // point fixed for the whole run (common random numbers), so the reported ELBO
 // = recon − KL moves only when the model does. ELBO here is the β = 1 bound;
@@ -89,6 +90,7 @@ type Trainer struct {
 	gx      []float64 // ∂/∂x̂ of one draw
 	zbuf    []float64
 	history []Point
+	last    Terms
 	failed  bool
 }
 
@@ -198,6 +200,7 @@ func (t *Trainer) History() []Point { return t.history }
 
 func (t *Trainer) record() {
 	tm := t.Terms()
+	t.last = tm
 	if len(t.history) >= MaxHistory {
 		t.history = append(t.history[:0], t.history[len(t.history)-MaxHistory+1:]...)
 	}
@@ -388,24 +391,10 @@ func KLNormal(mu, lv []float64) float64 {
 	return s
 }
 
-// Terms evaluates the ELBO's terms over the whole data set (see the package doc).
+// Terms evaluates the ELBO's terms over the whole data set at the current
+// parameters (see the package doc).
 func (t *Trainer) Terms() Terms {
-	tm, _, _, _ := t.snapshot(0)
-	return tm
-}
-
-// Snapshot returns the terms and, for the first m points (a uniform subsample:
-// the data are in random order), their codes μ(x) (m·L numbers), their
-// posterior log-variances (m·L) and their reconstructions x̂(μ(x)) (2m).
-func (t *Trainer) Snapshot(m int) (tm Terms, codes, logvars, recon []float64) {
-	return t.snapshot(max(0, min(m, t.n)))
-}
-
-func (t *Trainer) snapshot(m int) (Terms, []float64, []float64, []float64) {
 	L := t.cfg.Latent
-	codes := make([]float64, m*L)
-	logvars := make([]float64, m*L)
-	recon := make([]float64, 2*m)
 	klDims := make([]float64, L)
 	inv2s2 := 1 / (2 * DecoderSD * DecoderSD)
 	logNorm := -log2Pi - 2*math.Log(DecoderSD)
@@ -413,19 +402,11 @@ func (t *Trainer) snapshot(m int) (Terms, []float64, []float64, []float64) {
 	for i := 0; i < t.n; i++ {
 		x := t.data[2*i : 2*i+2]
 		mu, lv := t.encode(t.params, x)
+		e := t.evalEps[i*L : (i+1)*L]
 		for j := 0; j < L; j++ {
 			kj := 0.5 * (mu[j]*mu[j] + math.Exp(lv[j]) - 1 - lv[j])
 			klDims[j] += kj
 			ks += kj
-		}
-		if i < m {
-			copy(codes[i*L:], mu)
-			copy(logvars[i*L:], lv)
-			xh := t.dec.forward(t.params, mu)
-			recon[2*i], recon[2*i+1] = xh[0], xh[1]
-		}
-		e := t.evalEps[i*L : (i+1)*L]
-		for j := 0; j < L; j++ {
 			t.zbuf[j] = mu[j] + math.Exp(0.5*lv[j])*e[j]
 		}
 		xh := t.dec.forward(t.params, t.zbuf)
@@ -439,7 +420,37 @@ func (t *Trainer) snapshot(m int) (Terms, []float64, []float64, []float64) {
 	tm := Terms{Recon: rs / n, KL: ks / n, KLDims: klDims}
 	tm.ELBO = tm.Recon - tm.KL
 	tm.BetaELBO = tm.Recon - t.cfg.Beta*tm.KL
-	return tm, codes, logvars, recon
+	return tm
+}
+
+// Last returns the terms recorded at the end of the last completed epoch (at
+// the start, before any step: the untrained model's), the same numbers as the
+// trace's last Point, with BetaELBO for the current β. Between epochs it costs
+// nothing, which is why the lab shows these rather than Terms every frame.
+func (t *Trainer) Last() Terms {
+	tm := t.last
+	tm.KLDims = append([]float64(nil), tm.KLDims...)
+	tm.BetaELBO = tm.Recon - t.cfg.Beta*tm.KL
+	return tm
+}
+
+// Sample returns, for the first m points (a uniform subsample: the data are in
+// random order) at the current parameters, their codes μ(x) (m·L numbers),
+// their posterior log-variances (m·L) and their reconstructions x̂(μ(x)) (2m).
+func (t *Trainer) Sample(m int) (codes, logvars, recon []float64) {
+	m = max(0, min(m, t.n))
+	L := t.cfg.Latent
+	codes = make([]float64, m*L)
+	logvars = make([]float64, m*L)
+	recon = make([]float64, 2*m)
+	for i := 0; i < m; i++ {
+		mu, lv := t.encode(t.params, t.data[2*i:2*i+2])
+		copy(codes[i*L:], mu)
+		copy(logvars[i*L:], lv)
+		xh := t.dec.forward(t.params, mu)
+		recon[2*i], recon[2*i+1] = xh[0], xh[1]
+	}
+	return codes, logvars, recon
 }
 
 // Decode returns x̂(z) for one latent point z (Latent numbers).

@@ -109,7 +109,12 @@ func TestTermsIdentity(t *testing.T) {
 	if _, err := tr.Advance(25); err != nil {
 		t.Fatal(err)
 	}
-	tm, codes, lvs, recon := tr.Snapshot(40)
+	tr.AdvanceEpochs(1)
+	tm := tr.Terms()
+	if last := tr.Last(); last.ELBO != tm.ELBO || last.KLDims[1] != tm.KLDims[1] || last.BetaELBO != tm.BetaELBO {
+		t.Errorf("Last %+v, Terms %+v at an epoch's end", last, tm)
+	}
+	codes, lvs, recon := tr.Sample(40)
 	if tm.ELBO != tm.Recon-tm.KL || tm.BetaELBO != tm.Recon-3*tm.KL {
 		t.Errorf("ELBO %v, recon %v, KL %v, β-ELBO %v", tm.ELBO, tm.Recon, tm.KL, tm.BetaELBO)
 	}
@@ -136,8 +141,9 @@ func TestTermsIdentity(t *testing.T) {
 	}
 	near(t, "recon term", tm.Recon, rs/float64(tr.n), 1e-12)
 	near(t, "KL term", tm.KL, ks/float64(tr.n), 1e-12)
-	if tr.Terms().ELBO != tm.ELBO {
-		t.Error("Terms and Snapshot differ")
+	h := tr.History()
+	if p := h[len(h)-1]; p.ELBO != tm.ELBO || p.KL != tm.KL || p.Recon != tm.Recon {
+		t.Errorf("trace point %+v, terms %+v", p, tm)
 	}
 }
 
@@ -234,7 +240,8 @@ func TestPosteriorCollapse(t *testing.T) {
 		if _, err := tr.AdvanceEpochs(150); err != nil {
 			t.Fatal(err)
 		}
-		tm, _, _, recon := tr.Snapshot(100)
+		tm := tr.Terms()
+		_, _, recon := tr.Sample(100)
 		if tm.KL > 0.05 {
 			t.Errorf("%s: KL per point %v after 150 epochs at β = 20", data, tm.KL)
 		}
@@ -446,9 +453,9 @@ func TestErrorsAndEdges(t *testing.T) {
 	if _, err := tr.AdvanceEpochs(1); code(err) != input.OutOfRange {
 		t.Errorf("after failure: %v", err)
 	}
-	// Snapshot clamps m.
-	if _, codes, _, _ := one.Snapshot(10_000); len(codes) != 500 {
-		t.Error("Snapshot(m > n)")
+	// Sample clamps m.
+	if codes, _, _ := one.Sample(10_000); len(codes) != 500 {
+		t.Error("Sample(m > n)")
 	}
 	// History keeps at most MaxHistory points.
 	h := mustNew(t, Config{Data: Moons, N: 50, Noise: 0, Seed: 1, Latent: 1, Arch: Linear, Samples: 1, Beta: 1, Optimizer: Adam, LR: 0.001})
@@ -472,6 +479,14 @@ func BenchmarkEpoch1000(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := tr.AdvanceEpochs(1); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestTanh(t *testing.T) {
+	for _, x := range []float64{0, 1e-9, -3e-4, 0.000999, 0.001, 0.01, -0.3, 0.7, 1, -2.5, 10, 19.9, 20.1, -50, math.Inf(1)} {
+		if got, want := tanh(x), math.Tanh(x); math.Abs(got-want) > 4e-16*math.Max(1e-3, math.Abs(want)) && math.Abs(got-want) > 1e-16 {
+			t.Errorf("tanh(%v) = %v, want %v", x, got, want)
 		}
 	}
 }

@@ -19,15 +19,18 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
   const defs = svg.append('defs');
   const plot = svg.append('g').attr('class', 'plot');
   const frame = { svg, defs, plot, margin, width: 0, height: 0, innerWidth: 0, innerHeight: 0 };
+  // The host's width, kept by the ResizeObserver below: reading clientWidth on
+  // every redraw would force a layout per chart per frame in an animation.
+  let last = -1;
   frame.redraw = (info = {}) => {
-    const width = Math.max(240, Math.floor(host.clientWidth));
+    if (last < 0) last = Math.floor(host.clientWidth);
+    const width = Math.max(240, last);
     const hgt = typeof height === 'function' ? height(width) : height;
     Object.assign(frame, { width, height: hgt, innerWidth: width - margin.left - margin.right, innerHeight: hgt - margin.top - margin.bottom });
     svg.attr('width', width).attr('height', hgt).attr('viewBox', `0 0 ${width} ${hgt}`);
     plot.attr('transform', `translate(${margin.left},${margin.top})`);
     draw(frame, info);
   };
-  let last = -1;
   const ro = new ResizeObserver(() => {
     const w = Math.floor(host.clientWidth);
     if (w !== last) { last = w; if (frame.ready) frame.redraw(); }

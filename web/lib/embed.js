@@ -14,6 +14,7 @@
 import { h } from './dom.js';
 import { serialise, splitHash } from './schema.js';
 import { addEmbedButton } from './embed-dialog.js';
+import { focusableScrollers } from './a11y.js';
 
 const MAX_QUERY = 2048; // characters of location.search read at all
 const MAX_HIDE = 24; // names in hide=
@@ -82,7 +83,8 @@ function hideGroups(el, hide) {
 /**
  * Reads the parameters and sets the page up before the shell starts: classes
  * on <html> for the theme and embed mode, the hash pointed at the embedded lab.
- * Returns the shell's hooks: mounted(lab, el) and drawn(lab, state).
+ * Returns the shell's hooks: mounted(lab, el) (the Embed button or the hidden groups,
+ * and lib/a11y.js's fixes) and drawn(lab, state).
  */
 export function setupPage({ labs }) {
   const params = readParams(location.search, labs.map((l) => l.id));
@@ -93,7 +95,7 @@ export function setupPage({ labs }) {
   if (!params.embed) {
     return {
       params,
-      mounted(lab, el) { addEmbedButton(lab, el, () => current); },
+      mounted(lab, el) { addEmbedButton(lab, el, () => current); focusableScrollers(el); },
       drawn(lab, state) { current = { lab, state }; },
     };
   }
@@ -120,7 +122,7 @@ export function setupPage({ labs }) {
   let noted = false;
   return {
     params,
-    mounted(l, el) { hideGroups(el, params.hide); },
+    mounted(l, el) { hideGroups(el, params.hide); focusableScrollers(el); },
     drawn(l, state) {
       current = { lab: l, state };
       open.href = `${base}#${serialise(l.schema, l.id, state)}`;

@@ -49,6 +49,8 @@ export function chartSVG(svg, { title } = {}) {
       if (v && (v !== initial || d.hasAttribute(p))) decl.push(`${p}:${v}`);
     }
     for (const a of PAGE_ONLY) d.removeAttribute(a);
+    // A presentation attribute holding var(--…) would mean nothing in a file of its own; its value is in the style now.
+    for (const a of [...d.attributes]) if (a.value.includes('var(') && (INHERITED.includes(a.name) || a.name in OWN)) d.removeAttribute(a.name);
     if (decl.length) d.setAttribute('style', decl.join(';'));
     else d.removeAttribute('style');
   });

@@ -154,15 +154,15 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-continuous' }, 'Continuous'),
-        h('p', { class: 'lede' }, 'KL for densities: ', h('strong', { class: 'ink-p' }, 'P'), ' and ', h('strong', { class: 'ink-q' }, 'Q'),
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'KL for densities: ', h('strong', { class: 'ink-p' }, 'P'), ' and ', h('strong', { class: 'ink-q' }, 'Q'),
           ' are curves now, and the sum becomes an integral. Pick a family for each, drag the handles on the curves (● moves the mean, ◆ the spread), or use the sliders; then check the number three ways.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'cont-presets-label' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'cont-presets-label', 'data-embed-group': 'presets' },
           h('span', { class: 'toolbar-label', id: 'cont-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings' },
-          h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Units'),
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' }, h('legend', { class: 'toolbar-label' }, 'Units'),
             this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))),
-          h('button', { type: 'button', class: 'chip', onclick: () => { const st = this.ctx.state(); this.set({ pFamily: st.qFamily, p: st.q, qFamily: st.pFamily, q: st.p }, { animate: true }); } }, 'Swap P ⇄ Q'))),
+          h('button', { type: 'button', class: 'chip', 'data-embed-group': 'swap', onclick: () => { const st = this.ctx.state(); this.set({ pFamily: st.qFamily, p: st.q, qFamily: st.pFamily, q: st.p }, { animate: true }); } }, 'Swap P ⇄ Q'))),
     );
 
     // Densities + integrand, and the readouts.
@@ -188,8 +188,8 @@ class View {
           h('fieldset', { class: 'segmented small-seg' }, h('legend', { class: 'sr-only' }, 'Which integrand'),
             this.dirRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))),
         this.intHost,
-        h('p', { class: 'fig-note' }, 'Green area counts towards KL, orange (hatched) against it; the net area is the divergence, never negative. Drag ● or ◆ sideways; keyboard: Tab to a handle, then ← →.')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Green area counts towards KL, orange (hatched) against it; the net area is the divergence, never negative. Drag ● or ◆ sideways; keyboard: Tab to a handle, then ← →.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'cont-ro-kl' }, 'KL(P‖Q)'),
           h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'cont-ro-kl' }, '—')), unitSpan()),
@@ -217,7 +217,7 @@ class View {
           h('label', { for: select.id, class: 'sr-only' }, `Family of ${name}`), select),
         host);
     });
-    el.append(h('div', { class: 'grid grid-mid' }, paramCards));
+    el.append(h('div', { class: 'grid grid-mid', 'data-embed-group': 'parameters' }, paramCards));
 
     // The three-way check.
     this.samplesInput = h('input', { type: 'number', id: 'cont-samples', min: 10, max: 1000000, step: 1, inputmode: 'numeric',
@@ -228,7 +228,7 @@ class View {
     this.checkBody = h('tbody');
     this.biasHost = h('div', { class: 'chart-host small-chart' });
     this.spreadHost = h('div', { class: 'chart-host small-chart' });
-    el.append(h('section', { class: 'card check', 'aria-labelledby': 'cont-check-h' },
+    el.append(h('section', { class: 'card check', 'aria-labelledby': 'cont-check-h', 'data-embed-group': 'check' },
       h('div', { class: 'check-head' },
         h('h2', { id: 'cont-check-h' }, 'Check it three ways'),
         h('div', { class: 'settings' },
@@ -250,14 +250,14 @@ class View {
 
     // Formulas and prose.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'cont-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'cont-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'cont-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl)),
           h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.cross)),
           h('p', { class: 'formula-value identity' }, out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.estimators)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'cont-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'cont-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'cont-prose-h' }, 'What you are looking at'),
         h('p', {}, 'For densities, KL(P‖Q) is the area under p(x) log(p(x)/q(x)). Where Q is denser than P the integrand dips below zero, but the total never does. Where Q is exactly zero and P is not, the integrand is infinite, and so is KL — move the exponential’s support under a normal and watch.'),
         h('p', {}, 'Some pairs have a closed form; others need numerical integration (quadrature); mass functions are sums (series). Each number says which. Sampling gives a third opinion: k1 averages −r and is unbiased but noisy; k2 averages ½r², which is always ≥ 0 and calm but estimates a different quantity; k3 adds e^r − 1, which has mean zero, so it stays unbiased and is usually much calmer than k1.'),
@@ -267,10 +267,12 @@ class View {
     el.append(this.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Densities of P and Q with draggable handles', draw: (f, info) => this.drawDens(f, info) });
-    this.int = chartFrame(this.intHost, { height: 170, margin: { top: 16, right: 12, bottom: 28, left: 44 }, label: 'The integrand p log(p/q)', draw: (f) => this.drawInt(f) });
-    this.bias = chartFrame(this.biasHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Bias of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'bias') });
-    this.spread = chartFrame(this.spreadHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Standard deviation of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'spread') });
+    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Densities of P and Q with draggable handles', draw: (f, info) => this.drawDens(f, info),
+      csv: () => ({ columns: ['x', 'p(x)', 'q(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i]]) }) });
+    this.int = chartFrame(this.intHost, { height: 170, margin: { top: 16, right: 12, bottom: 28, left: 44 }, label: 'The integrand p log(p/q)', draw: (f) => this.drawInt(f),
+      csv: () => { const rev = this.state.integrand === 'reverse'; const v = rev ? this.r.reverseIntegrand : this.r.integrand; return { columns: ['x', `${rev ? 'q log(q/p)' : 'p log(p/q)'} (${this.state.unit})`], rows: Array.from(this.r.xs, (x, i) => [x, v[i]]) }; } });
+    this.bias = chartFrame(this.biasHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Bias of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'bias'), csv: () => this.seriesCSV('bias') });
+    this.spread = chartFrame(this.spreadHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Standard deviation of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'spread'), csv: () => this.seriesCSV('spread') });
     this.pat = {
       mismatch: hatch(this.dens.defs, 'var(--q)', { opacity: 0.5 }),
       mismatchInt: hatch(this.int.defs, 'var(--q)', { opacity: 0.5 }),
@@ -594,6 +596,12 @@ class View {
     const total = rev ? r.reverseKL.value : r.kl.value;
     f.plot.selectAll('text.sum-label').data([0]).join('text').attr('class', 'sum-label').attr('text-anchor', 'end').attr('x', f.innerWidth - 2).attr('y', hasInf ? 28 : 12)
       .text(`area = ${rev ? 'KL(Q‖P)' : 'KL(P‖Q)'} = ${number(total, { digits: 3 })}`);
+  }
+
+  /** The bias or spread series as a table: one row per sample size, one column per estimator. */
+  seriesCSV(which) {
+    const c = this.check;
+    return { columns: ['samples', ...EST.map((e) => `${e.key} ${which}`)], rows: c ? Array.from(c.ns, (n, j) => [n, ...EST.map((_, i) => c[which][i][j])]) : [] };
   }
 
   drawSeries(f, which) {

@@ -174,18 +174,18 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-cross-entropy' }, 'Cross-entropy'),
-        h('p', { class: 'lede' }, 'A classifier turns an image into one score per class, its ', h('em', {}, 'logits'), '; the softmax turns them into ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'A classifier turns an image into one score per class, its ', h('em', {}, 'logits'), '; the softmax turns them into ',
           h('strong', { class: 'ink-q' }, 'Q'), ', its prediction. The label ', h('strong', { class: 'ink-p' }, 'P'),
           ' says what the image really is. The loss it is trained on, the cross-entropy H(P, Q), is the entropy of the label plus KL(P‖Q). Move the logits, pick the label, then press Train.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'settings' },
-          h('div', { class: 'stepper' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'xe-count', class: 'toolbar-label' }, 'Classes'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer classes', onclick: () => this.setCount(this.ctx.state().logits.length - 1) }, '−'),
             this.countInput,
             h('button', { type: 'button', class: 'step', 'aria-label': 'More classes', onclick: () => this.setCount(this.ctx.state().logits.length + 1) }, '+')),
-          h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.modeRadios.map((r) => r.node)),
-          h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Units'), this.unitRadios.map((r) => r.node)))),
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'mode' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.modeRadios.map((r) => r.node)),
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' }, h('legend', { class: 'toolbar-label' }, 'Units'), this.unitRadios.map((r) => r.node)))),
     );
 
     // The classifier: P and Q, the logits, the label.
@@ -216,8 +216,8 @@ class View {
         h('div', { class: 'xe-controls' }, this.rowsHead, this.rows,
           h('div', { class: 'xe-smooth' },
             h('label', { for: 'xe-smooth' }, 'Label smoothing ε'), this.smoothRange, this.smoothNumber)),
-        h('p', { class: 'fig-note' }, 'Slide or type a logit; the softmax rescales every q. Only differences between logits matter. Names are editable.')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Slide or type a logit; the softmax rescales every q. Only differences between logits matter. Names are editable.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'xe-ro-loss' }, 'Loss H(P, Q)'),
           h('span', { class: 'hero-value' }, keep('crossEntropy', h('output', { 'data-readout': 'crossEntropy', 'aria-labelledby': 'xe-ro-loss' }, '—')), unitSpan()),
@@ -271,12 +271,12 @@ class View {
           h('h2', {}, 'The gradient q − p'),
           h('p', { class: 'legend' }, h('span', {}, swatch('pos'), 'q > p: the logit goes down'), h('span', {}, swatch('neg'), 'q < p: it goes up'))),
         this.gradHost,
-        h('p', { class: 'fig-note' }, 'The derivative of the loss with respect to each logit is simply q − p. A step moves each logit against its bar, by η times its length; the bars always sum to zero.')),
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'The derivative of the loss with respect to each logit is simply q − p. A step moves each logit against its bar, by η times its length; the bars always sum to zero.')),
     ));
 
     // Formulas and explanation.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'xe-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'xe-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'xe-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.softmax))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.identity)),
@@ -287,7 +287,7 @@ class View {
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.grad))),
         this.batchFormula = h('div', { class: 'formula', hidden: true }, h('div', { class: 'math' }, mathml(formulas.batch)),
           h('p', { class: 'formula-value identity' }, out('meanLoss'), ' = ', out('crossEntropy'), ' ', unitSpan()))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'xe-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'xe-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'xe-prose-h' }, 'Why the loss is a divergence'),
         h('p', {}, 'Start with the seeds’ example: the image is a dog, so P = [1, 0], and the model says Q = [0.9, 0.1]. The loss is −log 0.9 ≈ 0.105 nats. A one-hot label has no entropy, so all of that is KL(P‖Q): the loss is the divergence.'),
         h('p', {}, 'Now smooth the label. P spreads ε over every class and gains entropy H(P), which no model can remove: it is part of the target itself. Training pushes Q towards P, the KL part shrinks to zero, and the loss settles at H(P) instead of 0. Since H(P) does not depend on the model, minimising cross-entropy and minimising KL(P‖Q) move the logits in exactly the same way.'),
@@ -299,11 +299,16 @@ class View {
     el.append(this.live);
 
     const distHeight = (w) => Math.round(Math.max(200, Math.min(300, w * 0.45)));
-    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 22, right: 8, bottom: 28, left: 40 }, label: 'The label P and the prediction Q per class', draw: (f, info) => this.drawDist(f, info) });
-    this.stack = chartFrame(this.stackHost, { height: 64, margin: { top: 4, right: 10, bottom: 22, left: 4 }, label: 'H(P, Q) as a stacked bar: H(P) plus KL(P‖Q)', draw: (f, info) => this.drawStack(f, info) });
-    this.traceChart = chartFrame(this.traceHost, { height: 240, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The loss and its KL part during training', draw: (f) => this.drawTrace(f) });
-    this.grad = chartFrame(this.gradHost, { height: 240, margin: { top: 18, right: 8, bottom: 28, left: 44 }, label: 'The gradient q − p per class', draw: (f, info) => this.drawGrad(f, info) });
-    this.batchChart = chartFrame(this.batchHost, { height: 170, margin: { top: 18, right: 8, bottom: 28, left: 40 }, label: 'Each example’s loss and their mean', draw: (f, info) => this.drawBatch(f, info) });
+    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 22, right: 8, bottom: 28, left: 40 }, label: 'The label P and the prediction Q per class', draw: (f, info) => this.drawDist(f, info),
+      csv: () => ({ columns: ['class', 'P', 'Q'], rows: Array.from(this.r.p, (v, i) => [nameOf(this.state, i), v, this.r.q[i]]) }) });
+    this.stack = chartFrame(this.stackHost, { height: 64, margin: { top: 4, right: 10, bottom: 22, left: 4 }, label: 'H(P, Q) as a stacked bar: H(P) plus KL(P‖Q)', draw: (f, info) => this.drawStack(f, info),
+      csv: () => ({ columns: ['quantity', `value (${this.state.unit})`], rows: [['H(P)', this.r.entropyP], ['KL(P‖Q)', this.r.kl], ['H(P, Q)', this.r.crossEntropy]] }) });
+    this.traceChart = chartFrame(this.traceHost, { height: 240, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The loss and its KL part during training', draw: (f) => this.drawTrace(f),
+      csv: () => { const t = this.trace; const u = this.state.unit; return { columns: ['step', `loss H(P, Q) (${u})`, `KL(P‖Q) (${u})`, `H(P) (${u})`], rows: t.step.map((s, i) => [s, t.loss[i], t.kl[i], t.h[i]]) }; } });
+    this.grad = chartFrame(this.gradHost, { height: 240, margin: { top: 18, right: 8, bottom: 28, left: 44 }, label: 'The gradient q − p per class', draw: (f, info) => this.drawGrad(f, info),
+      csv: () => ({ columns: ['class', 'q − p'], rows: Array.from(this.r.grad, (v, i) => [nameOf(this.state, i), v]) }) });
+    this.batchChart = chartFrame(this.batchHost, { height: 170, margin: { top: 18, right: 8, bottom: 28, left: 40 }, label: 'Each example’s loss and their mean', draw: (f, info) => this.drawBatch(f, info),
+      csv: () => ({ columns: ['example', 'label', `loss (${this.state.unit})`], rows: Array.from(this.r.losses ?? [], (v, j) => [j + 1, nameOf(this.state, this.state.batch[j]), v]) }) });
     this.patterns = {
       q: hatch(this.dist.defs, 'var(--q)'),
       kl: hatch(this.stack.defs, 'var(--q)', { opacity: 0.8 }),

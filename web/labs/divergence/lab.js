@@ -114,21 +114,21 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-divergence' }, 'Divergence'),
-        h('p', { class: 'lede' }, 'Two distributions over the same categories: ', h('strong', { class: 'ink-p' }, 'P'), ', what actually happens, and ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'Two distributions over the same categories: ', h('strong', { class: 'ink-p' }, 'P'), ', what actually happens, and ',
           h('strong', { class: 'ink-q' }, 'Q'), ', what a model expects. Drag the bars (or focus one and use the arrow keys, or type the numbers below); the other bars rescale so each distribution still sums to 1.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'div-presets-label' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'div-presets-label', 'data-embed-group': 'presets' },
           h('span', { class: 'toolbar-label', id: 'div-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings' },
-          h('div', { class: 'stepper' },
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'div-count', class: 'toolbar-label' }, 'Categories'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer categories', onclick: () => this.setCount(this.ctx.state().p.length - 1) }, '−'),
             this.countInput,
             h('button', { type: 'button', class: 'step', 'aria-label': 'More categories', onclick: () => this.setCount(this.ctx.state().p.length + 1) }, '+')),
-          h('fieldset', { class: 'segmented' },
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' },
             h('legend', { class: 'toolbar-label' }, 'Units'),
             this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))),
-          h('button', { type: 'button', class: 'chip swap', onclick: () => { const st = this.ctx.state(); this.ctx.set({ ...st, p: st.q, q: st.p }, { animate: true }); } },
+          h('button', { type: 'button', class: 'chip swap', 'data-embed-group': 'swap', onclick: () => { const st = this.ctx.state(); this.ctx.set({ ...st, p: st.q, q: st.p }, { animate: true }); } },
             'Swap P ⇄ Q'))),
     );
 
@@ -147,8 +147,8 @@ class View {
           h('h2', {}, 'P and Q'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'P, the truth'), h('span', {}, swatch('q'), 'Q, the model'))),
         this.distHost,
-        h('p', { class: 'fig-note' }, 'Drag a bar up or down. Keyboard: Tab to a bar, then ↑ ↓ (Shift for finer steps, Page Up/Down for coarser, Home/End for 0 and 1).')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag a bar up or down. Keyboard: Tab to a bar, then ↑ ↓ (Shift for finer steps, Page Up/Down for coarser, Home/End for 0 and 1).')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'div-ro-kl' }, 'KL(P‖Q)'),
           h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'div-ro-kl' }, '—')), unitSpan()),
@@ -160,7 +160,7 @@ class View {
 
     // The formulas with live numbers, and the explanation.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'div-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'div-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'div-formulas-h' }, 'The formula, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl)),
           h('p', { class: 'formula-value' }, '= ', keep('kl', out('kl')), ' ', unitSpan())),
@@ -168,7 +168,7 @@ class View {
           h('p', { class: 'formula-value identity' },
             keep('crossEntropy', out('crossEntropy')), ' = ', keep('entropyP', out('entropyP')), ' + ', keep('kl', out('kl')), ' ', unitSpan())),
         h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.')),
-      h('section', { class: 'card prose', 'aria-labelledby': 'div-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'div-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'div-prose-h' }, 'What you are looking at'),
         h('p', {}, 'KL(P‖Q) averages log(p/q) over outcomes drawn from P: how much more surprised you are, on average, when you expected Q but the world behaves like P. It is never negative, and it is zero only when P and Q are the same.'),
         h('p', {}, 'It is not symmetric. Press ', h('em', {}, 'Swap'), ' and the number changes: KL(P‖Q) punishes Q for being small where P is large — a zero there makes it infinite — but barely notices Q spending mass where P has none.'),
@@ -184,7 +184,7 @@ class View {
           h('h2', {}, 'Pointwise terms p', h('sub', {}, 'i'), ' log(p', h('sub', {}, 'i'), '/q', h('sub', {}, 'i'), ')'),
           h('p', { class: 'legend' }, h('span', {}, swatch('pos'), 'P more likely than Q'), h('span', {}, swatch('neg'), 'Q more likely'), h('span', {}, swatch('sum'), 'their sum, KL'))),
         this.termsHost,
-        h('p', { class: 'fig-note' }, 'Terms below zero are real, but they never outweigh the rest: the sum is KL(P‖Q) ≥ 0. A category with p = 0 contributes nothing (0 · log 0 = 0).')),
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Terms below zero are real, but they never outweigh the rest: the sum is KL(P‖Q) ≥ 0. A category with p = 0 contributes nothing (0 · log 0 = 0).')),
       h('figure', { class: 'card fig-code' },
         h('figcaption', {},
           h('h2', {}, 'The coding view, in bits'),
@@ -198,7 +198,7 @@ class View {
 
     // Typing the numbers.
     this.tbody = h('tbody');
-    el.append(this.details = h('details', { class: 'card numbers' },
+    el.append(this.details = h('details', { class: 'card numbers', 'data-embed-group': 'table' },
       h('summary', {}, h('h2', {}, 'Edit the numbers')),
       h('div', { class: 'table-wrap' },
         h('table', {},
@@ -212,9 +212,12 @@ class View {
 
     // Charts.
     const distHeight = (w) => Math.round(Math.max(230, Math.min(390, w * 0.58)));
-    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 24, right: 8, bottom: 30, left: 40 }, role: 'group', label: 'P and Q as bars; each bar is a slider', draw: (f, info) => this.drawDist(f, info) });
-    this.terms = chartFrame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info) });
-    this.code = chartFrame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info) });
+    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 24, right: 8, bottom: 30, left: 40 }, role: 'group', label: 'P and Q as bars; each bar is a slider', draw: (f, info) => this.drawDist(f, info),
+      csv: () => ({ columns: ['category', 'P', 'Q'], rows: Array.from(this.p, (v, i) => [this.label(i), v, this.q[i]]) }) });
+    this.terms = chartFrame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info),
+      csv: () => ({ columns: ['category', `p log(p/q) (${this.state.unit})`], rows: Array.from(this.r.terms, (v, i) => [this.label(i), v]) }) });
+    this.code = chartFrame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info),
+      csv: () => ({ columns: ['category', 'p', '-log2 p (bits)', '-log2 q (bits)'], rows: Array.from(this.r.codeP, (v, i) => [this.label(i), this.p[i], v, this.r.codeQ[i]]) }) });
     this.patterns = {
       q: hatch(this.dist.defs, 'var(--q)'),
       qCode: hatch(this.code.defs, 'var(--q)'),

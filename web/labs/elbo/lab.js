@@ -138,14 +138,14 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-elbo' }, 'The ELBO'),
-        h('p', { class: 'lede' }, 'A hidden cause z, one observation x, and a Gaussian guess ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'A hidden cause z, one observation x, and a Gaussian guess ',
           h('strong', { class: 'ink-q' }, 'q(z)'), ' at the ', h('strong', { class: 'ink-p' }, 'posterior p(z|x)'),
           '. The evidence log p(x) splits into the ELBO and the gap KL(q‖p(z|x)); the ELBO splits into a reconstruction term and a KL to the prior. Move q — drag ● and ◆, or use the sliders — or let gradient ascent move it, and watch every term.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'elbo-presets-label' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'elbo-presets-label', 'data-embed-group': 'presets' },
           h('span', { class: 'toolbar-label', id: 'elbo-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings' },
-          h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Likelihood'),
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'model' }, h('legend', { class: 'toolbar-label' }, 'Likelihood'),
             this.modelRadios.map(({ input, text }) => h('span', { class: 'seg' }, input, h('label', { for: input.id }, text)))))),
     );
 
@@ -177,8 +177,8 @@ class View {
             h('span', {}, swatch('opt'), 'best q for this β'))),
         this.densHost,
         h('div', { class: 'elbo-qsliders' }, this.qSliders.m.el, this.qSliders.s.el),
-        h('p', { class: 'fig-note' }, 'Drag ● to move q’s mean and ◆ to change its spread. Keyboard: Tab to a handle, then ← → (Shift for finer steps).')),
-      h('aside', { class: 'card readouts', 'aria-label': 'The identity' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ● to move q’s mean and ◆ to change its spread. Keyboard: Tab to a handle, then ← → (Shift for finer steps).')),
+      h('aside', { class: 'card readouts', 'aria-label': 'The identity', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'elbo-ro-logpx' }, 'log p(x), the evidence'),
           h('span', { class: 'hero-value' }, keep('logPx', h('output', { 'data-readout': 'logPx', 'aria-labelledby': 'elbo-ro-logpx' }, '—')), h('span', { class: 'unit' }, 'nats')),
@@ -211,7 +211,7 @@ class View {
     this.traceNote = h('p', { class: 'fig-note', 'aria-live': 'polite' }, '');
     this.boundHost = h('div', { class: 'chart-host small-chart' });
     this.termsHost = h('div', { class: 'chart-host small-chart' });
-    el.append(h('section', { class: 'card elbo-opt', 'aria-labelledby': 'elbo-opt-h' },
+    el.append(h('section', { class: 'card elbo-opt', 'aria-labelledby': 'elbo-opt-h', 'data-embed-group': 'optimise' },
       h('div', { class: 'elbo-opt-head' },
         h('h2', { id: 'elbo-opt-h' }, 'Optimise q: gradient ascent on the ELBO'),
         this.transport.el,
@@ -237,13 +237,13 @@ class View {
     this.betaSlider = slider({ label: 'β', min: 0, max: field('beta').max, step: 0.01, value: 1, onInput: (v) => this.set({ beta: v }), hint: 'weight of KL(q‖p(z)) in the objective' });
     this.betaHost = h('div', { class: 'chart-host small-chart' });
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card elbo-model', 'aria-labelledby': 'elbo-model-h' },
+      h('section', { class: 'card elbo-model', 'aria-labelledby': 'elbo-model-h', 'data-embed-group': 'model-card' },
         h('h2', { id: 'elbo-model-h' }, 'The model'),
         this.modelMath = h('div', { class: 'math' }),
         h('div', { class: 'elbo-model-sliders' },
           ms('x', 'x', 'the observation', 0.01), ms('w', 'w', 'weight', 0.01), ms('b', 'b', 'offset', 0.01), ms('sigma', 'σ', 'noise of x given z', 0.01)),
         this.postNote = h('p', { class: 'small' }, '')),
-      h('section', { class: 'card elbo-beta', 'aria-labelledby': 'elbo-beta-h' },
+      h('section', { class: 'card elbo-beta', 'aria-labelledby': 'elbo-beta-h', 'data-embed-group': 'beta' },
         h('h2', { id: 'elbo-beta-h' }, 'β: trading reconstruction for KL'),
         h('div', { class: 'math' }, mathml(formulas.beta)),
         this.betaSlider.el,
@@ -256,14 +256,14 @@ class View {
 
     // Formulas and prose.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'elbo-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'elbo-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'elbo-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.identity)),
           h('p', { class: 'formula-value identity' }, out('logPx'), ' = ', out('recon'), ' − ', out('klPrior'), ' + ', out('gap'))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.klprior)),
           h('p', { class: 'formula-value' }, '= ', out('klPrior'))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.reparam)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'elbo-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'elbo-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'elbo-prose-h' }, 'What you are looking at'),
         h('p', {}, 'Bayes’ rule needs the evidence p(x) = ∫ p(z) p(x|z) dz, which is rarely computable. Variational inference sidesteps it: pick a simple q and maximise the ELBO, which needs only p(z) and p(x|z). Because log p(x) is fixed, every nat the ELBO gains is a nat less of KL(q‖p(z|x)) — maximising the bound is fitting q to the posterior.'),
         h('p', {}, 'The ELBO itself is a tug of war: the reconstruction term wants q where z explains x well; the KL to the prior wants q to stay like N(0, 1). In the Gaussian model the posterior is itself Gaussian, so the best q closes the gap completely. With x | z ~ N(z², σ²) and x > 0 the posterior has two modes, and a single Gaussian q has to choose one (or straddle both): the gap can never reach zero.'),
@@ -273,11 +273,19 @@ class View {
     el.append(this.live);
 
     const dh = (w) => Math.round(Math.max(230, Math.min(330, w * 0.5)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 12, bottom: 30, left: 42 }, role: 'group', label: 'Densities of the prior, the posterior and q, with handles for q', draw: (f) => this.drawDens(f) });
-    this.bar = chartFrame(this.barHost, { height: 200, margin: { top: 8, right: 14, bottom: 28, left: 118 }, label: 'The identity as a waterfall: reconstruction, minus KL to the prior, is the ELBO; plus the gap, is log p(x)', draw: (f) => this.drawBar(f) });
-    this.boundChart = chartFrame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO, its estimate and log p(x) against the step', draw: (f) => this.drawTrace(f, 'bound') });
-    this.termsChart = chartFrame(this.termsHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'Reconstruction, KL to the prior and the gap against the step', draw: (f) => this.drawTrace(f, 'terms') });
-    this.betaChart = chartFrame(this.betaHost, { height: 190, margin: { top: 12, right: 12, bottom: 32, left: 48 }, label: 'Reconstruction and KL at the best q against β', draw: (f) => this.drawBeta(f) });
+    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 12, bottom: 30, left: 42 }, role: 'group', label: 'Densities of the prior, the posterior and q, with handles for q', draw: (f) => this.drawDens(f),
+      csv: () => {
+        const { r } = this;
+        const o = r.optimum;
+        return { columns: ['z', 'p(z), the prior', 'p(z|x), the posterior', 'q(z)', 'q(z) best for β'],
+          rows: Array.from(r.zs, (z, i) => { const u = (z - o.m) / o.s; return [z, r.prior[i], r.posterior[i], r.q[i], Math.exp(-0.5 * u * u) / (o.s * Math.sqrt(2 * Math.PI))]; }) };
+      } });
+    this.bar = chartFrame(this.barHost, { height: 200, margin: { top: 8, right: 14, bottom: 28, left: 118 }, label: 'The identity as a waterfall: reconstruction, minus KL to the prior, is the ELBO; plus the gap, is log p(x)', draw: (f) => this.drawBar(f),
+      csv: () => { const t = this.r.terms; return { columns: ['term', 'value (nats)'], rows: [['E_q[log p(x|z)]', t.recon], ['KL(q‖p(z))', t.klPrior], ['ELBO', t.elbo], ['KL(q‖p(z|x))', t.gap], ['log p(x)', t.logPx]] }; } });
+    this.boundChart = chartFrame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO, its estimate and log p(x) against the step', draw: (f) => this.drawTrace(f, 'bound'), csv: () => this.traceCSV('bound') });
+    this.termsChart = chartFrame(this.termsHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'Reconstruction, KL to the prior and the gap against the step', draw: (f) => this.drawTrace(f, 'terms'), csv: () => this.traceCSV('terms') });
+    this.betaChart = chartFrame(this.betaHost, { height: 190, margin: { top: 12, right: 12, bottom: 32, left: 48 }, label: 'Reconstruction and KL at the best q against β', draw: (f) => this.drawBeta(f),
+      csv: () => { const p = this.path; return { columns: ['β', 'E_q[log p(x|z)] (nats)', 'KL(q‖p(z)) (nats)'], rows: p ? Array.from(p.beta, (b, i) => [b, p.recon[i], p.klPrior[i]]) : [] }; } });
     this.pat = { gap: hatch(this.bar.defs, 'var(--q)', { opacity: 0.9 }), gapBand: hatch(this.boundChart.defs, 'var(--q)', { opacity: 0.45 }) };
     this.clipId = `elbo-clip-${Math.random().toString(36).slice(2, 8)}`;
     this.dens.defs.append('clipPath').attr('id', this.clipId).append('rect');
@@ -519,6 +527,13 @@ class View {
       .attr('class', (d) => `value bar-value${place(d).inside ? ' inside' : ''}`)
       .attr('text-anchor', (d) => place(d).anchor).attr('x', (d) => place(d).x)
       .attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => number(d.v, { digits: 3 }));
+  }
+
+  /** One panel's traces as a table: a row per iteration. */
+  traceCSV(panel) {
+    const tr = this.trace;
+    const defs = TRACES.filter((d) => d.panel === panel);
+    return { columns: ['iteration', ...defs.map((d) => `${d.name} (nats)`)], rows: Array.from(tr.iter, (it, i) => [it, ...defs.map((d) => tr[d.key][i])]) };
   }
 
   drawTrace(f, panel) {

@@ -129,10 +129,10 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-fit' }, 'Forward vs reverse KL'),
-        h('p', { class: 'lede' }, 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
           ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?')),
-      h('div', { class: 'toolbar' }, this.transport.el,
-        h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Show'),
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' }, this.transport.el,
+        h('fieldset', { class: 'segmented', 'data-embed-group': 'show' }, h('legend', { class: 'toolbar-label' }, 'Show'),
           this.showRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))),
     );
 
@@ -148,8 +148,8 @@ class View {
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'p, the target'), h('span', {}, h('span', { class: 'line-swatch ls-fwd' }), 'q for KL(P‖Q)'),
             h('span', {}, h('span', { class: 'line-swatch ls-rev' }), 'q for KL(Q‖P)'), h('span', {}, h('span', { class: 'line-swatch ls-start' }), 'start'))),
         this.plotHost,
-        h('p', { class: 'fig-note' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'fit-step' }, h('span', { class: 'readout-name' }, 'Steps taken'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0')),
         DIRS.map(dirReadout),
         h('p', { class: 'small' }, 'The forward optimum is known in closed form: q matches p’s mean ', out('momentMu'), ' and standard deviation ', out('momentSigma'), '. The reverse one depends on where you start.'),
@@ -163,14 +163,14 @@ class View {
         h('figcaption', {}, h('h2', {}, 'The objectives, step by step'),
           h('p', { class: 'legend' }, h('span', {}, h('span', { class: 'line-swatch ls-fwd' }), 'KL(P‖Q) of the forward fit'), h('span', {}, h('span', { class: 'line-swatch ls-rev' }), 'KL(Q‖P) of the reverse fit'))),
         this.traceHost,
-        h('p', { class: 'fig-note' }, 'The dotted line is log 2: a q sitting on one of two equal, well-separated modes pays about that much in reverse KL.')),
-      h('section', { class: 'card side side-p', 'aria-labelledby': 'fit-target-h' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'The dotted line is log 2: a q sitting on one of two equal, well-separated modes pays about that much in reverse KL.')),
+      h('section', { class: 'card side side-p', 'aria-labelledby': 'fit-target-h', 'data-embed-group': 'target' },
         h('div', { class: 'side-head' }, h('h2', { id: 'fit-target-h' }, 'Target ', h('span', { class: 'ink-p' }, 'p')),
           this.countButton = h('button', { type: 'button', class: 'chip', onclick: () => this.toggleThird() }, '')),
         this.compHost)));
 
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'fit-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'fit-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'fit-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.forward))),
         h('p', { class: 'formula-value' }, 'now: ', out('forwardKL'), ' nats'),
@@ -178,7 +178,7 @@ class View {
         h('p', { class: 'formula-value' }, 'now: ', out('reverseKL'), ' nats'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.step))),
         h('p', { class: 'small' }, 'Natural-gradient steps (the gradient scaled by the inverse Fisher information of q), so one step size suits every σ. Gradients are exact: the forward one in closed form, the reverse one by Gauss–Legendre quadrature — no sampling noise.')),
-      h('section', { class: 'card prose', 'aria-labelledby': 'fit-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'fit-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'fit-prose-h' }, 'What you are looking at'),
         h('p', {}, 'KL(P‖Q) averages log(p/q) over p: wherever p has mass, q must too, or the cost explodes. One Gaussian can only cover two modes by straddling them, so the forward fit lands on p’s mean and variance — with its peak in the empty gap. This is what maximum likelihood does.'),
         h('p', {}, 'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.'),
@@ -188,8 +188,14 @@ class View {
     el.append(this.live);
 
     const ph = (w) => Math.round(Math.max(230, Math.min(340, w * 0.48)));
-    this.plot = chartFrame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f) });
-    this.traceChart = chartFrame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f) });
+    this.plot = chartFrame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f),
+      csv: () => ({ columns: ['x', 'p(x)', 'q(x) forward fit', 'q(x) reverse fit', 'q(x) start'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.qForward[i], this.r.qReverse[i], this.r.qStart[i]]) }) });
+    this.traceChart = chartFrame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f),
+      csv: () => {
+        const { forward, reverse } = this.trace;
+        const offset = Math.max(0, this.stepCount - (forward.length - 1));
+        return { columns: ['step', 'KL(P‖Q) of the forward fit (nats)', 'KL(Q‖P) of the reverse fit (nats)'], rows: Array.from(forward, (v, i) => [offset + i, v, reverse[i]]) };
+      } });
   }
 
   toggleThird() {

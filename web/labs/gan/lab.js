@@ -166,10 +166,10 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-gan' }, 'GANs and f-divergences'),
-        h('p', { class: 'lede' }, 'A generator moves its distribution ', h('strong', { class: 'ink-q' }, 'Q'), ' towards the data ', h('strong', { class: 'ink-p' }, 'P'),
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'A generator moves its distribution ', h('strong', { class: 'ink-q' }, 'Q'), ' towards the data ', h('strong', { class: 'ink-p' }, 'P'),
           ' by following the gradient of a divergence. Here Q is P shifted by θ. Slide Q away until the two no longer overlap and watch which divergences still tell it which way to go.')),
-      h('div', { class: 'toolbar' }, this.transport.el,
-        h('fieldset', { class: 'segmented gan-shapes' }, h('legend', { class: 'toolbar-label' }, 'Shape of P'),
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' }, this.transport.el,
+        h('fieldset', { class: 'segmented gan-shapes', 'data-embed-group': 'shape' }, h('legend', { class: 'toolbar-label' }, 'Shape of P'),
           this.shapeRadios.map(({ s, r }) => h('span', { class: 'seg', title: s.about }, r, h('label', { for: r.id }, s.label))))),
     );
 
@@ -185,8 +185,8 @@ class View {
             h('span', {}, h('span', { class: 'line-swatch c-dstar' }), 'D*(x), right axis'), h('span', {}, swatch('mismatch'), 'q = 0 < p'))),
         this.densHost,
         this.theta.el,
-        h('p', { class: 'fig-note' }, 'Drag ◆ (or the slider) to shift Q. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing.')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ◆ (or the slider) to shift Q. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'gan-ro-js' }, 'JS(P‖Q) at θ = ', out('theta')),
           h('span', { class: 'hero-value' }, out('jsHero', { 'aria-labelledby': 'gan-ro-js' }), h('span', { class: 'unit' }, 'nats')),
@@ -205,7 +205,7 @@ class View {
       h('figcaption', {}, h('h2', {}, 'Every divergence against θ'),
         h('div', { class: 'legend', role: 'group', 'aria-label': 'Curves shown' }, this.legendButtons)),
       this.divHost,
-      h('p', { class: 'fig-note' }, 'Symmetric-log scale, so that log 2 and 100 fit on one axis; the band at the top is ∞. The dots are the values at the current θ; click or drag on the chart to move θ.')));
+      h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Symmetric-log scale, so that log 2 and 100 fit on one axis; the band at the top is ∞. The dots are the values at the current θ; click or drag on the chart to move θ.')));
 
     // The f-divergence view.
     this.genHost = h('div', { class: 'chart-host' });
@@ -225,8 +225,8 @@ class View {
       h('figure', { class: 'card fig-gen' },
         h('figcaption', {}, h('h2', {}, 'The generators f(u)')),
         this.genHost,
-        h('p', { class: 'fig-note' }, 'Every f is convex with f(1) = 0: the divergence counts how far the ratio u = p/q strays from 1, weighted by q. What f does at u = 0 (P absent) and as u → ∞ (Q absent) decides what happens when the supports part.')),
-      h('section', { class: 'card gen-table', 'aria-labelledby': 'gan-fdiv-h' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Every f is convex with f(1) = 0: the divergence counts how far the ratio u = p/q strays from 1, weighted by q. What f does at u = 0 (P absent) and as u → ∞ (Q absent) decides what happens when the supports part.')),
+      h('section', { class: 'card gen-table', 'aria-labelledby': 'gan-fdiv-h', 'data-embed-group': 'generators' },
         h('h2', { id: 'gan-fdiv-h' }, 'D', h('sub', {}, 'f'), '(P‖Q) at this θ'),
         h('div', { class: 'math' }, mathml(formulas.fdiv)),
         h('div', { class: 'table-wrap' }, h('table', {},
@@ -236,7 +236,7 @@ class View {
 
     // Formulas and prose.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'gan-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'gan-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'gan-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.shift))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.dstar))),
@@ -248,7 +248,7 @@ class View {
         h('p', { class: 'formula-value' }, 'now: ', out('klF'), h('span', { class: 'small' }, ' — ∞ as soon as q = 0 < p on an interval')),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.w1))),
         h('p', { class: 'formula-value' }, 'now: ', out('w1F'))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'gan-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'gan-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'gan-prose-h' }, 'Why the original GAN stalls'),
         h('p', {}, 'Against the best discriminator, the original GAN’s generator minimises 2·JS(P‖Q) − log 4. JS only sees where p and q overlap: the part of P that Q misses always counts ½ log 2, whether Q is a hair or a mile away. So once the supports are apart JS is log 2 exactly, flat in θ — its gradient is zero, and gradient descent has nothing to follow. In high dimensions real and generated images live on thin sets that hardly ever overlap, which is the vanishing-gradient problem of early GANs.'),
         h('p', {}, 'KL is worse: log(p/q) is infinite wherever q = 0 < p, so with bounded supports KL(P‖Q) is ∞ the moment Q moves at all — no gradient either, just an explosion. χ² and reverse KL fail the same way. Total variation and Hellinger saturate at 1, like JS.'),
@@ -258,9 +258,20 @@ class View {
     el.append(this.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f) });
-    this.divChart = chartFrame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 14, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f) });
-    this.genChart = chartFrame(this.genHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.6))), margin: { top: 12, right: 12, bottom: 30, left: 36 }, label: 'The generators f(u) of the chosen f-divergences', draw: (f) => this.drawGen(f) });
+    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
+      csv: () => ({ columns: ['x', 'p(x)', 'q(x)', 'D*(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i], this.r.d[i]]) }) });
+    this.divChart = chartFrame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 14, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f),
+      csv: () => {
+        const sw = this.sweeps.get(this.state.shape);
+        const shown = DIVS.filter((d) => !this.state.hide.includes(d.key));
+        return { columns: ['θ', ...shown.map((d) => d.name)], rows: sw ? Array.from(sw.theta, (t, i) => [t, ...shown.map((d) => sw[d.key][i])]) : [] };
+      } });
+    this.genChart = chartFrame(this.genHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.6))), margin: { top: 12, right: 12, bottom: 30, left: 36 }, label: 'The generators f(u) of the chosen f-divergences', draw: (f) => this.drawGen(f),
+      csv: () => {
+        const c = this.curves;
+        const keys = c ? this.state.gens.filter((k) => c[k]) : [];
+        return { columns: ['u = p/q', ...keys.map((k) => `f(u), ${k}`)], rows: c ? Array.from(c.us, (u, i) => [u, ...keys.map((k) => c[k][i])]) : [] };
+      } });
   }
 
   toggleCurve(key) {
@@ -304,6 +315,7 @@ class View {
     for (const { g, box } of this.genRows) box.checked = state.gens.includes(g.key);
     const param = state.gens.includes('amari-alpha') || state.gens.includes('t-power');
     this.alpha.el.classList.toggle('is-off', !param);
+    this.alpha.input.disabled = this.alpha.box.disabled = !param;
 
     // Readouts.
     const vals = { theta: state.theta, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
@@ -358,10 +370,13 @@ class View {
     const fill = area().x((d) => x(d[0])).y0(y(0)).y1((d) => y(d[1]));
     const miss = area().defined((d, i) => d[1] > 0 && r.q[i] === 0).x((d) => x(d[0])).y0(y(0)).y1((d) => y(d[1]));
     const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
-    f.plot.selectAll('path.p-fill').data([pp]).join('path').attr('class', 'p-fill').attr('d', fill);
+    // p changes only with the shape and the size.
+    memo(f.plot.selectAll('g.p-layer').data([0]).join('g').attr('class', 'p-layer'), `${state.shape}|${f.innerWidth}|${f.innerHeight}`, (g) => {
+      g.selectAll('path.p-fill').data([pp]).join('path').attr('class', 'p-fill').attr('d', fill);
+      g.selectAll('path.curve-p').data([pp]).join('path').attr('class', 'dens-curve curve-p').attr('d', l);
+    });
     f.plot.selectAll('path.q-fill').data([qq]).join('path').attr('class', 'q-fill').attr('d', fill);
     f.plot.selectAll('path.mismatch').data([pp]).join('path').attr('class', 'mismatch').attr('fill', hatchUrl).attr('d', miss);
-    f.plot.selectAll('path.curve-p').data([pp]).join('path').attr('class', 'dens-curve curve-p').attr('d', l);
     f.plot.selectAll('path.curve-q').data([qq]).join('path').attr('class', 'dens-curve curve-q').attr('d', l);
     f.plot.selectAll('line.half').data([0.5]).join('line').attr('class', 'half').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', yd).attr('y2', yd);
     const dl = line().defined((d) => !Number.isNaN(d[1])).x((d) => x(d[0])).y((d) => yd(d[1]));

@@ -138,12 +138,12 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-mle' }, 'Maximum likelihood'),
-        h('p', { class: 'lede' }, 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data is ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data is ',
           'H(P', h('sub', {}, 'data'), ') + KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), and the first term does not depend on θ. Draw a sample (or bring your own numbers), pick a model, and press Fit.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'settings' },
-          h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.sourceRadios.map((r) => r.node)),
-          h('span', { class: 'mle-field' }, h('label', { for: 'mle-model', class: 'toolbar-label' }, 'Model'), this.modelSelect))),
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'source' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.sourceRadios.map((r) => r.node)),
+          h('span', { class: 'mle-field', 'data-embed-group': 'model' }, h('label', { for: 'mle-model', class: 'toolbar-label' }, 'Model'), this.modelSelect))),
     );
 
     // Data controls.
@@ -209,7 +209,7 @@ class View {
         this.histHost,
         h('div', { class: 'mle-param mle-bins' }, h('label', { for: 'mle-bins' }, 'Bins'), this.binsInput, this.binsOut),
         this.sampleBox, this.pasteBox),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' }, this.klName,
           h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'mle-ro-kl' }, '—')), h('span', { class: 'unit' }, 'nats')),
           this.klHint),
@@ -233,9 +233,9 @@ class View {
     this.note = h('p', { class: 'fig-note' });
     this.refRadios = ['truth', 'bins'].map((v) => {
       const input = h('input', { type: 'radio', name: 'mle-ref', value: v, id: `mle-ref-${v}`, onchange: () => this.set({ reference: v }) });
-      return { input, node: h('span', { class: 'seg' }, input, h('label', { for: input.id }, v === 'truth' ? 'true P' : 'histogram')) };
+      return { input, node: h('span', { class: 'seg' }, input, h('label', { for: input.id }, v === 'truth' ? 'the truth' : 'histogram')) };
     });
-    this.refBox = h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'KL measured from'), this.refRadios.map((r) => r.node));
+    this.refBox = h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'KL from'), this.refRadios.map((r) => r.node));
     this.traceHost = h('div', { class: 'chart-host' });
     this.studyHost = h('div', { class: 'chart-host' });
     this.studyBody = h('tbody');
@@ -260,14 +260,14 @@ class View {
       this.studyCard));
 
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'mle-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'mle-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'mle-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.nll)),
           h('p', { class: 'formula-value identity' }, out('nll'), ' ≈ ', out('h'), ' + ', out('kl'), ' nats')),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.argmax))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.step))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.rate)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'mle-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'mle-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'mle-prose-h' }, 'Why likelihood is a divergence'),
         h('p', {}, 'Average −log p', h('sub', {}, 'θ'), '(x) over the data and you get a cross-entropy: the cost of coding the data with a code built for the model. Split it as in the Cross-entropy lab and it is H(P', h('sub', {}, 'data'), '), fixed by the data, plus KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), the only part θ can change. So the θ with the highest likelihood is the θ with the smallest divergence.'),
         h('p', {}, 'Watch the two curves as the fit runs: they fall by the same amount at every step, and the band between them stays the same width. For a sample, P', h('sub', {}, 'data'), ' is the true distribution and the NLL is an estimate of its cross-entropy, so the gap wobbles by sampling noise only. With the histogram as P', h('sub', {}, 'data'), ', the identity is exact for the binned data; the density’s NLL adds the log of the bin width.'),
@@ -278,9 +278,22 @@ class View {
     this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
     el.append(this.live);
 
-    this.hist = chartFrame(this.histHost, { height: (w) => Math.round(Math.max(220, Math.min(320, w * 0.5))), margin: { top: 14, right: 10, bottom: 30, left: 44 }, label: 'Histogram of the data with the fitted and the true density', draw: (f) => this.drawHist(f) });
-    this.traceChart = chartFrame(this.traceHost, { height: 230, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The mean NLL and the KL divergence during the fit', draw: (f) => this.drawTrace(f) });
-    this.study = chartFrame(this.studyHost, { height: 230, margin: { top: 14, right: 12, bottom: 32, left: 50 }, label: 'KL to the truth against the sample size, log–log', draw: (f) => this.drawStudy(f) });
+    this.hist = chartFrame(this.histHost, { height: (w) => Math.round(Math.max(220, Math.min(320, w * 0.5))), margin: { top: 14, right: 10, bottom: 30, left: 44 }, label: 'Histogram of the data with the fitted and the true density', draw: (f) => this.drawHist(f),
+      csv: () => {
+        const { r } = this;
+        const rows = Array.from(r.histDensity, (v, j) => ['histogram', r.histEdges[j], r.histEdges[j + 1], v]);
+        for (let i = 0; i < r.curveX.length; i++) rows.push(['fit', r.curveX[i], '', r.curveY[i]]);
+        if (this.state.source === 'sample' && r.truthX) for (let i = 0; i < r.truthX.length; i++) rows.push(['truth', r.truthX[i], '', r.truthY[i]]);
+        return { columns: ['series', 'x', 'bin end', 'density'], rows };
+      } });
+    this.traceChart = chartFrame(this.traceHost, { height: 230, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The mean NLL and the KL divergence during the fit', draw: (f) => this.drawTrace(f),
+      csv: () => { const t = this.trace; return { columns: ['step', 'mean NLL (nats)', 'KL (nats)'], rows: Array.from(t.step, (s, i) => [s, t.nll[i], t.kl[i]]) }; } });
+    this.study = chartFrame(this.studyHost, { height: 230, margin: { top: 14, right: 12, bottom: 32, left: 50 }, label: 'KL to the truth against the sample size, log–log', draw: (f) => this.drawStudy(f),
+      csv: () => {
+        const s = this.studyR;
+        const d = PARAMS[this.model] ?? 1;
+        return { columns: ['n', 'KL to the truth (nats)', 'd / (2n)'], rows: s && this.state.source === 'sample' ? Array.from(s.n, (n, i) => [n, s.kl[i], d / (2 * n)]) : [] };
+      } });
   }
 
   setParam(key, v) {

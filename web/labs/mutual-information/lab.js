@@ -171,14 +171,14 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-mutual-information' }, 'Mutual information'),
-        h('p', { class: 'lede' }, 'How much does knowing X tell you about Y? Mutual information answers with a divergence: how far the joint table P(X, Y) is from ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'How much does knowing X tell you about Y? Mutual information answers with a divergence: how far the joint table P(X, Y) is from ',
           h('em', {}, 'the table it would be if X and Y were independent'), ', the product of its row and column sums. Edit the table; everything else follows.')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'mi-presets-label' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'mi-presets-label', 'data-embed-group': 'presets' },
           h('span', { class: 'toolbar-label', id: 'mi-presets-label' }, 'Presets'), this.presetButtons,
           h('span', { class: 'mi-noise' }, h('label', { for: noiseId }, 'noise'), this.noiseInput, this.noiseOut)),
-        h('div', { class: 'settings' }, this.rowsStep.el, this.colsStep.el,
-          h('fieldset', { class: 'segmented' },
+        h('div', { class: 'settings', 'data-embed-group': 'settings' }, this.rowsStep.el, this.colsStep.el,
+          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' },
             h('legend', { class: 'toolbar-label' }, 'Units'),
             this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))))),
     );
@@ -196,8 +196,8 @@ class View {
         h('figcaption', {}, h('h2', {}, 'The joint table P(X, Y)'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'darker = more mass'), h('span', {}, 'side bars: P(X), P(Y)'))),
         this.jointHost,
-        h('p', { class: 'fig-note', id: 'mi-keys' }, 'Drag a cell up or down to change its mass; the other cells rescale so the table still sums to 1. Keyboard: Tab into the table, arrow keys move between cells, + and − change the focused cell by 0.01 (Page Up and Page Down by 0.05), 0 empties it.')),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+        h('p', { class: 'fig-note', id: 'mi-keys', 'data-embed': 'text' }, 'Drag a cell up or down to change its mass; the other cells rescale so the table still sums to 1. Keyboard: Tab into the table, arrow keys move between cells, + and − change the focused cell by 0.01 (Page Up and Page Down by 0.05), 0 empties it.')),
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'mi-ro-mi' }, 'I(X;Y)'),
           h('span', { class: 'hero-value' }, out('mi', 'mi-ro-mi'), unitSpan()),
@@ -218,7 +218,7 @@ class View {
         h('figcaption', {}, h('h2', {}, 'If they were independent: P(X) P(Y)'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'same shading as the joint'))),
         this.productHost,
-        h('p', { class: 'fig-note' }, 'Each cell is its row’s total times its column’s total. Compare it cell by cell with the joint: wherever they differ, X and Y are dependent.')),
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Each cell is its row’s total times its column’s total. Compare it cell by cell with the joint: wherever they differ, X and Y are dependent.')),
       h('figure', { class: 'card fig-terms' },
         h('figcaption', {}, h('h2', {}, 'Pointwise terms p log(p / (p(x) p(y)))'),
           h('p', { class: 'legend' }, h('span', {}, swatch('pos'), 'more often than independence predicts'), h('span', {}, swatch('neg'), 'less often'))),
@@ -229,7 +229,7 @@ class View {
     // Formulas and explanation.
     this.sumOut = keep('miSum', h('output', { 'data-readout': 'miSum' }));
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'mi-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'mi-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'mi-formulas-h' }, 'The formulas, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.mi)),
           h('p', { class: 'formula-value' }, '= ', keep('mi', h('output', { 'data-readout': 'mi' })), ' ', unitSpan())),
@@ -237,7 +237,7 @@ class View {
           h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' + ', keep('hy', h('output', {})), ' − ', keep('hxy', h('output', {})), ' ', unitSpan())),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.conditional)),
           h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' − ', keep('hxGivenY', h('output', {})), ' ', unitSpan()))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'mi-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'mi-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'mi-prose-h' }, 'What you are looking at'),
         h('p', {}, 'If X and Y were independent, every cell would be its row total times its column total. Mutual information is the KL divergence of the real table from that product: the expected number of extra bits you would pay for coding pairs (x, y) as if X and Y had nothing to do with each other.'),
         h('p', {}, 'It is also the drop in uncertainty about one variable once you see the other, H(X) − H(X | Y), which is why it is symmetric and can never exceed either entropy. ',
@@ -258,7 +258,7 @@ class View {
     this.seedOut = h('output', { class: 'small mi-seed' });
     this.ibStatus = h('p', { class: 'small mi-ib-status' });
     this.sweepStatus = h('p', { class: 'small mi-sweep-status', 'aria-live': 'polite' });
-    el.append(h('section', { class: 'card mi-ib', 'aria-labelledby': 'mi-ib-h' },
+    el.append(h('section', { class: 'card mi-ib', 'aria-labelledby': 'mi-ib-h', 'data-embed-group': 'bottleneck' },
       h('div', { class: 'mi-ib-head' },
         h('h2', { id: 'mi-ib-h' }, 'The information bottleneck'),
         h('p', { class: 'small' }, 'Squeeze X through a variable T with only |T| values, keeping what matters about Y. The encoder p(t|x) minimises I(X;T) − β I(T;Y): small β favours forgetting X, large β favours predicting Y.')),
@@ -291,7 +291,7 @@ class View {
 
     // Typing the numbers.
     this.tableEl = h('table', { class: 'mi-table' });
-    el.append(this.details = h('details', { class: 'card numbers' },
+    el.append(this.details = h('details', { class: 'card numbers', 'data-embed-group': 'table' },
       h('summary', {}, h('h2', {}, 'Edit the numbers')),
       h('div', { class: 'table-wrap' }, this.tableEl),
       h('p', { class: 'small' }, 'Type a probability and press Enter; the other cells rescale to keep the total at 1.')));
@@ -305,13 +305,15 @@ class View {
     const heatHeight = (m, rows, cols, maxCell) => (w) => m.top + m.bottom + rows() * cellFor(w, m, cols(), maxCell);
     const R = () => this.state?.rows ?? 4;
     const C = () => this.state?.cols ?? 4;
-    this.joint = chartFrame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f, info) => this.drawJoint(f, info) });
-    this.product = chartFrame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f, info) => this.drawProduct(f, info) });
-    this.terms = chartFrame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f, info) => this.drawTerms(f, info) });
-    this.diagram = chartFrame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f, info) => this.drawDiagram(f, info) });
+    this.joint = chartFrame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f, info) => this.drawJoint(f, info), csv: () => this.cellsCSV(this.P, 'P(x, y)') });
+    this.product = chartFrame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f, info) => this.drawProduct(f, info), csv: () => this.cellsCSV(this.r.product, 'P(x) P(y)') });
+    this.terms = chartFrame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f, info) => this.drawTerms(f, info), csv: () => this.cellsCSV(this.r.terms, `P(x, y) log(P(x, y) / (P(x) P(y))) (${this.state.unit})`) });
+    this.diagram = chartFrame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f, info) => this.drawDiagram(f, info),
+      csv: () => ({ columns: ['quantity', `value (${this.state.unit})`], rows: [['H(X)', this.r.hx], ['H(Y)', this.r.hy], ['H(X, Y)', this.r.hxy], ['H(X | Y)', this.r.hxGivenY], ['I(X;Y)', this.r.mi]] }) });
     const mEnc = { top: 26, right: 8, bottom: 30, left: 34 };
-    this.encoder = chartFrame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info) });
-    this.curve = chartFrame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info) });
+    this.encoder = chartFrame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info), csv: () => this.cellsCSV(this.r.encoder, 'p(t | x)', this.state.clusters, 't') });
+    this.curve = chartFrame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info),
+      csv: () => { const s = this.sweep; const u = this.state.unit; return { columns: ['β', `I(X;T) (${u})`, `I(T;Y) (${u})`], rows: s ? Array.from(s.beta, (b, i) => [b, s.ixt[i], s.ity[i]]) : [] }; } });
     this.patterns = { hy: hatch(this.diagram.defs, 'var(--q)', { opacity: 0.8 }) };
     this.joint.draw = (f) => this.drawJoint(f);
     this.product.draw = (f) => this.drawProduct(f);
@@ -460,6 +462,11 @@ class View {
     sel.attr('class', (d) => `cell ${cls(d)}`).attr('fill-opacity', (d) => alpha(d));
     txt.attr('class', (d) => `cell-value${alpha(d) > 0.55 ? ' on-dark' : ''}`).text((d) => label(d));
     return sel;
+  }
+
+  /** A row-major table of values as CSV rows: x, the column variable, the value. */
+  cellsCSV(values, name, cols = this.state.cols, colName = 'y') {
+    return { columns: ['x', colName, name], rows: this.dataOf(values, this.state.rows, cols).map((d) => [d.i + 1, d.j + 1, d.v]) };
   }
 
   dataOf(values, rows, cols) {

@@ -131,14 +131,14 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-trust-region' }, 'Trust regions: TRPO and PPO'),
-        h('p', { class: 'lede' }, 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
           h('strong', { class: 'ink-p' }, 'old policy'), ', so each method keeps the ', h('strong', { class: 'ink-q' }, 'new policy'),
           ' close — by clipping ratios, by a KL penalty, or by a hard KL budget δ. Step through the updates and watch KL(π_old‖π).')),
-      h('div', { class: 'toolbar' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'tr-presets-label' },
+      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
+        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'tr-presets-label', 'data-embed-group': 'presets' },
           h('span', { class: 'toolbar-label', id: 'tr-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings' },
-          h('div', { class: 'stepper' },
+        h('div', { class: 'settings', 'data-embed-group': 'settings' },
+          h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'tr-count', class: 'toolbar-label' }, 'Actions'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer actions', onclick: () => this.setCount(this.ctx.state().old.length - 1) }, '−'),
             this.countInput,
@@ -156,12 +156,12 @@ class View {
         h('figcaption', {}, h('h2', {}, 'The policy, update by update'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'π_old'), h('span', {}, swatch('q'), 'π after the updates'))),
         h('div', { class: 'tr-method-row' },
-          h('fieldset', { class: 'segmented tr-methods' }, h('legend', { class: 'toolbar-label' }, 'Method'),
+          h('fieldset', { class: 'segmented tr-methods', 'data-embed-group': 'method' }, h('legend', { class: 'toolbar-label' }, 'Method'),
             this.methodRadios.map((r, i) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, METHODS[i].short))))),
         h('div', { class: 'tr-transport' }, this.transport.el, h('span', { class: 'small' }, 'update ', this.kOut, ' of ', this.nOut = h('span', {}, '20'))),
         this.barsHost,
         this.rowsHost),
-      h('aside', { class: 'card readouts', 'aria-label': 'Readouts' },
+      h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'tr-ro-kl' }, 'KL(π_old‖π)'),
           h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'tr-ro-kl' }, '—')), h('span', { class: 'unit' }, 'nats')),
@@ -214,8 +214,8 @@ class View {
         h('div', { class: 'tr-clip-pair' },
           h('div', {}, h('h3', {}, 'A > 0'), this.clipHosts[0]),
           h('div', {}, h('h3', {}, 'A < 0'), this.clipHosts[1])),
-        h('p', { class: 'fig-note' }, 'Dots: the current ratio r = π(a)/π_old(a) of each action with that sign of advantage. Where the curve is flat the gradient is zero: PPO stops pushing an action once its ratio has left the band in the direction its advantage wants.')),
-      h('section', { class: 'card tr-sampled', 'aria-labelledby': 'tr-sampled-h' },
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Dots: the current ratio r = π(a)/π_old(a) of each action with that sign of advantage. Where the curve is flat the gradient is zero: PPO stops pushing an action once its ratio has left the band in the direction its advantage wants.')),
+      h('section', { class: 'card tr-sampled', 'aria-labelledby': 'tr-sampled-h', 'data-embed-group': 'sampled' },
         h('h2', { id: 'tr-sampled-h' }, 'Sampled KL'),
         h('p', { class: 'small' }, 'In practice KL(π_old‖π) is estimated from the actions the old policy took. Draw them, and compare Schulman’s estimators with the exact value.'),
         h('div', { class: 'settings tr-sample-settings' },
@@ -229,14 +229,14 @@ class View {
 
     // Formulas and prose.
     el.append(h('div', { class: 'grid grid-mid' },
-      h('section', { class: 'card formulas', 'aria-labelledby': 'tr-formulas-h' },
+      h('section', { class: 'card formulas', 'aria-labelledby': 'tr-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'tr-formulas-h' }, 'The objectives'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.surrogate))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.clip))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.penalty))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.trpo))),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.natural)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'tr-prose-h' },
+      h('section', { class: 'card prose', 'aria-labelledby': 'tr-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'tr-prose-h' }, 'What you are looking at'),
         h('p', {}, 'The surrogate L is built from data the old policy collected. It is an honest estimate of improvement only while the new policy stays close to the old one; follow its gradient too far (plain policy gradient with a large step) and the policy collapses onto one action, far outside any trust region.'),
         h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ, then halves the step until the exact KL fits. On the simplex its path hugs the δ contour.'),
@@ -245,11 +245,14 @@ class View {
     this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
     el.append(this.live);
 
-    this.bars = chartFrame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f) });
-    this.simplex = chartFrame(this.simplexHost, { height: (w) => Math.round(Math.min(420, w * 0.87)), margin: { top: 22, right: 22, bottom: 26, left: 22 }, label: 'The probability simplex of three actions with contours of KL from the old policy and each method’s path', draw: (f) => this.drawSimplex(f) });
-    this.gainChart = chartFrame(this.gainHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'Surrogate gain per update for each method', draw: (f) => this.drawTrace(f, 'gain') });
-    this.klChart = chartFrame(this.klHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'KL from the old policy per update for each method, with δ', draw: (f) => this.drawTrace(f, 'kl') });
-    this.clipCharts = this.clipHosts.map((host, i) => chartFrame(host, { height: 150, margin: { top: 8, right: 10, bottom: 28, left: 36 }, label: i === 0 ? 'Clipped objective against the ratio for a positive advantage' : 'Clipped objective against the ratio for a negative advantage', draw: (f) => this.drawClip(f, i === 0 ? 1 : -1) }));
+    this.bars = chartFrame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f),
+      csv: () => ({ columns: ['action', 'π_old', 'π', 'advantage'], rows: Array.from(this.r.oldPi, (v, i) => [`a${i + 1}`, v, this.r.current.pi[i], this.state.adv[i]]) }) });
+    this.simplex = chartFrame(this.simplexHost, { height: (w) => Math.round(Math.min(420, w * 0.87)), margin: { top: 22, right: 22, bottom: 26, left: 22 }, label: 'The probability simplex of three actions with contours of KL from the old policy and each method’s path', draw: (f) => this.drawSimplex(f),
+      csv: () => ({ columns: ['method', 'update', 'simplex x', 'simplex y'], rows: this.r.n !== 3 ? [] : METHODS.flatMap((m) => Array.from(this.r.methods[m.id].sx, (x, i) => [m.short, i, x, this.r.methods[m.id].sy[i]])) }) });
+    this.gainChart = chartFrame(this.gainHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'Surrogate gain per update for each method', draw: (f) => this.drawTrace(f, 'gain'), csv: () => this.traceCSV('gain') });
+    this.klChart = chartFrame(this.klHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'KL from the old policy per update for each method, with δ', draw: (f) => this.drawTrace(f, 'kl'), csv: () => this.traceCSV('kl') });
+    this.clipCharts = this.clipHosts.map((host, i) => chartFrame(host, { height: 150, margin: { top: 8, right: 10, bottom: 28, left: 36 }, label: i === 0 ? 'Clipped objective against the ratio for a positive advantage' : 'Clipped objective against the ratio for a negative advantage', draw: (f) => this.drawClip(f, i === 0 ? 1 : -1),
+      csv: () => { const c = this.r.clip; const [plain, clipped] = i === 0 ? [c.posPlain, c.posClipped] : [c.negPlain, c.negClipped]; return { columns: ['r', `r·A (A = ${i === 0 ? 1 : -1})`, 'min(r·A, clip(r)·A)'], rows: Array.from(c.r, (v, j) => [v, plain[j], clipped[j]]) }; } }));
     this.pat = { q: hatch(this.bars.defs, 'var(--q)') };
   }
 
@@ -428,6 +431,12 @@ class View {
     f.plot.selectAll('circle.old').data([0]).join('circle').attr('class', 'old').attr('r', 5).attr('cx', x(ox)).attr('cy', y(oy));
     const cur = paths.find((d) => d.chosen).pts.at(-1);
     f.plot.selectAll('circle.cur').data([0]).join('circle').attr('class', `cur ${METHODS.find((m) => m.id === state.method).cls}`).attr('r', 5.5).attr('cx', x(cur[0])).attr('cy', y(cur[1]));
+  }
+
+  /** One trace per method as a table: a row per update. */
+  traceCSV(key) {
+    const cols = METHODS.map((m) => Array.from(this.r.methods[m.id][key]));
+    return { columns: ['update', ...METHODS.map((m) => `${m.short} ${key === 'kl' ? 'KL(π_old‖π)' : 'surrogate gain'}`)], rows: cols[0].map((_, i) => [i, ...cols.map((c) => c[i])]) };
   }
 
   drawTrace(f, key) {

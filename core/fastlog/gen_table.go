@@ -1,0 +1,200 @@
+//go:build ignore
+
+// gen_table writes table.go: the 128 entries Log reduces its argument with.
+// Run it with `go generate ./core/fastlog`. Every constant is computed with
+// math/big at 256 bits and every exactness property Log relies on is checked
+// here (and again by TestTable).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"log"
+	"math"
+	"math/big"
+	"math/bits"
+	"os"
+	"strconv"
+)
+
+const (
+	tableBits = 7
+	n         = 1 << tableBits
+	shift     = 52 - tableBits
+	one       = 0x3FF0000000000000
+	off       = one - 80<<shift - 1<<(shift-1)
+	prec      = 256
+)
+
+func bf(x float64) *big.Float { return new(big.Float).SetPrec(prec).SetFloat64(x) }
+
+// bigLog returns log x for x > 0 to about prec bits: x = 2^e·m, m ∈ [1, 2),
+// log x = e·log 2 + 2 atanh((m − 1)/(m + 1)).
+func bigLog(x *big.Float) *big.Float {
+	m := new(big.Float).SetPrec(prec)
+	e := x.MantExp(m) // x = m·2^e, m ∈ [0.5, 1)
+	m.SetMantExp(m, 1)
+	e--
+	r := new(big.Float).SetPrec(prec).Mul(big.NewFloat(float64(e)).SetPrec(prec), ln2())
+	return r.Add(r, atanh2(m))
+}
+
+// atanh2 returns 2 atanh((m−1)/(m+1)) = log m.
+func atanh2(m *big.Float) *big.Float {
+	one := bf(1)
+	t := new(big.Float).SetPrec(prec).Sub(m, one)
+	d := new(big.Float).SetPrec(prec).Add(m, one)
+	t.Quo(t, d)
+	t2 := new(big.Float).SetPrec(prec).Mul(t, t)
+	sum := new(big.Float).SetPrec(prec)
+	pow := new(big.Float).SetPrec(prec).Set(t)
+	eps := new(big.Float).SetPrec(prec).SetMantExp(one, -prec-8)
+	for k := 1; ; k += 2 {
+		term := new(big.Float).SetPrec(prec).Quo(pow, bf(float64(k)))
+		sum.Add(sum, term)
+		if new(big.Float).Abs(term).Cmp(eps) < 0 {
+			break
+		}
+		pow.Mul(pow, t2)
+	}
+	return sum.Mul(sum, bf(2))
+}
+
+func ln2() *big.Float { return atanh2(bf(2)) }
+
+// sig returns the number of significant bits of x ≠ 0.
+func sig(x float64) int {
+	b := math.Float64bits(x)
+	m := b&(1<<52-1) | 1<<52
+	return 53 - bits.TrailingZeros64(m)
+}
+
+// quantum returns the weight of the last significant bit of x ≠ 0.
+func quantum(x float64) float64 {
+	_, e := math.Frexp(x)
+	return math.Ldexp(1, e-sig(x))
+}
+
+func exact(x *big.Float) float64 {
+	f, acc := x.Float64()
+	if acc != big.Exact {
+		log.Fatalf("%v is not a float64", x)
+	}
+	return f
+}
+
+// round9 returns 1/c rounded to 9 significant bits, moved by j units.
+func round9(c float64, j int) float64 {
+	f, e := math.Frexp(1 / c)
+	return math.Ldexp(math.Round(f*512)+float64(j), e-9)
+}
+
+type entry struct{ invc, eps, lhi, llo, smax float64 }
+
+func main() {
+	if off != 0x3FE5F00000000000 {
+		log.Fatalf("off = %#x", off)
+	}
+	var tab [n]entry
+	worst := 0.0
+	for i := range n {
+		cb := uint64(off + i<<shift + 1<<(shift-1))
+		c := math.Float64frombits(cb)
+		zlo := math.Float64frombits(uint64(off + i<<shift))
+		zhi := math.Float64frombits(uint64(off+(i+1)<<shift) - 1)
+		if i == 80 {
+			if c != 1 {
+				log.Fatal("entry 80 is not centred on 1")
+			}
+			tab[i] = entry{1, 0, 0, 0, math.Max(1-zlo, zhi-1)}
+			continue
+		}
+		if (zlo < 1) != (zhi < 1) {
+			log.Fatalf("entry %d straddles 1", i)
+		}
+		dq := quantum(math.Nextafter(zlo, 3) - zlo) // the spacing of floats in the entry
+		dmax := math.Max(c-zlo, zhi-c)
+		if dmax/dq > 1<<44 {
+			log.Fatalf("entry %d: z − c needs more than 44 bits", i)
+		}
+		best := entry{smax: math.Inf(1)}
+		for j := -3; j <= 3; j++ {
+			invc := round9(c, j)
+			if sig(invc) > 9 {
+				continue
+			}
+			q := dq * quantum(invc)
+			// ε = c·invc − 1, exactly.
+			e := new(big.Float).SetPrec(prec).Mul(bf(c), bf(invc))
+			e.Sub(e, bf(1))
+			eps, acc := e.Float64()
+			if acc != big.Exact {
+				continue
+			}
+			if eps != 0 && math.Mod(eps, q) != 0 {
+				continue
+			}
+			// s = (z − c)·invc + ε is linear in z: extremes at the ends.
+			smax := math.Max(math.Abs((zlo-c)*invc+eps), math.Abs((zhi-c)*invc+eps))
+			if smax >= q*(1<<53) {
+				continue // s might not be representable
+			}
+			L := bigLog(bf(invc))
+			L.Neg(L)
+			// L·2⁴² rounded to an integer, over 2⁴².
+			l42 := new(big.Float).SetPrec(prec).SetMantExp(L, 42)
+			li, _ := l42.Int(nil)
+			frac := new(big.Float).SetPrec(prec).Sub(l42, new(big.Float).SetPrec(prec).SetInt(li))
+			if frac.Cmp(bf(0.5)) >= 0 {
+				li.Add(li, big.NewInt(1))
+			} else if frac.Cmp(bf(-0.5)) <= 0 {
+				li.Sub(li, big.NewInt(1))
+			}
+			hi := exact(new(big.Float).SetPrec(prec).SetMantExp(new(big.Float).SetPrec(prec).SetInt(li), -42))
+			lo, _ := new(big.Float).SetPrec(prec).Sub(L, bf(hi)).Float64()
+			if hi != 0 && math.Abs(hi) < smax {
+				continue // Fast2Sum(w, s) needs |w| ≥ |s|
+			}
+			if smax < best.smax {
+				best = entry{invc, eps, hi, lo, smax}
+			}
+		}
+		if math.IsInf(best.smax, 1) {
+			log.Fatalf("entry %d: no candidate", i)
+		}
+		tab[i] = best
+		worst = math.Max(worst, best.smax)
+	}
+
+	L2 := ln2()
+	ln2hi := math.Float64frombits(0x3FE62E42FEE00000)
+	ln2lo, _ := new(big.Float).SetPrec(prec).Sub(L2, bf(ln2hi)).Float64()
+
+	var b bytes.Buffer
+	b.WriteString("// Code generated by gen_table.go; DO NOT EDIT.\n\npackage fastlog\n\n")
+	fmt.Fprintf(&b, "// maxS bounds |s| over the table: %s ≈ 2^%.3f.\nconst maxS = %s\n\n",
+		hex(worst), math.Log2(worst), hex(worst))
+	fmt.Fprintf(&b, "// ln2Lo = RN(log 2 − ln2Hi).\nconst ln2Lo = %s\n\n", hex(ln2lo))
+	b.WriteString("// tab[i] = {1/c rounded to 9 bits, c·invc − 1 exactly, −log(invc) as hi + lo with hi a multiple of 2⁻⁴²}.\n")
+	b.WriteString("var tab = [n]entry{\n")
+	for i, e := range tab {
+		fmt.Fprintf(&b, "\t{%s, %s, %s, %s}, // %d\n", hex(e.invc), hex(e.eps), hex(e.lhi), hex(e.llo), i)
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("table.go", src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("max |s| = %g = 2^%.3f, ln2Lo = %v\n", worst, math.Log2(worst), ln2lo)
+}
+
+func hex(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(x, 'x', -1, 64)
+}

@@ -1,0 +1,177 @@
+// Chart export (lib/export.js through lib/chart.js's chartFrame): every chart of
+// every lab exports valid SVG and CSV from its ⋯ menu, PNG is a real PNG at twice
+// the chart's width, and the Divergence lab's CSV holds the numbers it draws.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+/** Records CSP violations in the page (read with cspViolations). */
+async function watchCSP(page) {
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+const cspViolations = (page) => page.evaluate(() => window.__csp);
+
+/** Opens a chart's export menu and saves one format; resolves to {name, data: Buffer}. */
+async function exportChart(page, menu, kind) {
+  await menu.locator('summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), menu.locator(`[data-export="${kind}"]`).click()]);
+  return { name: download.suggestedFilename(), data: await readFile(await download.path()) };
+}
+
+/** RFC 4180 CSV → array of rows of strings. */
+function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; } else field += c;
+  }
+  assert.equal(field, '', 'CSV ends with a line break');
+  assert.equal(row.length, 0);
+  return rows;
+}
+
+const NUMERIC = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^-?Infinity$|^NaN$/;
+
+/** Asserts an SVG file parses, is standalone (no var(), no classes needed) and holds `texts`. */
+async function checkSVG(page, svgText, texts = []) {
+  const r = await page.evaluate((s) => {
+    const doc = new DOMParser().parseFromString(s, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.localName,
+      ns: doc.documentElement.namespaceURI,
+      text: doc.documentElement.textContent,
+      width: doc.documentElement.getAttribute('width'),
+    };
+  }, svgText);
+  assert.equal(r.error, null, 'the SVG parses');
+  assert.equal(r.root, 'svg');
+  assert.equal(r.ns, 'http://www.w3.org/2000/svg');
+  assert.ok(!/var\(--/.test(svgText), 'no CSS variables are left unresolved');
+  for (const t of texts) assert.ok(r.text.includes(t), `the SVG contains “${t}”`);
+  return r;
+}
+
+test('Divergence: SVG, PNG at 2× and CSV hold what the charts draw', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = watchErrors(page);
+  await watchCSP(page);
+  await page.goto(`${server.url}#lab=divergence&p=0.5,0.25,0.25,0&q=0.25,0.25,0.25,0.25&unit=nats&names=a%2Cb,%3Dcmd,c,d`);
+  await ready(page);
+  const menus = page.locator('.lab .chart-export');
+  assert.equal(await menus.count(), 3, 'each of the three charts has an export menu');
+
+  // The first chart: P and Q.
+  const menu = page.locator('.fig-dist .chart-export');
+  const svg = await exportChart(page, menu, 'svg');
+  assert.match(svg.name, /^klplay-divergence-p-and-q\.svg$/);
+  const svgText = svg.data.toString('utf8');
+  await checkSVG(page, svgText, ['0.50', '0.25', 'a,b']);
+  assert.match(svgText, /fill:rgb\(0, 114, 178\)/, 'P’s blue is inlined as a computed colour');
+
+  const png = await exportChart(page, menu, 'png');
+  assert.equal(png.data.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'PNG signature');
+  const width = await page.locator('.fig-dist svg.chart').evaluate((s) => Number(s.getAttribute('width')));
+  const height = await page.locator('.fig-dist svg.chart').evaluate((s) => Number(s.getAttribute('height')));
+  assert.equal(png.data.readUInt32BE(16), 2 * width, 'the PNG is twice the chart’s width');
+  assert.equal(png.data.readUInt32BE(20), 2 * height, 'and twice its height');
+
+  const csv = parseCSV((await exportChart(page, menu, 'csv')).data.toString('utf8'));
+  assert.deepEqual(csv[0], ['category', 'P', 'Q']);
+  assert.deepEqual(csv.slice(1), [['a,b', '0.5', '0.25'], ["'=cmd", '0.25', '0.25'], ['c', '0.25', '0.25'], ['d', '0', '0.25']],
+    'names quoted (a comma) and defused (a leading =), numbers exact');
+
+  // Pointwise terms: full precision, summing to the KL the page shows.
+  const terms = parseCSV((await exportChart(page, page.locator('.fig-terms .chart-export'), 'csv')).data.toString('utf8'));
+  assert.deepEqual(terms[0], ['category', 'p log(p/q) (nats)']);
+  const sum = terms.slice(1).reduce((s, r) => s + Number(r[1]), 0);
+  const kl = Number(await page.locator('.hero output[data-readout="kl"]').getAttribute('data-value'));
+  assert.ok(Math.abs(sum - kl) < 1e-12, `terms sum to KL (${sum} vs ${kl})`);
+  assert.equal(terms[1][1], String(0.5 * Math.log(2)), 'written with every digit');
+
+  // Code lengths: a category P never produces costs −log₂ 0 = Infinity for P’s code.
+  const code = parseCSV((await exportChart(page, page.locator('.fig-code .chart-export'), 'csv')).data.toString('utf8'));
+  assert.deepEqual(code[0], ['category', 'p', '-log2 p (bits)', '-log2 q (bits)']);
+  assert.equal(code[4][2], 'Infinity');
+  assert.equal(Number(code[1][2]), 1);
+
+  // The menu is keyboard operable: Escape closes it and focus returns to its toggle.
+  await menu.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await menu.evaluate((d) => d.open), true);
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.evaluate((d) => d.open), false);
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('chart-export-toggle')), true);
+
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a dark-mode export carries the dark colours it was drawn with', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 }, colorScheme: 'dark' });
+  await page.goto(`${server.url}#lab=divergence`);
+  await ready(page);
+  const svg = (await exportChart(page, page.locator('.fig-dist .chart-export'), 'svg')).data.toString('utf8');
+  assert.match(svg, /<rect width="100%" height="100%" fill="rgb\(23, 28, 35\)"/, 'the dark card behind the chart is its background');
+  assert.match(svg, /rgb\(43, 143, 208\)/, 'dark P blue');
+  await page.close();
+});
+
+test('every chart in every lab exports valid SVG and CSV', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = watchErrors(page);
+  await watchCSP(page);
+  await page.goto(server.url);
+  await ready(page);
+  const labs = await page.locator('.site-nav a[data-lab]').evaluateAll((as) => as.map((a) => a.dataset.lab));
+  assert.ok(labs.length >= 8, `${labs.length} labs`);
+  let charts = 0;
+  for (const lab of labs) {
+    await page.goto(`${server.url}#lab=${lab}`);
+    await page.waitForFunction((id) => document.querySelector(`section.lab-${id}`) && document.body.dataset.ready === 'true', lab);
+    await page.waitForTimeout(150);
+    const menus = page.locator('section.lab .chart-host:visible > .chart-export');
+    const n = await menus.count();
+    assert.ok(n >= 2, `${lab}: ${n} charts with an export menu`);
+    for (let i = 0; i < n; i++) {
+      const menu = menus.nth(i);
+      const label = await menu.locator('summary').getAttribute('aria-label');
+      const hasCSV = await menu.locator('[data-export="csv"]').count();
+      assert.equal(hasCSV, 1, `${lab}: ${label} exports CSV`);
+      const csvFile = await exportChart(page, menu, 'csv');
+      assert.match(csvFile.name, new RegExp(`^klplay-${lab}-[a-z0-9-]+\\.csv$`));
+      const rows = parseCSV(csvFile.data.toString('utf8'));
+      assert.ok(rows.length >= 1 && rows[0].length >= 2, `${lab}: ${label}: a header of at least two columns`);
+      for (const row of rows.slice(1)) {
+        assert.equal(row.length, rows[0].length, `${lab}: ${label}: every row as wide as the header`);
+        for (const cell of row) {
+          if (NUMERIC.test(cell)) assert.ok(!Number.isNaN(Number(cell)) || cell === 'NaN', `${lab}: ${label}: ${cell} parses back`);
+        }
+      }
+      assert.ok(rows.slice(1).some((r) => r.some((c) => NUMERIC.test(c))) || rows.length === 1, `${lab}: ${label}: numbers in the rows`);
+      const svgFile = await exportChart(page, menu, 'svg');
+      await checkSVG(page, svgFile.data.toString('utf8'));
+      charts += 1;
+    }
+  }
+  assert.ok(charts >= 30, `${charts} charts exported`);
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

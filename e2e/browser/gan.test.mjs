@@ -1,0 +1,306 @@
+// The GANs and f-divergences lab in real headless Chromium: drag Q, use the
+// slider and the keyboard, play and pause the sweep, switch the shape, pick
+// generators; the numbers shown are checked against klplay.ganLab, closed
+// forms (normal shift) and mpmath references, and JS stays at log 2 past the
+// separation of the supports while W₁ = |θ|.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(hash = '#lab=gan', { viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
+  const page = await browser.newPage({ viewport, reducedMotion });
+  const errors = watchErrors(page);
+  await page.goto(server.url + hash);
+  await ready(page);
+  return { page, errors };
+}
+
+/** Every readout's exact value (data-value), by its data-readout key. */
+function readouts(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.lab-gan output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
+}
+
+const hashParam = (page, k) => page.evaluate((k) => new URLSearchParams(location.hash.slice(1)).get(k), k);
+
+/** The core's answer for the state in the URL hash (after it has caught up). */
+function core(page, extra = {}) {
+  return page.evaluate((extra) => {
+    const h = new URLSearchParams(location.hash.slice(1));
+    const state = { shape: h.get('shape'), theta: Number(h.get('theta')), gens: (h.get('gens') ?? '').split(',').filter(Boolean), alpha: Number(h.get('alpha')), ...extra };
+    const r = globalThis.klplay.ganLab(state, { sweep: true });
+    return { div: r.div, slopes: r.slopes, loss: r.loss, f: r.f, sweep: { theta: [...r.sweep.theta], js: [...r.sweep.js], w1: [...r.sweep.w1], kl: [...r.sweep.kl] } };
+  }, extra);
+}
+
+const DIVS = ['kl', 'reverse-kl', 'js', 'tv', 'hellinger2', 'chi2', 'w1'];
+const near = (a, b, rel = 1e-9) => (a === b) || Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-300);
+
+/** Φ, the standard normal CDF (Abramowitz–Stegun 7.1.26 is too coarse; this is W. J. Cody's erfc via a series/continued fraction). */
+function Phi(z) {
+  // erfc by the continued fraction for z > 2, the Taylor series of erf below: both to ~1e-15.
+  const x = Math.abs(z) / Math.SQRT2;
+  let erfc;
+  if (x < 2) {
+    let sum = x;
+    let term = x;
+    for (let n = 1; n < 60; n++) { term *= -x * x / n; sum += term / (2 * n + 1); }
+    erfc = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    let f = 0;
+    for (let n = 60; n >= 1; n--) f = (n / 2) / (x + f);
+    erfc = Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
+  }
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+test('defaults: every readout is the core’s; JS, D_f and the charts agree', async () => {
+  const { page, errors } = await open();
+  await page.waitForTimeout(400);
+  assert.equal(await hashParam(page, 'shape'), 'bump');
+  const r = await readouts(page);
+  const c = await core(page);
+  assert.equal(r.theta, 1.2);
+  for (const k of DIVS) assert.equal(r[k], c.div[k], k);
+  for (const k of ['js', 'tv', 'hellinger2', 'w1']) assert.equal(r[`${k}Slope`], c.slopes[k], `${k} slope`);
+  assert.ok(Number.isNaN(r.klSlope), 'no slope for an infinite KL');
+  assert.equal(r.kl, Infinity);
+  assert.equal(r.loss, 2 * c.div.js - Math.log(4));
+  assert.ok(near(r.w1, 1.2, 1e-10), `W₁ = ${r.w1}`);
+  // Bump at θ = 1.2 lies between the mpmath values at 1 (0.48008613409868682) and 1.5 (0.65791363270191167).
+  assert.ok(r.js > 0.48008613409868682 && r.js < 0.65791363270191167);
+  // The f-divergence table: D_f for Jensen–Shannon is JS, Jeffreys is ∞ like KL.
+  assert.equal(r['f:jensen-shannon'], r.js);
+  assert.equal(r['f:jeffreys'], Infinity);
+  assert.equal(await page.locator('.fig-gen path.gen-curve').count(), 6);
+  assert.equal(await page.locator('.fig-divs path.div-curve').count(), 7);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('drag Q past the separation: JS = log 2 exactly and flat, KL = ∞, W₁ = |θ| with slope 1', async () => {
+  const { page, errors } = await open('#lab=gan&shape=triangular&theta=0.5');
+  const handle = page.locator('.fig-dens g.handle');
+  const box = await handle.boundingBox();
+  const at = (label) => page.evaluate((label) => {
+    const t = [...document.querySelectorAll('.fig-dens .x-axis .tick')].find((e) => e.textContent === label);
+    const b = t.getBoundingClientRect();
+    return b.x + b.width / 2;
+  }, label);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(await at('3'), box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => Math.abs(Number(new URLSearchParams(location.hash.slice(1)).get('theta')) - 3) < 0.1);
+  await page.waitForTimeout(300);
+  const r = await readouts(page);
+  assert.ok(Math.abs(r.theta - 3) < 0.1, `θ = ${r.theta}`);
+  assert.equal(r.js, Math.LN2, 'JS is log 2 exactly once the supports are apart');
+  assert.equal(r.jsSlope, 0, 'and its gradient vanishes');
+  assert.equal(r.loss, 0, '2·JS − log 4 = 0');
+  assert.equal(r.tv, 1);
+  assert.equal(r.hellinger2, 1);
+  assert.equal(r.kl, Infinity);
+  assert.equal(r.chi2, Infinity);
+  assert.ok(near(r.w1, r.theta, 1e-10), `W₁ ${r.w1} = θ ${r.theta}`);
+  assert.ok(Math.abs(r.w1Slope - 1) < 1e-6, `∂W₁/∂θ = ${r.w1Slope}`);
+  assert.ok(await page.locator('.callout-inf').isVisible(), 'the stall is explained');
+
+  // The sweep: JS = log 2 for every |θ| ≥ 2, W₁ = |θ| everywhere, KL = ∞ but at θ = 0.
+  const c = await core(page);
+  c.sweep.theta.forEach((t, i) => {
+    if (Math.abs(t) >= 2) assert.equal(c.sweep.js[i], Math.LN2, `JS(${t})`);
+    else assert.ok(c.sweep.js[i] < Math.LN2, `JS(${t}) below log 2`);
+    assert.ok(Math.abs(c.sweep.w1[i] - Math.abs(t)) < 1e-7, `W₁(${t}) = ${c.sweep.w1[i]}`);
+    assert.equal(c.sweep.kl[i], t === 0 ? 0 : Infinity, `KL(${t})`);
+  });
+  // … and the drawn JS curve is flat on the log 2 line there.
+  const flat = await page.evaluate(() => {
+    const ln2 = Number(document.querySelector('.fig-divs line.ln2').getAttribute('y1'));
+    const ticks = [...document.querySelectorAll('.fig-divs .x-axis .tick')];
+    const x2 = Number(ticks.find((e) => e.textContent === '2').getAttribute('transform').match(/translate\(([-\d.]+)/)[1]);
+    const d = document.querySelector('.fig-divs path.div-curve[data-div="js"]').getAttribute('d');
+    const pts = [...d.matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const right = pts.filter(([x]) => x >= x2 + 0.5);
+    return { n: right.length, worst: Math.max(...right.map(([, y]) => Math.abs(y - ln2))) };
+  });
+  assert.ok(flat.n > 20, `${flat.n} points right of θ = 2`);
+  assert.ok(flat.worst < 0.01, `JS curve off the log 2 line by ${flat.worst}px`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the normal shift: the page shows the closed forms', async () => {
+  const { page, errors } = await open('#lab=gan&shape=uniform&theta=1.5');
+  await page.check('#gan-shape-normal');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('shape') === 'normal');
+  await page.waitForTimeout(300);
+  const r = await readouts(page);
+  const th = 1.5;
+  const s = 0.5;
+  assert.ok(near(r.kl, th * th / (2 * s * s)), `KL ${r.kl}`);
+  assert.ok(near(r['reverse-kl'], th * th / (2 * s * s)), `reverse KL ${r['reverse-kl']}`);
+  assert.ok(near(r.chi2, Math.expm1(th * th / (s * s))), `χ² ${r.chi2}`);
+  assert.ok(near(r.hellinger2, -Math.expm1(-th * th / (8 * s * s))), `H² ${r.hellinger2}`);
+  assert.ok(near(r.tv, 2 * Phi(th / (2 * s)) - 1, 1e-9), `TV ${r.tv} vs ${2 * Phi(th / (2 * s)) - 1}`);
+  assert.ok(near(r.w1, th), `W₁ ${r.w1}`);
+  // ∂KL/∂θ = θ/σ² = 6, by the core's central difference.
+  assert.ok(Math.abs(r.klSlope - th / (s * s)) < 1e-5, `∂KL/∂θ ${r.klSlope}`);
+  assert.ok(r.js < Math.LN2 && r.jsSlope > 0, 'the normal never separates: JS keeps a slope');
+  const c = await core(page);
+  for (const k of DIVS) assert.equal(r[k], c.div[k], k);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('slider keys and the handle’s keys move θ; the numbers follow; mpmath values at θ = 1', async () => {
+  const { page, errors } = await open('#lab=gan&shape=triangular&theta=0.95');
+  await page.locator('.gan-theta input[type=range]').focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '1');
+  await page.waitForTimeout(100);
+  let r = await readouts(page);
+  // mpmath (mp.dps = 30, quad on the breakpoints −1, 0, ½, 1, 2): triangular shape at θ = 1.
+  assert.ok(near(r.js, 0.44314718055994531, 1e-10), `JS ${r.js}`);
+  assert.ok(near(r.tv, 0.75, 1e-10), `TV ${r.tv}`);
+  assert.ok(near(r.hellinger2, 0.60730091830127585, 1e-10), `H² ${r.hellinger2}`);
+  assert.ok(near(r['f:triangular'], 4 / 3, 1e-10), `triangular ${r['f:triangular']}`);
+  assert.ok(near(r['f:amari-alpha'], 2.4292036732051034, 1e-10), `Amari ½ ${r['f:amari-alpha']}`);
+  assert.equal(await page.locator('.gan-theta .slider-box').inputValue(), '1');
+
+  await page.locator('.fig-dens g.handle').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '0.8');
+  await page.waitForTimeout(100);
+  r = await readouts(page);
+  const c = await core(page);
+  assert.equal(r.js, c.div.js);
+  assert.equal(await page.getAttribute('.fig-dens g.handle', 'aria-valuenow'), '0.8');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '4');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('play sweeps θ, pause stops it; step and reset; a click on the chart sets θ', async () => {
+  const { page, errors } = await open('#lab=gan&theta=0');
+  await page.click('[data-action="play"]');
+  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'true');
+  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="theta"]').dataset.value) > 0.8);
+  await page.click('[data-action="play"]');
+  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
+  await page.waitForTimeout(150);
+  const t1 = (await readouts(page)).theta;
+  await page.waitForTimeout(400);
+  const r = await readouts(page);
+  assert.equal(r.theta, t1, 'paused: θ stays');
+  await page.waitForFunction((t) => Number(new URLSearchParams(location.hash.slice(1)).get('theta')) === t, t1);
+  const c = await core(page);
+  assert.equal(r.js, c.div.js);
+  assert.equal(r.w1, c.div.w1);
+
+  await page.click('[data-action="step"]');
+  await page.waitForFunction((t) => Math.abs(Number(document.querySelector('output[data-readout="theta"]').dataset.value) - (t + 0.1)) < 1e-9, t1);
+  await page.click('[data-action="reset"]');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="theta"]').dataset.value === '0');
+  const z = await readouts(page);
+  assert.equal(z.js, 0);
+  assert.equal(z.kl, 0, 'P = Q: every divergence is 0');
+  assert.equal(z.loss, -Math.log(4));
+
+  // Click on the divergence chart at θ = −2.
+  await page.locator('.fig-divs svg').scrollIntoViewIfNeeded();
+  const x = await page.evaluate(() => {
+    const t = [...document.querySelectorAll('.fig-divs .x-axis .tick')].find((e) => e.textContent === '−2');
+    const b = t.getBoundingClientRect();
+    return b.x + b.width / 2;
+  });
+  const chart = await page.locator('.fig-divs svg').boundingBox();
+  await page.mouse.click(x, chart.y + chart.height / 2);
+  await page.waitForFunction(() => Math.abs(Number(new URLSearchParams(location.hash.slice(1)).get('theta')) + 2) < 0.05);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('with reduced motion, Play jumps θ once instead of animating', async () => {
+  const { page, errors } = await open('#lab=gan&theta=1', { reducedMotion: 'reduce' });
+  await page.click('[data-action="play"]');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="theta"]').dataset.value === '1.5');
+  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
+  await page.waitForTimeout(300);
+  assert.equal((await readouts(page)).theta, 1.5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('generators and curves: pick them, the charts and the hash follow; the hash round-trips; 375 px fits', async () => {
+  const hash = '#lab=gan&shape=uniform&theta=-0.7&gens=kl,neyman-chi2,triangular,amari-alpha&alpha=1.5&hide=chi2,w1';
+  const { page, errors } = await open(hash, { viewport: { width: 375, height: 800 } });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), 'no horizontal scroll at 375 px');
+  await page.waitForTimeout(400);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await page.locator('.fig-gen path.gen-curve').count(), 4);
+  assert.equal(await page.locator('.fig-divs path.div-curve').count(), 5);
+  assert.equal(await page.getAttribute('.legend-chip[data-div="w1"]', 'aria-pressed'), 'false');
+  let r = await readouts(page);
+  // Uniform, |θ| = 0.7: JS = ½|θ| log 2, TV = H² = |θ|/2, triangular = |θ|, W₁ = |θ|.
+  assert.ok(near(r.js, 0.35 * Math.LN2, 1e-10) && near(r.tv, 0.35, 1e-10) && near(r['f:triangular'], 0.7, 1e-10) && near(r.w1, 0.7, 1e-10));
+  assert.equal(r.jsSlope < 0, true, 'θ < 0: JS falls as θ grows');
+
+  await page.click('label[for="gan-gen-kl"]');
+  await page.click('label[for="gan-gen-jensen-shannon"]');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('gens') === 'jensen-shannon,neyman-chi2,triangular,amari-alpha');
+  assert.equal(await page.locator('.fig-gen path.gen-curve').count(), 4);
+  assert.equal(await page.locator('.fig-gen path.gen-curve[data-gen="jensen-shannon"]').count(), 1);
+  await page.click('.legend-chip[data-div="w1"]');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('hide') === 'chi2');
+  assert.equal(await page.locator('.fig-divs path.div-curve').count(), 6);
+  r = await readouts(page);
+  const c = await core(page);
+  assert.equal(r['f:amari-alpha'], c.f['amari-alpha'], 'D_f at α = 1.5 is the core’s');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
+
+  // A reload of the shared link shows the same state.
+  const url = await page.evaluate(() => location.href);
+  const again = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  const errors2 = watchErrors(again);
+  await again.goto(url);
+  await ready(again);
+  const r2 = await readouts(again);
+  assert.equal(r2.theta, -0.7);
+  assert.equal(r2['f:amari-alpha'], r['f:amari-alpha']);
+  assert.equal(await again.locator('#gan-gen-kl').isChecked(), false);
+  assert.deepEqual(errors2, []);
+  await again.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a bad link falls back to defaults with a notice, and the core refuses bad input with a named argument', async () => {
+  const { page, errors } = await open('#lab=gan&shape=cauchy&theta=9&gens=kl,nope');
+  await page.waitForTimeout(300);
+  assert.ok(await page.locator('.notice').isVisible());
+  assert.equal(await hashParam(page, 'shape'), 'bump');
+  assert.equal(await hashParam(page, 'theta'), '4');
+  assert.equal(await hashParam(page, 'gens'), 'kl');
+  const err = await page.evaluate(() => {
+    try { globalThis.klplay.ganLab({ shape: 'bump', theta: 7, gens: [] }); return null; } catch (e) { return { code: e.code, message: e.message }; }
+  });
+  assert.equal(err.code, 'out-of-range');
+  assert.match(err.message, /theta/);
+  const ok = await page.evaluate(() => globalThis.klplay.ganLab({ shape: 'bump', theta: 0, gens: ['kl'] }).div.js);
+  assert.equal(ok, 0, 'the next call works');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
