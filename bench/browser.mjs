@@ -93,6 +93,24 @@ try {
     results.bottleneckSweep = { sweeps: ms.length, betas: 81, clusters: 4, medianMs: median(ms), p95Ms: pct(ms, 0.95) };
   }
 
+  // The VAE lab's training: one epoch on 1000 points (20 minibatches of 50, the
+  // default MLP with a 2-D latent, K = 1, Adam, and the epoch's trace point),
+  // one klplay.vaeLab call each, on a model slot of its own.
+  if (labIds.includes('vae')) {
+    results.vaeEpoch1000 = await page.evaluate((runs) => {
+      const st = { data: 'moons', n: 1000, noise: 0.08, seed: 1, latent: 2, arch: 'mlp', samples: 1, beta: 1, optimizer: 'adam', lr: 0.01 };
+      klplay.vaeLab(st, { slot: 'bench', reset: true, epochs: 1 });
+      const ms = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        klplay.vaeLab(st, { slot: 'bench', epochs: 1, show: 0 });
+        ms.push(performance.now() - t);
+      }
+      ms.sort((a, b) => a - b);
+      return { points: 1000, epochs: ms.length, medianMs: ms[Math.floor(ms.length / 2)], p95Ms: ms[Math.min(ms.length - 1, Math.floor(0.95 * ms.length))] };
+    }, Math.max(RUNS, 21));
+  }
+
   // KL at n = 10⁶: Go in wasm (one call, Float64Arrays copied in) against a plain
   // JavaScript loop over the same arrays, alternated in one page.
   results.kl1e6 = await page.evaluate((runs) => {
@@ -176,6 +194,10 @@ lines.push(`sessions (IndexedDB):        save ${ss.saveMs.toFixed(2)} ms (budget
 if (results.bottleneckSweep) {
   const b = results.bottleneckSweep;
   lines.push(`β sweep (bottleneck):        median ${b.medianMs.toFixed(1)} ms, p95 ${b.p95Ms.toFixed(1)} ms for ${b.betas} βs at |T| = ${b.clusters}`);
+}
+if (results.vaeEpoch1000) {
+  const v = results.vaeEpoch1000;
+  lines.push(`VAE epoch on 1000 points:    median ${v.medianMs.toFixed(1)} ms, p95 ${v.p95Ms.toFixed(1)} ms (one klplay.vaeLab call, Go in wasm)`);
 }
 for (const [id, r] of Object.entries(results.labs)) {
   if (r.interaction) lines.push(`${id.padEnd(20)} per edit:  median ${r.interaction.medianMs.toFixed(2)} ms, p95 ${r.interaction.p95Ms.toFixed(2)} ms (budget 4), ${r.interaction.goCallsPerUpdate.toFixed(2)} Go calls per update`);

@@ -2,9 +2,11 @@ package divergence
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/klplayground/klplay/core/fastlog"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -14,8 +16,10 @@ func benchPair(n int) (p, q []float64) {
 	return randomProb(r, n, 0), randomProb(r, n, 0)
 }
 
-// BenchmarkKL compares KL (validation included) with gonum's
-// stat.KullbackLeibler (no validation, two logarithms per element).
+// BenchmarkKL compares KL (validation included) with its loop alone
+// (novalidate), the same loop with math.Log as it was before core/fastlog
+// (novalidate-mathlog) and gonum's stat.KullbackLeibler (no validation, two
+// logarithms per element).
 func BenchmarkKL(b *testing.B) {
 	for _, n := range []int{1000, 100000, 1000000} {
 		p, q := benchPair(n)
@@ -32,6 +36,12 @@ func BenchmarkKL(b *testing.B) {
 			b.SetBytes(int64(16 * n))
 			for b.Loop() {
 				kl(p, q)
+			}
+		})
+		b.Run(fmt.Sprintf("klplay-novalidate-mathlog/n=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(16 * n))
+			for b.Loop() {
+				klRef(p, q)
 			}
 		})
 		b.Run(fmt.Sprintf("gonum/n=%d", n), func(b *testing.B) {
@@ -60,4 +70,70 @@ func BenchmarkRenyi(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+var sink float64
+
+// BenchmarkLog compares math.Log with fastlog.Log (a call) and with
+// fastlog.Split(x).Log() (inlined, as the hot loops use it) on the same 1000
+// arguments, the quotients p_i/q_i of benchPair.
+func BenchmarkLog(b *testing.B) {
+	p, q := benchPair(1000)
+	xs := make([]float64, len(p))
+	for i := range xs {
+		xs[i] = p[i] / q[i]
+	}
+	b.Run("math.Log", func(b *testing.B) {
+		s := 0.0
+		for b.Loop() {
+			for _, x := range xs {
+				s += math.Log(x)
+			}
+		}
+		sink = s
+	})
+	b.Run("fastlog.Log", func(b *testing.B) {
+		s := 0.0
+		for b.Loop() {
+			for _, x := range xs {
+				s += fastlog.Log(x)
+			}
+		}
+		sink = s
+	})
+	b.Run("fastlog.Split.Log", func(b *testing.B) {
+		s := 0.0
+		for b.Loop() {
+			for _, x := range xs {
+				s += fastlog.Split(x).Log()
+			}
+		}
+		sink = s
+	})
+}
+
+// BenchmarkEntropy compares entropy and crossEntropy with their loops as
+// they were with math.Log (mathlog), at n = 10⁶.
+func BenchmarkEntropy(b *testing.B) {
+	p, q := benchPair(1000000)
+	b.Run("entropy", func(b *testing.B) {
+		for b.Loop() {
+			sink = entropy(p)
+		}
+	})
+	b.Run("entropy-mathlog", func(b *testing.B) {
+		for b.Loop() {
+			sink = entropyRef(p)
+		}
+	})
+	b.Run("crossEntropy", func(b *testing.B) {
+		for b.Loop() {
+			sink = crossEntropy(p, q)
+		}
+	})
+	b.Run("crossEntropy-mathlog", func(b *testing.B) {
+		for b.Loop() {
+			sink = crossEntropyRef(p, q)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/klplayground/klplay/core/fastlog"
 	"github.com/klplayground/klplay/core/fsum"
 	"github.com/klplayground/klplay/core/input"
 )
@@ -164,7 +165,7 @@ func MutualInformation(joint [][]float64, o Options) (float64, error) {
 func miLogRatio(p, x, y float64) float64 {
 	r := p / x / y
 	if r >= minNormal && r <= math.MaxFloat64 {
-		return math.Log(r)
+		return fastlog.Split(r).Log()
 	}
 	return ln(p) - ln(x) - ln(y)
 }

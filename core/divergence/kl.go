@@ -3,6 +3,7 @@ package divergence
 import (
 	"math"
 
+	"github.com/klplayground/klplay/core/fastlog"
 	"github.com/klplayground/klplay/core/fsum"
 )
 
@@ -32,8 +33,21 @@ func entropy(p []float64) float64 {
 	for len(p) > 0 {
 		b := p[:min(len(p), block)]
 		s := 0.0
-		for _, pi := range b {
-			if pi != 0 {
+		// As in kl: pairs of normal entries in a loop without calls, then,
+		// from the first entry that is not normal (0 or subnormal), one at
+		// a time.
+		i := 0
+		for ; i < len(b)-1; i += 2 {
+			p1, p2 := b[i], b[i+1]
+			if !(p1 >= minNormal && p2 >= minNormal) { // entries are finite
+				break
+			}
+			s -= p1*fastlog.Split(p1).Log() + p2*fastlog.Split(p2).Log()
+		}
+		for ; i < len(b); i++ {
+			if pi := b[i]; pi >= minNormal {
+				s -= pi * fastlog.Split(pi).Log()
+			} else if pi != 0 {
 				s -= pi * ln(pi)
 			}
 		}
@@ -68,15 +82,27 @@ func crossEntropy(p, q []float64) float64 {
 		n := min(len(p), block)
 		bp, bq := p[:n], q[:n]
 		s := 0.0
-		for i, pi := range bp {
-			if pi == 0 {
-				continue
+		// As in kl. A normal q_i has a finite log, so p_i = 0 needs no test
+		// there (0·log q_i = 0).
+		i := 0
+		for ; i < len(bp)-1 && i < len(bq)-1; i += 2 {
+			q1, q2 := bq[i], bq[i+1]
+			if !(q1 >= minNormal && q2 >= minNormal) {
+				break
 			}
-			qi := bq[i]
-			if qi == 0 {
+			s -= bp[i]*fastlog.Split(q1).Log() + bp[i+1]*fastlog.Split(q2).Log()
+		}
+		for ; i < len(bp) && i < len(bq); i++ {
+			pi, qi := bp[i], bq[i]
+			switch {
+			case qi >= minNormal:
+				s -= pi * fastlog.Split(qi).Log()
+			case pi == 0:
+			case qi == 0:
 				return math.Inf(1)
+			default:
+				s -= pi * ln(qi)
 			}
-			s -= pi * ln(qi)
 		}
 		a.Add(s)
 		p, q = p[n:], q[n:]
@@ -124,6 +150,16 @@ func KL(p, q []float64, o Options) (float64, error) {
 const block = 256
 
 // kl is KL in nats for validated p, q of the same length.
+//
+// Each block is summed by two loops. The first takes two cells at a time and
+// has no call: as long as both quotients p_i/q_i are normal floats it takes
+// their logarithms with the inlined fastlog.Split(r).Log(). At the first
+// pair with another quotient (p = 0 gives 0 or NaN, q = 0 < p gives +Inf,
+// and a quotient can overflow or underflow) the second loop takes over for
+// the rest of the block, one cell at a time, with klCell for the unusual
+// ones. In WebAssembly, where every backward jump of a Go loop goes through
+// the function's dispatch table, the first loop is about 1.3 times as fast
+// as the second.
 func kl(p, q []float64) float64 {
 	q = q[:len(p)]
 	p0, q0 := p, q
@@ -133,19 +169,29 @@ func kl(p, q []float64) float64 {
 		n := min(len(p), block)
 		bp, bq := p[:n], q[:n]
 		s, m := 0.0, 0.0
-		for i, pi := range bp {
-			if pi == 0 {
+		i := 0
+		for ; i < len(bp)-1 && i < len(bq)-1; i += 2 {
+			p1, q1, p2, q2 := bp[i], bq[i], bp[i+1], bq[i+1]
+			r1, r2 := p1/q1, p2/q2
+			if !(r1 >= minNormal && r1 <= math.MaxFloat64 && r2 >= minNormal && r2 <= math.MaxFloat64) {
+				break
+			}
+			t1 := p1 * fastlog.Split(r1).Log()
+			t2 := p2 * fastlog.Split(r2).Log()
+			s += t1 + t2
+			m += math.Abs(t1) + math.Abs(t2)
+		}
+		for ; i < len(bp) && i < len(bq); i++ {
+			pi, qi := bp[i], bq[i]
+			if r := pi / qi; r >= minNormal && r <= math.MaxFloat64 {
+				t := pi * fastlog.Split(r).Log()
+				s += t
+				m += math.Abs(t)
 				continue
 			}
-			qi := bq[i]
-			if qi == 0 {
+			t, inf := klCell(pi, qi)
+			if inf {
 				return math.Inf(1)
-			}
-			var t float64
-			if r := pi / qi; r >= minNormal && r <= math.MaxFloat64 {
-				t = pi * math.Log(r)
-			} else {
-				t = pi * (ln(pi) - ln(qi))
 			}
 			s += t
 			m += math.Abs(t)
@@ -161,6 +207,18 @@ func kl(p, q []float64) float64 {
 		v = klAccurate(p0, q0)
 	}
 	return max(v, 0)
+}
+
+// klCell returns the KL term p·log(p/q) of one cell of validated input, and
+// inf = true when it is +Inf (p > 0 = q). A cell with p = 0 is 0.
+func klCell(p, q float64) (t float64, inf bool) {
+	if p == 0 {
+		return 0, false
+	}
+	if q == 0 {
+		return 0, true
+	}
+	return p * logRatio(p, q), false
 }
 
 // klAccurate returns Σ_i [q_i φ(p_i/q_i)] + Σ_i (p_i − q_i) = KL(P‖Q) for

@@ -17,9 +17,7 @@ after(async () => { await browser?.close(); await server?.stop(); });
 /** A page whose CSP lets the test inject axe (the policy itself is checked in embed.test.mjs and export.test.mjs). */
 async function newPage(options) {
   const context = await browser.newContext({ ...options, bypassCSP: true });
-  const page = await context.newPage();
-  page.on('close', () => context.close());
-  return page;
+  return context.newPage(); // closed with page.context().close()
 }
 
 /** Serious and critical violations on the page now, one line each. */
@@ -50,7 +48,7 @@ for (const scheme of ['light', 'dark']) {
     }
     assert.deepEqual(found, []);
     assert.deepEqual(errors, []);
-    await page.close();
+    await page.context().close();
   });
 }
 
@@ -75,5 +73,5 @@ test('the Embed dialog, an open export menu and embed mode: no serious or critic
     assert.deepEqual(await violations(page), [], `embed mode, ${theme}`);
   }
   assert.deepEqual(errors, []);
-  await page.close();
+  await page.context().close();
 });

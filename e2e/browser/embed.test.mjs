@@ -164,6 +164,7 @@ test('hostile messages change nothing; out-of-range heights are bounded', async 
     <iframe srcdoc="<p>an advert</p>" title="Advert" width="300" height="50"></iframe>
     <script src="${server.url}embed-host.js"></script>`);
   const frame = await embeddedFrame(page);
+  await frame.waitForFunction(() => location.hash.includes('unit=')); // the hash has followed the state
   const settled = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
   await page.waitForFunction((h) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 1, settled);
   const height = () => page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);

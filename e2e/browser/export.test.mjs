@@ -106,7 +106,7 @@ test('Divergence: SVG, PNG at 2× and CSV hold what the charts draw', async () =
 
   // Code lengths: a category P never produces costs −log₂ 0 = Infinity for P’s code.
   const code = parseCSV((await exportChart(page, page.locator('.fig-code .chart-export'), 'csv')).data.toString('utf8'));
-  assert.deepEqual(code[0], ['category', 'p', '-log2 p (bits)', '-log2 q (bits)']);
+  assert.deepEqual(code[0], ['category', 'p', '−log₂ p (bits)', '−log₂ q (bits)']);
   assert.equal(code[4][2], 'Infinity');
   assert.equal(Number(code[1][2]), 1);
 

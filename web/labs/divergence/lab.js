@@ -217,7 +217,7 @@ class View {
     this.terms = chartFrame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info),
       csv: () => ({ columns: ['category', `p log(p/q) (${this.state.unit})`], rows: Array.from(this.r.terms, (v, i) => [this.label(i), v]) }) });
     this.code = chartFrame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info),
-      csv: () => ({ columns: ['category', 'p', '-log2 p (bits)', '-log2 q (bits)'], rows: Array.from(this.r.codeP, (v, i) => [this.label(i), this.p[i], v, this.r.codeQ[i]]) }) });
+      csv: () => ({ columns: ['category', 'p', '−log₂ p (bits)', '−log₂ q (bits)'], rows: Array.from(this.r.codeP, (v, i) => [this.label(i), this.p[i], v, this.r.codeQ[i]]) }) });
     this.patterns = {
       q: hatch(this.dist.defs, 'var(--q)'),
       qCode: hatch(this.code.defs, 'var(--q)'),

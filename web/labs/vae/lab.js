@@ -332,9 +332,7 @@ class View {
       : (state.latent === 2 ? 'Circles: the prior’s 1, 2 and 3 standard-deviation contours.' : 'The curve is the prior’s density; the bars the histogram of the codes; below, the codes themselves.');
     this.klLegend.querySelector('[data-trace="betaKl"]').hidden = state.beta === 1;
 
-    const T = [performance.now()];
-    for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) { c.ready = true; c.redraw(); T.push(performance.now()); }
-    (window.__vt ??= []).push([t0, dt, ...T]);
+    for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) { c.ready = true; c.redraw(); }
     if (prev !== null) this.announce();
   }
 
