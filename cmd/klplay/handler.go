@@ -52,7 +52,16 @@ func newHandler(fsys fs.FS) (*handler, error) {
 		}
 		sum := sha256.Sum256(body)
 		f := &file{body: body, encodings: map[string][]byte{}, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, ctype: contentType(name)}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
 		for enc, suffix := range map[string]string{"br": ".br", "gzip": ".gz"} {
+			// A compressed copy older than its file is stale (the file was edited
+			// after the build, as in `-dir` development): serve the file instead.
+			if ci, err := fs.Stat(fsys, name+suffix); err != nil || ci.ModTime().Before(info.ModTime()) {
+				continue
+			}
 			if b, err := fs.ReadFile(fsys, name+suffix); err == nil {
 				f.encodings[enc] = b
 			}

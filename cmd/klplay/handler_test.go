@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func testSite() fstest.MapFS {
@@ -139,5 +140,26 @@ func TestHandlerAllowsCrossOriginReads(t *testing.T) {
 	}
 	if got := get(t, h, "GET", "/missing.js", nil).Header().Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("404: Access-Control-Allow-Origin %q, want none", got)
+	}
+}
+
+func TestHandlerSkipsStaleCompressedCopies(t *testing.T) {
+	built := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	site := fstest.MapFS{
+		"sw.js":    {Data: []byte("edited after the build"), ModTime: built.Add(time.Hour)},
+		"sw.js.br": {Data: []byte("BR-STALE"), ModTime: built},
+		"sw.js.gz": {Data: []byte("GZ-FRESH"), ModTime: built.Add(2 * time.Hour)},
+	}
+	h, err := newHandler(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, h, "GET", "/sw.js", map[string]string{"Accept-Encoding": "br, gzip"})
+	if enc, body := rec.Header().Get("Content-Encoding"), rec.Body.String(); enc != "gzip" || body != "GZ-FRESH" {
+		t.Errorf("got %q %q, want the fresh gzip copy, never the stale brotli one", enc, body)
+	}
+	rec = get(t, h, "GET", "/sw.js", map[string]string{"Accept-Encoding": "br"})
+	if enc, body := rec.Header().Get("Content-Encoding"), rec.Body.String(); enc != "" || body != "edited after the build" {
+		t.Errorf("got %q %q, want the file itself", enc, body)
 	}
 }

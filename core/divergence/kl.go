@@ -125,8 +125,10 @@ func crossEntropy(p, q []float64) float64 {
 //
 // Accuracy: each term takes one logarithm, log(p_i/q_i), or log p_i − log q_i
 // when the quotient would overflow or underflow, so probabilities down to
-// 1e-300 and below are handled; the sum is compensated. When the sum is much
-// smaller than its terms (P ≈ Q) it is recomputed as Σ q_i φ(p_i/q_i) with
+// 1e-300 and below are handled; the logarithm is fastlog's (within about
+// 0.51 ulp, like math.Log's portable code but without a division); the sum
+// is compensated. When the sum is much smaller than its terms (P ≈ Q) it is
+// recomputed as Σ q_i φ(p_i/q_i) with
 // φ(u) = u log u − u + 1 ≥ 0 plus Σp − Σq, which has no cancellation, so the
 // result keeps about 1e-15 relative accuracy even for KL ≈ 1e-20.
 //
@@ -157,9 +159,10 @@ const block = 256
 // pair with another quotient (p = 0 gives 0 or NaN, q = 0 < p gives +Inf,
 // and a quotient can overflow or underflow) the second loop takes over for
 // the rest of the block, one cell at a time, with klCell for the unusual
-// ones. In WebAssembly, where every backward jump of a Go loop goes through
-// the function's dispatch table, the first loop is about 1.3 times as fast
-// as the second.
+// ones. In WebAssembly an iteration of a Go loop has a high fixed cost, and a
+// call in the loop body makes every iteration dearer; the first loop is about
+// 1.25 times as fast as the second, and kl about 5.5 times as fast as it was
+// with math.Log (BenchmarkKL).
 func kl(p, q []float64) float64 {
 	q = q[:len(p)]
 	p0, q0 := p, q

@@ -1,11 +1,13 @@
 package divergence
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/klplayground/klplay/core/fsum"
+	"github.com/klplayground/klplay/core/input"
 )
 
 // The hot loops as they were before core/fastlog, with math.Log: the
@@ -95,6 +97,40 @@ func klRef(p, q []float64) float64 {
 	return max(v, 0)
 }
 
+// probOKRef is probOK before it took four entries per iteration.
+func probOKRef(p []float64) bool {
+	if len(p) == 0 {
+		return false
+	}
+	var a fsum.Acc
+	for len(p) > 0 {
+		b := p[:min(len(p), block)]
+		s := 0.0
+		for _, x := range b {
+			if !(x >= 0 && x <= math.MaxFloat64) {
+				return false
+			}
+			s += x
+		}
+		a.Add(s)
+		p = p[len(b):]
+	}
+	return math.Abs(a.Value()-1) < input.NormTolerance-1e-12
+}
+
+// klBefore is KL(p, q, Options{}) for valid p, q as it was before fastlog:
+// the same checks (probOK on each vector, input.LogBase) and klRef.
+func klBefore(p, q []float64) (float64, error) {
+	if len(p) != len(q) || !probOKRef(p) || !probOKRef(q) {
+		return 0, errors.New("klBefore takes valid normalised vectors only")
+	}
+	k, err := input.LogBase(0)
+	if err != nil {
+		return 0, err
+	}
+	return k * klRef(p, q), nil
+}
+
 // TestFastLogAgrees checks the fastlog loops against their math.Log
 // versions on vectors of every length up to 600 (odd tails, several
 // blocks), with zeros, subnormal entries and zeros of q under positive p.
@@ -115,6 +151,8 @@ func TestFastLogAgrees(t *testing.T) {
 				{"kl", kl(p, q), klRef(p, q)},
 				{"kl(q, p)", kl(q, p), klRef(q, p)},
 				{"kl(p, p)", kl(p, p), klRef(p, p)},
+				{"probOK(p)", b2f(probOK(p)), b2f(probOKRef(p))},
+				{"probOK(q)", b2f(probOK(q)), b2f(probOKRef(q))},
 			} {
 				if c.got != c.want && relErr(c.got, c.want) > 1e-14 {
 					t.Errorf("n = %d, zeros = %g: %s = %v, with math.Log %v", n, zeros, c.name, c.got, c.want)
@@ -122,4 +160,11 @@ func TestFastLogAgrees(t *testing.T) {
 			}
 		}
 	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -461,6 +461,8 @@ test('keyboard: the toggle opens the panel, Escape closes it and focus returns; 
   await page.keyboard.press('Enter'); // submits the form
   await waitListed(page, 1);
   assert.deepEqual(await listed(page), ['Typed name']);
+  // The panel slides in over 200 ms; measure it once the slide has finished.
+  await page.waitForFunction(() => document.querySelector('aside.sessions').getAnimations().length === 0);
   const box = await panel(page).boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 375, `panel ${JSON.stringify(box)} fits`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no horizontal scroll');
