@@ -22,7 +22,8 @@ const cspViolations = (page) => page.evaluate(() => window.__csp);
 
 /** Opens a chart's export menu and saves one format; resolves to {name, data: Buffer}. */
 async function exportChart(page, menu, kind) {
-  await menu.locator('summary').click();
+  // The menu is a <details>: click its summary only when it is closed (a second click would close it).
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
   const [download] = await Promise.all([page.waitForEvent('download'), menu.locator(`[data-export="${kind}"]`).click()]);
   return { name: download.suggestedFilename(), data: await readFile(await download.path()) };
 }

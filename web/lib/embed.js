@@ -102,10 +102,11 @@ export function setupPage({ labs }) {
 
   root.classList.add('embed');
   if (!params.text) root.classList.add('embed-no-text');
-  const lab = labs.find((l) => l.id === params.lab) ?? labs[0];
-  // The query names the lab; the hash carries its state. A hash naming another lab (or none) is pointed at it.
+  // The query names the lab (else the hash does, else the first lab); the hash carries its state.
+  // A hash naming another lab (or none) is pointed at it.
   const pairs = splitHash(location.hash);
   const named = pairs?.find(([k]) => k === 'lab')?.[1];
+  const lab = labs.find((l) => l.id === params.lab) ?? labs.find((l) => l.id === named) ?? labs[0];
   if (pairs === null || named !== lab.id) {
     const rest = named === undefined && pairs ? pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`) : [];
     history.replaceState(history.state, '', `#${[`lab=${encodeURIComponent(lab.id)}`, ...rest].join('&')}`);
