@@ -17,7 +17,6 @@ import (
 // invalid, too-large, unknown-name, …) that report a bad argument.
 const (
 	codeNotFound input.Code = "not-found" // no session has that id
-	codeConflict input.Code = "conflict"  // the stored session is newer than the one saved
 	codeCorrupt  input.Code = "corrupt"   // the stored record is damaged and cannot be read
 	codeStorage  input.Code = "storage"   // the browser's storage failed: nothing was changed
 	codeBlocked  input.Code = "blocked"   // the database could not be opened in time (another tab)

@@ -34,7 +34,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -489,30 +488,6 @@ func decodeSession(v js.Value) (session.Session, bool, error) {
 	return ss, fresh, err
 }
 
-// storedUpdated reads the updated time of a stored record, readable or not,
-// for the conflict check (a damaged record with no time counts as 0).
-func storedUpdated(doc []byte) float64 {
-	if peek, ok := parseDoc(doc); ok {
-		if f, ok := peek["updated"].(float64); ok {
-			return f
-		}
-	}
-	if ss, err := session.Decode(doc); err == nil {
-		return ss.Updated // a version 1 record keeps its time as a string
-	}
-	return 0
-}
-
-// nextUpdated is the time a write stamps: now, but always after the stored
-// time, so that a stale copy saved within the same millisecond is still caught.
-func nextUpdated(now, stored, created float64) float64 {
-	t := now
-	if stored >= t {
-		t = stored + 1
-	}
-	return math.Max(t, created)
-}
-
 func (s *sessions) save(args []js.Value) (func(context.Context) (js.Value, error), error) {
 	in, fresh, err := decodeSession(arg(args, 0))
 	if err != nil {
@@ -533,28 +508,10 @@ func (s *sessions) save(args []js.Value) (func(context.Context) (js.Value, error
 		var out session.Session
 		err := s.run(ctx, func(be backend) error {
 			return be.update(ctx, in.ID, func(old []byte) ([]byte, error) {
-				out = in
-				now := s.stamp()
-				if old == nil {
-					if out.Created <= 0 || out.Created > now {
-						out.Created = now
-					}
-					out.Updated = nextUpdated(now, 0, out.Created)
-					return session.Encode(out)
+				var err error
+				if out, err = session.Revise(in, old, s.stamp(), fresh, force); err != nil {
+					return nil, err
 				}
-				if fresh {
-					return nil, input.Errorf(codeConflict, "id", "the new id %q is already taken; save again", in.ID)
-				}
-				stored := storedUpdated(old)
-				if in.Updated < stored && !force {
-					return nil, input.Errorf(codeConflict, "updated",
-						"session %q was changed elsewhere (another tab?) after this copy was read: the stored version is from %s, this one from %s. Reload it, or save with {force: true} to overwrite",
-						in.ID, msTime(stored), msTime(in.Updated))
-				}
-				if prev, err := session.Decode(old); err == nil {
-					out.Created = prev.Created
-				}
-				out.Updated = nextUpdated(now, stored, out.Created)
 				return session.Encode(out)
 			})
 		})
@@ -564,13 +521,6 @@ func (s *sessions) save(args []js.Value) (func(context.Context) (js.Value, error
 		s.remember(out)
 		return sessionValue(out)
 	}, nil
-}
-
-func msTime(ms float64) string {
-	if ms <= 0 {
-		return "no time"
-	}
-	return time.UnixMilli(int64(ms)).UTC().Format("2006-01-02 15:04:05.000 UTC")
 }
 
 func (s *sessions) rename(args []js.Value) (func(context.Context) (js.Value, error), error) {
@@ -595,7 +545,7 @@ func (s *sessions) rename(args []js.Value) (func(context.Context) (js.Value, err
 				}
 				out = prev
 				out.Name = name
-				out.Updated = nextUpdated(s.stamp(), prev.Updated, prev.Created)
+				out.Updated = session.NextUpdated(s.stamp(), prev.Updated, prev.Created)
 				return session.Encode(out)
 			})
 		})
@@ -736,7 +686,7 @@ func (s *sessions) importAll(args []js.Value) (func(context.Context) (js.Value, 
 			}
 			if !errors.Is(err, errTaken) || attempt == 2 {
 				if errors.Is(err, errTaken) {
-					err = input.Errorf(codeConflict, "file", "another tab kept adding the same sessions; nothing was imported, try again")
+					err = input.Errorf(session.Conflict, "file", "another tab kept adding the same sessions; nothing was imported, try again")
 				}
 				return js.Value{}, err
 			}
