@@ -68,3 +68,15 @@ export function watchErrors(page) {
 export async function ready(page) {
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
 }
+
+/** The state the URL hash holds, once it has stopped changing (the shell writes it 250 ms after a frame). */
+export async function hashState(page) {
+  let last = null;
+  for (;;) {
+    await page.waitForTimeout(400);
+    const now = await page.evaluate(() => location.hash);
+    if (now === last) break;
+    last = now;
+  }
+  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
+}

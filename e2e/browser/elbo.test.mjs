@@ -3,7 +3,7 @@
 // log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
 
 let server;
 let browser;
@@ -26,18 +26,6 @@ async function open(hash = '#lab=elbo', opts = {}) {
 
 const readouts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll('.lab-elbo output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
-
-/** The state as the URL hash holds it, once the hash has stopped changing (it follows 250 ms after a frame). */
-async function hashState(page) {
-  let last = null;
-  for (;;) {
-    await page.waitForTimeout(400);
-    const now = await page.evaluate(() => location.hash);
-    if (now === last) break;
-    last = now;
-  }
-  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
-}
 
 // Independent closed forms for the linear model, y = x − b:
 // log p(x) = log N(x; b, w² + σ²); E_q[log p(x|z)] = −½ log 2πσ² − ((y − wm)² + w²s²)/(2σ²);

@@ -3,7 +3,7 @@
 // policies; TRPO must stay inside δ at every update; PG with a big step must not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
 
 let server;
 let browser;
@@ -26,17 +26,6 @@ async function open(hash = '#lab=trust-region', opts = {}) {
 
 const readouts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll('.lab-trust-region output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
-
-async function hashState(page) {
-  let last = null;
-  for (;;) {
-    await page.waitForTimeout(400);
-    const now = await page.evaluate(() => location.hash);
-    if (now === last) break;
-    last = now;
-  }
-  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
-}
 
 const softmax = (z) => { const m = Math.max(...z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); };
 const kl = (p, q) => p.reduce((s, pi, i) => s + pi * Math.log(pi / q[i]), 0);

@@ -4,7 +4,7 @@
 // collapse at β = 20.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
 
 let server;
 let browser;
@@ -27,18 +27,6 @@ async function open(hash = '#lab=vae', opts = {}) {
 
 const readouts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll('.vae-terms output[data-readout], .vae-count output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
-
-/** The state as the URL hash holds it, once the hash has stopped changing. */
-async function hashState(page) {
-  let last = null;
-  for (;;) {
-    await page.waitForTimeout(400);
-    const now = await page.evaluate(() => location.hash);
-    if (now === last) break;
-    last = now;
-  }
-  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
-}
 
 const typed = (h) => ({ data: h.data, n: +h.n, noise: +h.noise, seed: +h.seed, latent: +h.latent, arch: h.arch,
   samples: +h.samples, beta: +h.beta, optimizer: h.optimizer, lr: +h.lr });

@@ -5,7 +5,7 @@
 // up; traces of every term while q is optimised; and the β-ELBO's optimum as β
 // moves. One call into Go (klplay.elboLab) per update; while optimising, one
 // call per animation frame that also advances q a few steps.
-import { scaleLinear, scaleBand } from 'd3-scale';
+import { scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
@@ -13,6 +13,7 @@ import { max, min } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import formulas from './formulas.tex';
@@ -499,34 +500,18 @@ class View {
       { k: 'gap', label: '+ KL(q‖p(z|x))', from: t.elbo, to: t.elbo + t.gap, v: t.gap },
       { k: 'logpx', label: '= log p(x)', from: 0, to: t.logPx, v: t.logPx },
     ];
-    const lo = Math.min(0, ...rows.map((d) => Math.min(d.from, d.to)));
-    const hi = Math.max(0, ...rows.map((d) => Math.max(d.from, d.to)));
-    const x = scaleLinear().domain([lo, hi]).range([0, f.innerWidth]).nice(5);
-    const y = scaleBand().domain(rows.map((d) => d.k)).range([0, f.innerHeight]).padding(0.28);
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickSize(-f.innerHeight).tickFormat(fmt))
-      .call((g) => g.select('.domain').remove());
-    f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', f.innerHeight);
-    f.plot.selectAll('line.logpx-line').data([0]).join('line').attr('class', 'logpx-line')
-      .attr('x1', x(t.logPx)).attr('x2', x(t.logPx)).attr('y1', -4).attr('y2', f.innerHeight);
-    f.plot.selectAll('rect.wf').data(rows, (d) => d.k).join('rect').attr('class', (d) => `wf wf-${d.k}`)
-      .attr('fill', (d) => (d.k === 'gap' ? this.pat.gap : null))
-      .attr('x', (d) => x(Math.min(d.from, d.to))).attr('width', (d) => Math.max(1, Math.abs(x(d.to) - x(d.from))))
-      .attr('y', (d) => y(d.k)).attr('height', y.bandwidth());
-    f.plot.selectAll('text.row-label').data(rows, (d) => d.k).join('text').attr('class', 'row-label').attr('text-anchor', 'end')
-      .attr('x', -8).attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => d.label);
-    // Each value sits just outside its bar, on whichever side has room (inside, in white, when neither has).
-    const place = (d) => {
-      const a = x(Math.min(d.from, d.to));
-      const b = x(Math.max(d.from, d.to));
-      if (a >= 52) return { x: a - 5, anchor: 'end', inside: false };
-      if (f.innerWidth - b >= 52) return { x: b + 5, anchor: 'start', inside: false };
-      return { x: a + 5, anchor: 'start', inside: true };
-    };
-    f.plot.selectAll('text.bar-value').data(rows, (d) => d.k).join('text')
-      .attr('class', (d) => `value bar-value${place(d).inside ? ' inside' : ''}`)
-      .attr('text-anchor', (d) => place(d).anchor).attr('x', (d) => place(d).x)
-      .attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => number(d.v, { digits: 3 }));
+    waterfall(f, rows, {
+      padding: 0.28,
+      ticks: Math.max(3, Math.floor(f.innerWidth / 70)),
+      tickFormat: fmt,
+      room: 52,
+      fill: (d) => (d.k === 'gap' ? this.pat.gap : null),
+      under: (x) => {
+        f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', f.innerHeight);
+        f.plot.selectAll('line.logpx-line').data([0]).join('line').attr('class', 'logpx-line')
+          .attr('x1', x(t.logPx)).attr('x2', x(t.logPx)).attr('y1', -4).attr('y2', f.innerHeight);
+      },
+    });
   }
 
   /** One panel's traces as a table: a row per iteration. */

@@ -5,7 +5,7 @@
 // subsample, and the decoder's image of the prior. Plots: the data and their
 // reconstructions, the codes over the prior N(0, I), the traces of ELBO,
 // reconstruction and KL, and the identity ELBO = recon − KL as a bar.
-import { scaleLinear, scaleBand } from 'd3-scale';
+import { scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { line, area } from 'd3-shape';
 import { path as d3path } from 'd3-path';
@@ -13,6 +13,7 @@ import { bin, max, min } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame } from '../../lib/chart.js';
+import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import formulas from './formulas.tex';
@@ -467,29 +468,7 @@ class View {
       { k: 'elbo', label: 'ELBO', from: 0, to: t.elbo, v: t.elbo },
     ];
     if (beta !== 1) rows.push({ k: 'betakl', label: `− β·KL (β = ${fmt(+beta.toPrecision(3))})`, from: t.recon, to: t.betaElbo, v: -t.betaKl });
-    const lo = Math.min(0, ...rows.map((d) => Math.min(d.from, d.to)));
-    const hi = Math.max(0, ...rows.map((d) => Math.max(d.from, d.to)));
-    const x = scaleLinear().domain([lo, hi]).range([0, f.innerWidth]).nice(5);
-    const y = scaleBand().domain(rows.map((d) => d.k)).range([0, f.innerHeight]).padding(0.25);
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(5).tickSize(-f.innerHeight).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('rect.wf').data(rows, (d) => d.k).join('rect').attr('class', (d) => `wf wf-${d.k}`)
-      .attr('x', (d) => x(Math.min(d.from, d.to))).attr('width', (d) => Math.max(1, Math.abs(x(d.to) - x(d.from))))
-      .attr('y', (d) => y(d.k)).attr('height', y.bandwidth());
-    f.plot.selectAll('text.row-label').data(rows, (d) => d.k).join('text').attr('class', 'row-label').attr('text-anchor', 'end')
-      .attr('x', -8).attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => d.label);
-    // Each value sits just outside its bar, on whichever side has room (inside, in white, when neither has).
-    const place = (d) => {
-      const a = x(Math.min(d.from, d.to));
-      const b = x(Math.max(d.from, d.to));
-      if (a >= 56) return { x: a - 5, anchor: 'end', inside: false };
-      if (f.innerWidth - b >= 56) return { x: b + 5, anchor: 'start', inside: false };
-      return { x: a + 5, anchor: 'start', inside: true };
-    };
-    f.plot.selectAll('text.bar-value').data(rows, (d) => d.k).join('text')
-      .attr('class', (d) => `value bar-value${place(d).inside ? ' inside' : ''}`)
-      .attr('text-anchor', (d) => place(d).anchor).attr('x', (d) => place(d).x)
-      .attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => number(d.v, { digits: 3 }));
+    waterfall(f, rows, { tickFormat: fmt });
   }
 
   /** One panel's traces as a table: a row per epoch. */
