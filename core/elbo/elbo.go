@@ -10,6 +10,8 @@
 // densities where they do not), and optimises q by gradient ascent on the
 // β-ELBO E_q[log p(x|z)] − β·KL(q‖p(z)), with exact gradients or with the
 // reparameterisation trick (z = m + s·ε, ε ~ N(0, 1), K draws per step).
+// Optimum and BetaPath give the β-ELBO's global maximum over the bounds of q,
+// in closed form (linear) or over every stationary branch (square).
 //
 // Two likelihoods, with y = x − b:
 //
@@ -479,11 +481,32 @@ func clampQ(q Q) Q {
 	return q
 }
 
-// Optimum returns the q that maximises the β-ELBO within the bounds. For the
-// linear model it is the closed form m* = w y/(w² + βσ²),
-// s*² = βσ²/(w² + βσ²) (the exact posterior at β = 1); for the square model
-// it is found by damped Newton steps from the start
-// `from` (the branch with m ≥ 0 when from.M ≥ 0: the model is symmetric).
+// Optimum returns a q that maximises the β-ELBO f(m, s) = Recon − β·KLPrior
+// over the whole box m ∈ [MinM, MaxM], s ∈ [MinS, MaxS]: the global maximum,
+// not a local one, whatever `from` is.
+//
+// Linear model: f is separable and concave in m and in s, so the maximiser is
+// the closed form m* = w y/(w² + βσ²), s*² = βσ²/(w² + βσ²) (the exact
+// posterior at β = 1), each clamped to its bounds (β = 0 puts s on MinS).
+//
+// Square model: f depends on m only through u = m², and at fixed v = s² it
+// is a concave quadratic in u, maximised at
+// u*(v) = clamp(y/w − 3v − βσ²/(2w²), 0, MaxM²). What is left is the profile
+// g(v) = f(√u*(v), √v), continuously differentiable on [MinS², MaxS²]; its
+// maximum is at an end of that interval or where g′(v) = 0, and on each piece
+// of u* the equation σ²v·g′(v) = 0 is a quadratic in v:
+//
+//	u* = 0 or MaxM² (=: U):  3w²v² − (wy − 3w²U − βσ²/2)·v − βσ²/2 = 0
+//	u* interior:            6w²v² + (βσ² − 2wy)·v + βσ²/2 = 0
+//
+// Optimum evaluates f at the two ends and at every root of the three
+// quadratics in range and keeps the best, so it visits every branch: q at
+// the symmetric point m = 0 and q on either posterior mode. The result is
+// the global maximum up to rounding.
+//
+// `from` only chooses among equally good q: the square model is symmetric in
+// m, and the sign of m* is that of from.M (m* ≥ 0 when from.M ≥ 0); when
+// nothing is fitted (w = 0 and β = 0, f constant) from, clamped, is returned.
 func (m *Model) Optimum(beta float64, from Q) (Q, error) {
 	if err := checkBeta(beta); err != nil {
 		return Q{}, err
@@ -492,59 +515,69 @@ func (m *Model) Optimum(beta float64, from Q) (Q, error) {
 		return Q{}, err
 	}
 	y, w, s2 := m.X-m.B, m.W, m.Sigma*m.Sigma
+	if w == 0 && beta == 0 {
+		return clampQ(from), nil
+	}
 	if m.Kind == Linear {
 		den := w*w + beta*s2
-		if den == 0 { // w = 0 and β = 0: nothing to fit
-			return clampQ(from), nil
-		}
 		return clampQ(Q{M: w * y / den, S: math.Sqrt(beta * s2 / den)}), nil
 	}
-	q := clampQ(from)
-	f := func(q Q) float64 { return m.Recon(q) - beta*KLPrior(q) }
-	cur := f(q)
-	// Damped Newton in (m, ρ = log s) with the Hessian from central
-	// differences of the exact gradient; a plain gradient step where the
-	// Hessian is not negative definite; backtracking until f increases.
-	const h = 1e-5
-	for it := 0; it < 200; it++ {
-		gm, gr := m.Grad(q, beta)
-		if math.Hypot(gm, gr) < 1e-11 {
-			break
-		}
-		rho := math.Log(q.S)
-		at := func(dm, dr float64) (float64, float64) { return m.Grad(Q{q.M + dm, math.Exp(rho + dr)}, beta) }
-		a1, b1 := at(h, 0)
-		a0, b0 := at(-h, 0)
-		c1, d1 := at(0, h)
-		c0, d0 := at(0, -h)
-		hmm, hmr := (a1-a0)/(2*h), 0.5*((b1-b0)/(2*h)+(c1-c0)/(2*h))
-		hrr := (d1 - d0) / (2 * h)
-		det := hmm*hrr - hmr*hmr
-		dm, dr := gm, gr // ascent direction
-		if hmm < 0 && det > 0 {
-			dm, dr = -(hrr*gm-hmr*gr)/det, -(-hmr*gm+hmm*gr)/det
-		} else {
-			n := math.Hypot(gm, gr)
-			dm, dr = 0.5*gm/n, 0.5*gr/n
-		}
-		moved := false
-		for t := 1.0; t > 1e-12; t *= 0.5 {
-			next := clampQ(Q{M: q.M + t*dm, S: math.Exp(rho + t*dr)})
-			if v := f(next); v > cur {
-				q, cur, moved = next, v, true
-				break
-			}
-		}
-		if !moved {
-			break
+	if w == 0 { // f = const − β·KLPrior: the prior.
+		return Q{M: 0, S: 1}, nil
+	}
+	const uMax = MaxM * MaxM
+	vMin, vMax := MinS*MinS, MaxS*MaxS
+	h := beta * s2 / 2
+	uStar := func(v float64) float64 { return math.Min(uMax, math.Max(0, (w*y-3*w*w*v-h)/(w*w))) }
+	roots := quadRoots(6*w*w, 2*h-2*w*y, h)
+	for _, u := range []float64{0, uMax} {
+		roots = append(roots, quadRoots(3*w*w, -(w*y-3*w*w*u-h), -h)...)
+	}
+	cands := []float64{MinS, MaxS} // candidate s, the ends exact
+	for _, v := range roots {
+		if v > vMin && v < vMax {
+			cands = append(cands, math.Sqrt(v))
 		}
 	}
-	return q, nil
+	best, bestF := Q{}, math.Inf(-1)
+	for _, s := range cands {
+		q := Q{M: math.Sqrt(uStar(s * s)), S: s}
+		if f := m.Recon(q) - beta*KLPrior(q); f > bestF {
+			best, bestF = q, f
+		}
+	}
+	if from.M < 0 && best.M > 0 {
+		best.M = -best.M
+	}
+	return best, nil
 }
 
-// BetaPath returns the optimum of the β-ELBO for each β in betas, each
-// search starting from the previous optimum (from `from` for the first), and
-// the reconstruction and KL terms there: the rate–distortion trade-off.
+// quadRoots returns the real roots of a·v² + b·v + c = 0 (a ≠ 0), computed
+// without cancellation; a discriminant negative only by rounding counts as 0,
+// so a double root is not lost.
+func quadRoots(a, b, c float64) []float64 {
+	d := b*b - 4*a*c
+	if d < 0 {
+		if d < -1e-12*(b*b+math.Abs(4*a*c)) {
+			return nil
+		}
+		d = 0
+	}
+	q := -0.5 * (b + math.Copysign(math.Sqrt(d), b))
+	if q == 0 {
+		return []float64{0}
+	}
+	return []float64{q / a, c / q}
+}
+
+// BetaPath returns the global optimum of the β-ELBO (Optimum) for each β in
+// betas, and the reconstruction and KL terms there: the rate–distortion
+// trade-off. Each β's optimum is found afresh over the whole box; `from`, and
+// then each previous optimum, only chooses among equally good q (the sign of
+// m, the q kept when w = 0 and β = 0). Because every point is a global
+// optimum, KL(q‖p(z)) and E_q[log p(x|z)] are non-increasing in β (from the
+// optimality of q at β₁ against q at β₂ and vice versa); q may jump between
+// branches where two maxima tie.
 func (m *Model) BetaPath(betas []float64, from Q) (qs []Q, recon, kl []float64, err error) {
 	q := from
 	for _, b := range betas {

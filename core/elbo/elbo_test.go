@@ -243,7 +243,7 @@ func TestOptimumAndBetaPath(t *testing.T) {
 	for _, beta := range []float64{0.2, 1, 3} {
 		q, _ := sq.Optimum(beta, Q{1, 0.5})
 		dm, dr := sq.Grad(q, beta)
-		if math.Hypot(dm, dr) > 1e-6 || q.M <= 0 {
+		if math.Hypot(dm, dr) > 1e-6 || q.M < 0 {
 			t.Errorf("β=%v: optimum %+v has gradient (%g, %g)", beta, q, dm, dr)
 		}
 	}
