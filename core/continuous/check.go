@@ -35,6 +35,14 @@ type CheckResult struct {
 	// Reference is the value the bias is measured from: the closed form if
 	// there is one, else Numeric.
 	Reference float64
+	// QMassOutside is 1 − Q(supp P), the probability Q gives to where p = 0
+	// (dist.MassOutside): a probability, whatever the base. No draw from P
+	// lands there, so k3 misses it: E_P[k3] = KL(P‖Q) − QMassOutside.
+	QMassOutside float64
+	// K3Expected is what k3 converges to, Reference − QMassOutside (the mass
+	// converted to the base: × 1/ln 2 in bits); it equals Reference when
+	// QMassOutside = 0, and is +Inf when Reference is.
+	K3Expected float64
 	// MC holds k1, k2, k3 from the same Samples draws x ~ P (seeded by
 	// Seed), each equal to dist.KL with Method "monte-carlo" and that
 	// estimator.
@@ -57,12 +65,18 @@ type CheckResult struct {
 // then, for each n in SeriesNs, the bias and standard deviation of the three
 // estimators over SeriesReps independent replications of n draws (the draws
 // for the smaller n are prefixes of those for the largest, from a generator
-// seeded with seed + 1). k1 and k3 are unbiased, so their bias is noise of size
-// spread/√reps; k2 estimates E[r²/2], which is not KL, and its bias does not
-// shrink as n grows.
+// seeded with seed + 1).
+//
+// k1 is unbiased, so its bias is noise of size spread/√reps. k3 is unbiased
+// only when Q puts no mass outside P's support: E_P[e^r] = Q(supp P), so
+// E_P[k3] = KL − (1 − Q(supp P)) = K3Expected, and its bias is
+// K3Expected − Reference (−QMassOutside in nats) at every n, never shrinking.
+// k2 estimates E_P[r²/2], which is not KL (the two agree only to second order
+// as Q → P), so its bias does not shrink as n grows either.
 //
 // When KL(P‖Q) = +Inf every estimate is +Inf (a draw with q = 0 < p proves
-// it) and the series is empty. Values are in base (0 or e: nats).
+// it), K3Expected is +Inf and the series is empty. Values are in base (0 or
+// e: nats), except QMassOutside, a probability.
 // Errors: those of dist.KL, and samples outside 1…estimate.MaxSamples.
 func Check(p, q dist.Dist, samples int, seed uint64, base float64) (*CheckResult, error) {
 	if err := estimate.CheckSamples(samples); err != nil {
@@ -92,6 +106,9 @@ func Check(p, q dist.Dist, samples int, seed uint64, base float64) (*CheckResult
 	if c.HasClosed {
 		c.Reference = c.Closed.Value
 	}
+	// P and Q are valid and of one kind (KL checked), so this cannot fail.
+	c.QMassOutside, _ = dist.MassOutside(p, q)
+	c.K3Expected = c.Reference - c.QMassOutside*factor
 
 	r := estimate.NewRand(seed)
 	var acc [3]*estimate.Accumulator

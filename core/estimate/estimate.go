@@ -2,12 +2,24 @@
 // divergence KL(P‖Q) from samples x ~ P, after Schulman, "Approximating KL
 // Divergence" (2020). With the log-ratio r = log q(x) − log p(x) of a sample,
 //
-//	k1 = −r                 unbiased; high variance; single terms can be negative
-//	k2 = r²/2               biased (it estimates a second-order approximation of
-//	                        KL, the f-divergence with f(u) = ½ log² u) but low
-//	                        variance; every term ≥ 0
-//	k3 = (eʳ − 1) − r       unbiased (E[eʳ] = 1 when q's support covers p's) and
-//	                        low variance; every term ≥ 0 because eʳ ≥ 1 + r
+//	k1 = −r                 unbiased; high variance; single terms are negative
+//	                        wherever q(x) > p(x)
+//	k2 = r²/2               biased: its mean E_P[½ log²(q/p)] (the f-divergence
+//	                        with f(u) = ½ log² u) agrees with KL only to second
+//	                        order as Q → P; low variance when Q ≈ P; every
+//	                        term ≥ 0
+//	k3 = (eʳ − 1) − r       E_P[eʳ] = E_P[q/p] = Q(supp P), so its mean is
+//	                        KL − (1 − Q(supp P)): unbiased only when Q puts no
+//	                        mass where p = 0 (supp Q ⊆ supp P), and otherwise
+//	                        low by exactly that mass, at every sample size; low
+//	                        variance when Q ≈ P, infinite when ∫ q²/p = ∞ (Q
+//	                        much wider than P: a normal Q more than √2 times
+//	                        a normal P's width); every term ≥ 0 because
+//	                        eʳ ≥ 1 + r
+//
+// For example P = Uniform(0, 1), Q = Uniform(−1, 2): KL = log 3 ≈ 1.099, but
+// Q(supp P) = 1/3 and every draw has r = −log 3, so k3 is 1/3 − 1 + log 3 ≈
+// 0.432 however many samples are drawn.
 //
 // The estimate is the sample mean of the terms and its standard error is the
 // sample standard deviation over √n. Samples are drawn with math/rand/v2's PCG
@@ -173,7 +185,8 @@ func NewRand(seed uint64) *rand.Rand {
 // the mean of the estimator's terms at rᵢ = log q(xᵢ) − log p(xᵢ), and its
 // standard error. samples must be between 1 and MaxSamples (input.OutOfRange
 // or input.TooLarge on "samples"); estimator is "k1", "k2", "k3" or "" (k3).
-// The same arguments always give the same answer.
+// The same arguments always give the same answer. k1 is unbiased; k2 and, when
+// Q has mass where p = 0, k3 are not (see the package comment).
 func MonteCarlo(p, q Sampler, samples int, seed uint64, estimator string) (mean, stderr float64, err error) {
 	return Run(samples, seed, estimator, func(r *rand.Rand) float64 {
 		x := p.Rand(r)
