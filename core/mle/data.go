@@ -4,7 +4,8 @@
 // log-likelihood and, where one exists, by the closed-form MLE, and the
 // measures that show the fit minimising KL(P_data‖P_θ): the mean negative
 // log-likelihood, the divergence from the truth or from the data's histogram,
-// and the gap between them, the constant H(P_data).
+// and the entropy H(P_data) that separates them (see Model.Evaluate for the
+// exact identity with each reference).
 //
 // Every function checks its input and returns an *input.Error (core/input)
 // naming the argument, never a panic or NaN. The package is pure Go.

@@ -79,29 +79,43 @@ type Reference struct {
 	TruthHKnown bool
 }
 
-// Eval is the fit at one θ.
+// Eval is the fit at one θ. NLL, H and BinnedNLL are in the same units
+// (nats per value, of a density for continuous models), so that
+// BinnedNLL = H + KL exactly and NLL − KL = H + (NLL − BinnedNLL).
 type Eval struct {
-	Params    []float64 // the natural parameters (Model.Natural)
-	NLL       float64   // −ℓ(θ) = −(1/n) Σ log p_θ(x_i), in nats
-	KL        float64   // KL(P_data‖P_θ)
-	H         float64   // H(P_data): the entropy of the reference (differential for the truth)
-	Kind      string    // "truth", "bins" or "empirical"
-	Method    string    // how KL was computed: closed-form, quadrature, series, or "binned"/"exact"
-	BinnedNLL float64   // bins and empirical: −Σ_j p_j log q_j = H + KL exactly; truth: H + KL
+	Params []float64 // the natural parameters (Model.Natural)
+	NLL    float64   // −ℓ(θ) = −(1/n) Σ log p_θ(x_i), in nats
+	KL     float64   // KL(P_data‖P_θ)
+	// H is the entropy of the reference, independent of θ and of the family:
+	// truth: the differential entropy H(P); bins: the differential entropy of
+	// the histogram's density, H(bins) + log w = −Σ_j P_j log(P_j/w);
+	// empirical: the discrete entropy H(f) of the values' frequencies.
+	H         float64
+	Kind      string  // "truth", "bins" or "empirical"
+	Method    string  // how KL was computed: closed-form, quadrature, series, or "binned"/"exact"
+	BinnedNLL float64 // H + KL: truth: the cross-entropy H(P, P_θ); bins: −(1/n) Σ log(Q_bin(x_i)/w); empirical: NLL
 }
 
 // Evaluate returns the fit's measures at θ against the reference:
 //
 //   - truth: KL(P‖P_θ) by core/dist (closed form or quadrature) and H(P). The
-//     mean NLL estimates the cross-entropy H(P, P_θ) = H(P) + KL(P‖P_θ), so
-//     NLL − KL stays near the constant H(P) as θ moves.
-//   - bins: P_data_j = n_j/n over the histogram's bins, Q_j = P_θ(bin j) (by
-//     Simpson's rule on 8 panels per bin) plus one bin for the mass outside,
-//     KL = Σ P_j log(P_j/Q_j) and H = −Σ P_j log P_j by core/divergence.
-//     −Σ P_j log Q_j = H + KL exactly; the density's NLL is about that plus
-//     log(bin width), so NLL − KL is again nearly constant.
+//     mean NLL is the sample mean of −log p_θ, whose expectation is the
+//     cross-entropy H(P) + KL(P‖P_θ): NLL − KL = H(P) + ε(θ), ε the sampling
+//     error of that mean (zero mean, of order 1/√n, different at each θ).
+//   - bins: the histogram's k equal bins of width w, P_j = n_j/n, and the
+//     model's masses Q_j = F_θ(e_{j+1}) − F_θ(e_j), exact differences of the
+//     family's CDF (see logMass); the model's mass outside the bins meets
+//     P = 0 and adds nothing. KL = Σ_j P_j log(P_j/Q_j), H = H(bins) + log w.
+//     BinnedNLL = −Σ_j P_j log(Q_j/w) = H + KL for every θ and family: the
+//     NLL of the data when each density value is replaced by the model's
+//     mean density over its bin. The density's own NLL differs from it by
+//     r(θ) = (1/n) Σ_i log((Q_j(i)/w)/p_θ(x_i)), which depends on θ and on
+//     the family and vanishes as the bins narrow: NLL − KL = H + r(θ).
 //   - categorical models: the empirical frequencies f and q = softmax(θ):
 //     NLL = H(f) + KL(f‖q) exactly.
+//
+// Errors: θ of the wrong length or not finite ("theta"), bins not in
+// 5..200 ("bins"); a KL or entropy core/dist cannot compute.
 func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 	if err := m.CheckTheta(th); err != nil {
 		return Eval{}, err
@@ -124,11 +138,11 @@ func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 		e.Kind, e.Method, e.BinnedNLL = "empirical", "exact", e.H+e.KL
 		return e, nil
 	}
-	p, err := m.Dist(th)
-	if err != nil {
-		return Eval{}, err
-	}
 	if ref.Truth != nil && !ref.Truth.Discrete() {
+		p, err := m.Dist(th)
+		if err != nil {
+			return Eval{}, err
+		}
 		r, err := dist.KL(ref.Truth, p, dist.Options{})
 		if err != nil {
 			return Eval{}, err
@@ -150,45 +164,21 @@ func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 	}
 	edges, counts, _ := m.d.Histogram(ref.Bins)
 	k := len(counts)
-	pj := make([]float64, k+1)
-	qj := make([]float64, k+1)
-	inside := 0.0
-	for j := 0; j < k; j++ {
-		pj[j] = counts[j] / float64(m.d.N)
-		qj[j] = simpson(p, edges[j], edges[j+1])
-		inside += qj[j]
-	}
-	if inside > 1 {
-		for j := range qj {
-			qj[j] /= inside
+	n := float64(m.d.N)
+	logW := math.Log((edges[k] - edges[0]) / float64(k))
+	var kl, h float64
+	for j, c := range counts {
+		if c == 0 {
+			continue
 		}
-		inside = 1
+		pj := c / n
+		kl += pj * (math.Log(pj) - m.logMass(th, edges[j], edges[j+1]))
+		h -= pj * math.Log(pj)
 	}
-	qj[k] = 1 - inside
-	if qj[k] < 0 {
-		qj[k] = 0
-	}
-	if e.KL, err = divergence.KL(pj, qj, divergence.Options{Normalize: true}); err != nil {
-		return Eval{}, err
-	}
-	e.H, _ = divergence.Entropy(pj, divergence.Options{Normalize: true})
+	// Σ_j Q_j ≤ 1 makes KL ≥ 0; only rounding can take it below.
+	e.KL, e.H = max(0, kl), h+logW
 	e.Kind, e.Method, e.BinnedNLL = "bins", "binned", e.H+e.KL
 	return e, nil
-}
-
-// simpson returns ∫_a^b p(x) dx by Simpson's rule on 8 panels.
-func simpson(p dist.Dist, a, b float64) float64 {
-	const n = 8
-	h := (b - a) / n
-	s := p.Prob(a) + p.Prob(b)
-	for i := 1; i < n; i++ {
-		w := 2.0
-		if i%2 == 1 {
-			w = 4
-		}
-		s += w * p.Prob(a+float64(i)*h)
-	}
-	return max(0, s*h/3)
 }
 
 // Curve returns P_θ's density on n points over [lo, hi] (or, for a
