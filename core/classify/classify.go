@@ -4,9 +4,12 @@
 // H(P) + KL(P‖Q) with its gradient q − p with respect to the logits, and plain
 // gradient descent on the logits.
 //
-// Entropy, KL and cross-entropy come from core/divergence. The loss is also
-// computed from the log-softmax, −Σ p_i log q_i with log q_i = z_i − LSE(z),
-// which stays exact where q_i itself would round to 1 or underflow to 0.
+// Every quantity that involves Q is computed from the log-softmax,
+// log q_i = z_i − LSE(z) (core/softmax), never as the logarithm of an
+// exponentiated q_i: q_i rounds to 0 for z_i − max z below about −745, and
+// its logarithm would then be −Inf although the loss is finite (logits
+// (1000, 0) and class 1 have loss 1000). H(P) comes from core/divergence; it
+// involves only the label.
 //
 // Bad input (no logits, NaN or infinite logits, a class out of range, a
 // smoothing ε outside [0, 1], a learning rate ≤ 0, …) is an *input.Error
@@ -18,7 +21,9 @@ import (
 	"strconv"
 
 	"github.com/klplayground/klplay/core/divergence"
+	"github.com/klplayground/klplay/core/fsum"
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/softmax"
 )
 
 // The limits of the model.
@@ -49,9 +54,10 @@ func checkLogits(z []float64) error {
 }
 
 // Softmax returns q_i = exp(z_i) / Σ_j exp(z_j), computed stably as
-// exp(z_i − m) / Σ_j exp(z_j − m) with m = max_j z_j, so no exponential
-// overflows and the largest term is exactly 1 before normalising. Σq = 1 to
-// within a few ulps. Adding a constant to every logit leaves q unchanged.
+// exp(z_i − m) / Σ_j exp(z_j − m) with m = max_j z_j (core/softmax.Softmax),
+// so no exponential overflows. Σq = 1 to within a few ulps. Adding a constant
+// to every logit leaves q unchanged. An entry underflows to 0 where z_i − m is
+// below about −745; LogSoftmax gives its logarithm.
 //
 // Errors: z empty, with fewer than 2 or more than 10 entries, or with a NaN,
 // infinite or larger than 1e6 in size entry (argument "logits[i]").
@@ -59,53 +65,18 @@ func Softmax(z []float64) ([]float64, error) {
 	if err := checkLogits(z); err != nil {
 		return nil, err
 	}
-	return softmax(z), nil
+	return softmax.Softmax(z), nil
 }
 
-func softmax(z []float64) []float64 {
-	m := maxOf(z)
-	q := make([]float64, len(z))
-	s := 0.0
-	for i, x := range z {
-		q[i] = math.Exp(x - m)
-		s += q[i]
-	}
-	for i := range q {
-		q[i] /= s
-	}
-	return q
-}
-
-// LogSoftmax returns log q_i = z_i − m − log Σ_j exp(z_j − m) with m = max z
-// (the log-sum-exp trick): exact even where q_i underflows to 0 (it is then a
-// large negative number, not −Inf). Errors are those of Softmax.
+// LogSoftmax returns log q_i = z_i − LSE(z) = (z_i − m) − log1p(Σ_{j≠k} exp(z_j − m))
+// with m = z_k = max z (core/softmax.LogSoftmax): exact even where q_i
+// underflows to 0 (it is then a large negative number, not −Inf):
+// LogSoftmax(1000, 0) = (0, −1000). Errors are those of Softmax.
 func LogSoftmax(z []float64) ([]float64, error) {
 	if err := checkLogits(z); err != nil {
 		return nil, err
 	}
-	return logSoftmax(z), nil
-}
-
-func logSoftmax(z []float64) []float64 {
-	m := maxOf(z)
-	s := 0.0
-	for _, x := range z {
-		s += math.Exp(x - m)
-	}
-	lse := m + math.Log(s)
-	out := make([]float64, len(z))
-	for i, x := range z {
-		out[i] = x - lse
-	}
-	return out
-}
-
-func maxOf(z []float64) float64 {
-	m := z[0]
-	for _, x := range z[1:] {
-		m = max(m, x)
-	}
-	return m
+	return softmax.LogSoftmax(z), nil
 }
 
 // Label returns the label distribution of class c among k classes smoothed by ε,
@@ -170,23 +141,31 @@ type Eval struct {
 	Q            []float64 // softmax(z)
 	LogQ         []float64 // log-softmax(z), in nats
 	EntropyP     float64   // H(P) (divergence.Entropy)
-	KL           float64   // KL(P‖Q) (divergence.KL)
-	CrossEntropy float64   // H(P, Q) (divergence.CrossEntropy) = H(P) + KL(P‖Q)
-	Loss         float64   // −Σ p_i log q_i from the log-softmax: the same number, exact for any logits
+	KL           float64   // KL(P‖Q) = Σ p_i (log p_i − log q_i), from the log-softmax
+	CrossEntropy float64   // H(P, Q) = −Σ p_i log q_i = H(P) + KL(P‖Q), from the log-softmax
+	Loss         float64   // the loss minimised by training: the same number as CrossEntropy
 	Grad         []float64 // ∂H(P,Q)/∂z_i = q_i − p_i (sums to 0)
 	GradNorm     float64   // √Σ (q_i − p_i)²
 }
 
 // Evaluate returns the softmax of z and the measures of the label p against it
-// (see Eval): H(P), KL(P‖Q) and H(P, Q) from core/divergence, the loss from the
-// log-softmax, and the gradient of the cross-entropy with respect to the
-// logits,
+// (see Eval): H(P) from core/divergence; from the log-softmax log q_i,
+//
+//	H(P, Q) = −Σ_i p_i log q_i,
+//	KL(P‖Q) = Σ_i p_i (log p_i − log q_i) = Σ_i [p_i h(log q_i − log p_i) − p_i + q_i],  h(x) = eˣ − 1 − x
+//
+// (the second form, core/softmax.KL plus Σp − 1, has no cancellation between
+// its terms and so keeps its relative accuracy as Q → P; Σq = 1 for a softmax);
+// and the gradient of the cross-entropy with respect to the logits,
 //
 //	∂/∂z_i (−Σ_j p_j log q_j) = q_i − p_i,
 //
-// since ∂ log q_j / ∂z_i = [i = j] − q_i and Σ p_j = 1. With a one-hot label on
-// class c the loss is −log q_c. base is the logarithm base of the unit (0 or e:
-// nats; 2: bits).
+// since ∂ log q_j / ∂z_i = [i = j] − q_i and Σ p_j = 1. Terms with p_i = 0
+// contribute nothing to H(P, Q) whatever q_i. Every value is finite for any
+// accepted logits: with z = (1000, 0) and the one-hot label of class 1 the
+// loss and the KL are 1000 + log1p(e⁻¹⁰⁰⁰) = 1000 although q₁ rounds to 0.
+// With a one-hot label on class c the loss is −log q_c. base is the
+// logarithm base of the unit (0 or e: nats; 2: bits).
 //
 // Errors: those of Softmax; p not a probability vector of the same length
 // ("p"); a bad base.
@@ -204,18 +183,13 @@ func Evaluate(z, p []float64, base float64) (Eval, error) {
 	if err != nil {
 		return Eval{}, err
 	}
-	e := Eval{Q: softmax(z), LogQ: logSoftmax(z)}
-	o := divergence.Options{Base: base}
-	if e.EntropyP, err = divergence.Entropy(p, o); err != nil {
+	e := Eval{Q: softmax.Softmax(z), LogQ: softmax.LogSoftmax(z)}
+	if e.EntropyP, err = divergence.Entropy(p, divergence.Options{Base: base}); err != nil {
 		return Eval{}, err
 	}
-	if e.KL, err = divergence.KL(p, e.Q, o); err != nil {
-		return Eval{}, err
-	}
-	if e.CrossEntropy, err = divergence.CrossEntropy(p, e.Q, o); err != nil {
-		return Eval{}, err
-	}
-	e.Loss = k * loss(p, e.LogQ)
+	e.CrossEntropy = k * loss(p, e.LogQ)
+	e.Loss = e.CrossEntropy
+	e.KL = k * kl(p, e.LogQ)
 	e.Grad = make([]float64, len(z))
 	var g2 float64
 	for i := range z {
@@ -226,7 +200,7 @@ func Evaluate(z, p []float64, base float64) (Eval, error) {
 	return e, nil
 }
 
-// loss is −Σ p_i log q_i in nats from log q (0·log q = 0).
+// loss is H(P, Q) = −Σ p_i log q_i in nats from log q (0·log q = 0).
 func loss(p, logQ []float64) float64 {
 	s := 0.0
 	for i, pi := range p {
@@ -235,6 +209,20 @@ func loss(p, logQ []float64) float64 {
 		}
 	}
 	return max(s, 0)
+}
+
+// kl is KL(P‖Q) = Σ p_i log(p_i/q_i) in nats from log q: core/softmax.KL,
+// which sums Σ [p log(p/q) − p + q], plus Σp − Σq = Σp − 1 (p is normalised
+// only within 1e-9). Rounding below 0 is clamped.
+func kl(p, logQ []float64) float64 {
+	logP := make([]float64, len(p))
+	var sp fsum.Acc
+	sp.Add(-1)
+	for i, pi := range p {
+		logP[i] = math.Log(pi)
+		sp.Add(pi)
+	}
+	return max(softmax.KL(logP, logQ)+sp.Value(), 0)
 }
 
 // Step is the state after one gradient step of Train.
@@ -249,12 +237,13 @@ type Step struct {
 //	z ← z − η (softmax(z) − p),
 //
 // and returns the new logits and, for each step, the loss and its KL part
-// after it (in nats; KL = loss − H(P), computed as Σ p log(p/q) from the
-// log-softmax so it never goes below 0 by rounding). The mean of the logits
-// never changes (the gradient sums to 0); each logit is kept in
-// [−MaxLogit, MaxLogit]. With a one-hot label the loss falls towards 0 without
-// reaching it (q_c → 1 needs z_c − z_j → ∞); with a smoothed label or a mixed
-// batch it stops at H(P) > 0, where Q = P.
+// after it (in nats, from the log-softmax as in Evaluate). The mean of the
+// logits does not change (the gradient sums to 0) unless a logit meets its
+// bound: no step takes a logit beyond ±MaxLogit, or further out than it
+// already was (a logit typed in beyond the range moves only by its gradient,
+// never jumps to the bound). With a one-hot label the loss falls towards 0
+// without reaching it (q_c → 1 needs z_c − z_j → ∞); with a smoothed label or
+// a mixed batch it stops at H(P) > 0, where Q = P.
 //
 // Errors: those of Evaluate, η not in (0, 100] ("lr"), steps not in 0..1000
 // ("steps").
@@ -280,18 +269,12 @@ func Train(z, p []float64, lr float64, steps int) ([]float64, []Step, error) {
 	z = append([]float64(nil), z...)
 	trace := make([]Step, steps)
 	for t := range trace {
-		q := softmax(z)
-		for i := range z {
-			z[i] = min(MaxLogit, max(-MaxLogit, z[i]-lr*(q[i]-p[i])))
+		q := softmax.Softmax(z)
+		for i, zi := range z {
+			z[i] = min(max(MaxLogit, zi), max(min(-MaxLogit, zi), zi-lr*(q[i]-p[i])))
 		}
-		lq := logSoftmax(z)
-		var kl float64
-		for i, pi := range p {
-			if pi != 0 {
-				kl += pi * (math.Log(pi) - lq[i])
-			}
-		}
-		trace[t] = Step{Loss: loss(p, lq), KL: max(kl, 0)}
+		lq := softmax.LogSoftmax(z)
+		trace[t] = Step{Loss: loss(p, lq), KL: kl(p, lq)}
 	}
 	return z, trace, nil
 }

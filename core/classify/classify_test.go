@@ -175,10 +175,110 @@ func TestProperties(t *testing.T) {
 	if math.Abs(sum) > 1e-15 {
 		t.Errorf("Σ grad = %v", sum)
 	}
-	// With divergence's own function.
-	ce, _ := divergence.CrossEntropy(p, e.Q, divergence.Options{})
-	if ce != e.CrossEntropy {
-		t.Errorf("%v vs %v", ce, e.CrossEntropy)
+	// Where q is far from underflow, divergence's functions of P and Q agree.
+	o := divergence.Options{}
+	ce, _ := divergence.CrossEntropy(p, e.Q, o)
+	kl, _ := divergence.KL(p, e.Q, o)
+	if !near(ce, e.CrossEntropy, 1e-14) || !near(kl, e.KL, 1e-13) {
+		t.Errorf("H(P,Q) %v vs %v, KL %v vs %v", ce, e.CrossEntropy, kl, e.KL)
+	}
+}
+
+// TestExtremeLogits pins the values where q underflows to 0 or rounds to 1,
+// so that log(softmax) would be −Inf or 0. References: mpmath at 60 digits
+// (python3) from log q_i = z_i − log Σ exp z_j at the float64 inputs and
+// labels, and by hand: log q = (−log1p(e⁻¹⁰⁰⁰), −1000 − log1p(e⁻¹⁰⁰⁰)) = (0, −1000)
+// in float64.
+func TestExtremeLogits(t *testing.T) {
+	z := []float64{1000, 0}
+	cases := []struct {
+		name             string
+		z                []float64
+		label            int
+		eps, base        float64
+		h, kl, ce, relCE float64
+	}{
+		// One-hot on the class with q = e⁻¹⁰⁰⁰: loss = KL = 1000 + log1p(e⁻¹⁰⁰⁰) = 1000.
+		{"one-hot", z, 1, 0, 0, 0, 1000, 1000, 0},
+		// ε = 0.1: P = (0.05, 0.95) (as float64, 0.9 + 0.05 = 0.9500000000000001);
+		// H(P, Q) = 0.95·1000 + log1p(e⁻¹⁰⁰⁰) = 950.0000000000000666, H(P) by mpmath.
+		{"smoothed", z, 1, 0.1, 0, 0.1985152433458724987694, 949.8014847566541941146, 950.0000000000000666134, 1e-15},
+		{"smoothed bits", z, 1, 0.1, 2, 0.1985152433458724987694 / math.Ln2, 1370.273891887399377049, 1370.560288844515333095, 1e-15},
+		// The likely class: loss = log1p(e⁻¹⁰⁰⁰) = 5e−435, 0 in float64.
+		{"one-hot likely", z, 0, 0, 0, 0, 0, 0, 0},
+		// q₀ rounds to 1, but loss = KL = log1p(e⁻⁴⁰) = 4.2484e−18, not 0.
+		{"q rounds to 1", []float64{40, 0}, 0, 0, 0, 0, 4.248354255291588986305e-18, 4.248354255291588986305e-18, 1e-15},
+		// The largest logits accepted.
+		{"±1e6", []float64{-MaxInput, MaxInput}, 0, 0, 0, 0, 2e6, 2e6, 0},
+	}
+	for _, c := range cases {
+		p, _ := Label(len(c.z), c.label, c.eps)
+		e, err := Evaluate(c.z, p, c.base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(e.EntropyP, c.h, 1e-14) || !near(e.KL, c.kl, max(c.relCE, 1e-16)) ||
+			!near(e.CrossEntropy, c.ce, c.relCE) || e.Loss != e.CrossEntropy {
+			t.Errorf("%s: H %.17g KL %.17g H(P,Q) %.17g loss %.17g; want %.17g %.17g %.17g",
+				c.name, e.EntropyP, e.KL, e.CrossEntropy, e.Loss, c.h, c.kl, c.ce)
+		}
+	}
+	// The gradient is q − p = (1, −1) for the one-hot label of class 1.
+	e, _ := Evaluate(z, []float64{0, 1}, 0)
+	if e.Grad[0] != 1 || e.Grad[1] != -1 || e.LogQ[0] != 0 || e.LogQ[1] != -1000 || e.Q[1] != 0 {
+		t.Errorf("%+v", e)
+	}
+
+	// A batch against z = (1000, 0, −1000): the examples' losses are
+	// −log q_c = (0, 1000, 2000) (the first is log1p(e⁻¹⁰⁰⁰ + e⁻²⁰⁰⁰) = 0 in
+	// float64) and their mean 1000 is H(P̄, Q) with P̄ = (¼, ½, ¼), H(P̄) = 1.5 log 2.
+	r, err := Run(State{Logits: []float64{1000, 0, -1000}, Batch: true, Examples: []float64{0, 1, 2, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0, 1000, 2000, 1000}
+	for j := range want {
+		if r.Losses[j] != want[j] {
+			t.Errorf("batch losses %v, want %v", r.Losses, want)
+		}
+	}
+	if r.CrossEntropy != 1000 || !near(r.EntropyP, 1.5*math.Ln2, 1e-15) || !near(r.KL, 998.9602792291600820359, 1e-15) {
+		t.Errorf("batch: %+v", r.Eval)
+	}
+
+	// Training from there moves the logits by the gradient, not to the bound:
+	// z ← z − (1, −1) each step, loss (998, 996, 994) = 1000 − 2t + log1p(e^−(1000−2t)).
+	z3, tr, err := Train(z, []float64{0, 1}, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z3[0] != 997 || z3[1] != 3 {
+		t.Errorf("logits after 3 steps %v, want [997 3]", z3)
+	}
+	for i, s := range tr {
+		if w := float64(998 - 2*i); s.Loss != w || s.KL != w {
+			t.Errorf("step %d: %+v, want loss = KL = %v", i+1, s, w)
+		}
+	}
+}
+
+// TestKLNearZero: when Q is close to a smoothed P, the KL part is the small
+// difference of H(P, Q) and H(P) and keeps its digits. P = (0.95, 0.05) as
+// float64 ((0.9 + 0.05, 0.05), Σp = 1 + 6.9e−17), z = (log 19 + 1e−6, 0) as
+// float64; KL = 2.381938181059237256e−14 (mpmath, 60 digits, Σ p log(p/q)).
+// 1 − Σp alone is 0.3% of it.
+func TestKLNearZero(t *testing.T) {
+	p, _ := Label(2, 0, 0.1)
+	z := []float64{math.Log(0.95/0.05) + 1e-6, 0}
+	e, err := Evaluate(z, p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(e.KL, 2.381938181059237256203e-14, 1e-8) {
+		t.Errorf("KL = %.17g, want 2.381938181059237e-14", e.KL)
+	}
+	if !near(e.CrossEntropy, 0.1985152433458963181512, 1e-15) {
+		t.Errorf("H(P, Q) = %.17g", e.CrossEntropy)
 	}
 }
 
@@ -292,10 +392,12 @@ func FuzzEvaluateTrain(f *testing.F) {
 			}
 			return
 		}
-		if math.IsNaN(e.Loss) || math.IsNaN(e.KL) || math.IsNaN(e.CrossEntropy) || math.IsInf(e.Loss, 0) {
-			t.Fatalf("%v %v: %+v", z, p, e)
+		for _, v := range []float64{e.Loss, e.KL, e.CrossEntropy, e.EntropyP, e.GradNorm} {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				t.Fatalf("%v %v: %+v", z, p, e)
+			}
 		}
-		if !math.IsInf(e.CrossEntropy, 1) && math.Abs(e.CrossEntropy-e.EntropyP-e.KL) > 1e-9*(1+e.CrossEntropy) {
+		if math.Abs(e.CrossEntropy-e.EntropyP-e.KL) > 1e-9*(1+e.CrossEntropy) {
 			t.Fatalf("identity %+v", e)
 		}
 		if steps > 50 {
@@ -314,7 +416,7 @@ func FuzzEvaluateTrain(f *testing.F) {
 			}
 		}
 		for _, s := range tr {
-			if math.IsNaN(s.Loss) || math.IsNaN(s.KL) || s.KL < 0 {
+			if math.IsNaN(s.Loss) || math.IsNaN(s.KL) || math.IsInf(s.Loss, 0) || math.IsInf(s.KL, 0) || s.KL < 0 {
 				t.Fatalf("trace %+v", tr)
 			}
 		}
