@@ -462,3 +462,25 @@ func TestReferenceEntropyGiven(t *testing.T) {
 		t.Errorf("trigamma %v %v %v", trigamma(1), trigamma(0.5), trigamma(10))
 	}
 }
+
+// TestCategoricalExtremeLogits: the categorical log-likelihood comes from the
+// log-softmax, so a value whose q underflows to 0 still has its finite log q.
+// Data 0, 0, 0, 1 and θ = (0, −800): log q = (−log(1 + e^−800), −800 − log(1 + e^−800)),
+// so ℓ = ¾·0 + ¼·(−800) = −200 to double precision (e^−800 is below every ulp).
+func TestCategoricalExtremeLogits(t *testing.T) {
+	d, err := NewData([]float64{0, 0, 0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(Categorical, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, g := m.LogLik([]float64{0, -800})
+	if ll != -200 {
+		t.Errorf("ℓ = %v, want −200", ll)
+	}
+	if g[0] != -0.25 || g[1] != 0.25 {
+		t.Errorf("∇ℓ = %v, want (f − q) = (−¼, ¼)", g)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/klplayground/klplay/core/dist"
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/softmax"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -145,7 +146,7 @@ func (m *Model) Natural(th []float64) []float64 {
 	case Mixture:
 		return []float64{sigmoid(th[0]), th[1], math.Exp(th[2]), th[3], math.Exp(th[4])}
 	}
-	return softmax(th)
+	return softmax.Softmax(th)
 }
 
 // Dist returns P_θ as a core/dist distribution.
@@ -172,23 +173,6 @@ func sigmoid(t float64) float64 {
 	}
 	e := math.Exp(t)
 	return e / (1 + e)
-}
-
-func softmax(z []float64) []float64 {
-	m := math.Inf(-1)
-	for _, x := range z {
-		m = max(m, x)
-	}
-	q := make([]float64, len(z))
-	s := 0.0
-	for i, x := range z {
-		q[i] = math.Exp(x - m)
-		s += q[i]
-	}
-	for i := range q {
-		q[i] /= s
-	}
-	return q
 }
 
 const halfLog2Pi = 0.91893853320467274178 // ½ log 2π
@@ -244,7 +228,7 @@ func (m *Model) LogLik(th []float64) (float64, []float64) {
 	case Mixture:
 		return m.mixture(th, g)
 	}
-	q := softmax(th)
+	logQ := softmax.LogSoftmax(th) // log q from the logits: finite where q itself underflows
 	ll := 0.0
 	n := float64(d.N)
 	for v := range g {
@@ -253,9 +237,9 @@ func (m *Model) LogLik(th []float64) (float64, []float64) {
 			f = d.Counts[v] / n
 		}
 		if f > 0 {
-			ll += f * math.Log(q[v])
+			ll += f * logQ[v]
 		}
-		g[v] = f - q[v]
+		g[v] = f - math.Exp(logQ[v])
 	}
 	return ll, g
 }
@@ -278,8 +262,7 @@ func (m *Model) mixture(th, g []float64) (float64, []float64) {
 		z1, z2 := (x-mu1)/s1, (x-mu2)/s2
 		a := lw1 - th[2] - z1*z1/2
 		b := lw2 - th[4] - z2*z2/2
-		mx := max(a, b)
-		lse := mx + math.Log(math.Exp(a-mx)+math.Exp(b-mx))
+		lse := softmax.LogSumExp([]float64{a, b})
 		gam := math.Exp(a - lse)
 		ll += c * (lse - halfLog2Pi)
 		tot += c
@@ -394,7 +377,7 @@ func (m *Model) natural(th, g []float64) []float64 {
 		out[3] = s2 * s2 / pi2 * g[3]
 		out[4] = g[4] / (2 * pi2)
 	default: // categorical: diag(1/q), so the step is f/q − 1
-		q := softmax(th)
+		q := softmax.Softmax(th)
 		for i := range g {
 			f := g[i] + q[i]
 			switch {
