@@ -3,6 +3,7 @@
 package main
 
 import (
+	"math"
 	"strconv"
 	"syscall/js"
 	"unsafe"
@@ -25,12 +26,28 @@ var (
 	jsObject     = js.Global().Get("Object")
 )
 
+// typeBigInt is the type of a BigInt, which syscall/js has no name for: its
+// Value.Type panics ("bad type flag") on one.
+const typeBigInt js.Type = -1
+
+// typeOf is v.Type(), or typeBigInt for a BigInt: every reader-supplied value
+// is typed through it, so that a BigInt is reported as bad input by name
+// instead of panicking the bridge.
+func typeOf(v js.Value) (t js.Type) {
+	defer func() {
+		if recover() != nil {
+			t = typeBigInt
+		}
+	}()
+	return v.Type()
+}
+
 // floats decodes an Array of numbers or any typed array into a []float64.
 // A Float64Array is copied in one CopyBytesToGo over a byte view of its buffer;
 // other arrays are first converted by Float64Array.from in one call, and only when
 // that yields NaN are the elements inspected to say which one is not a number.
 func floats(name string, v js.Value) ([]float64, error) {
-	if v.Type() != js.TypeObject {
+	if typeOf(v) != js.TypeObject {
 		return nil, input.Errorf(input.WrongType, name, "must be an array of numbers or a Float64Array, not %s", describe(v))
 	}
 	isF64 := v.InstanceOf(float64Array)
@@ -48,7 +65,7 @@ func floats(name string, v js.Value) ([]float64, error) {
 		// passed those gets told, not a silently converted answer.
 		if isArray && !allNumbers(v) {
 			for i := 0; i < n; i++ {
-				if e := v.Index(i); e.Type() != js.TypeNumber {
+				if e := v.Index(i); typeOf(e) != js.TypeNumber {
 					return nil, input.Errorf(input.WrongType, name+"["+strconv.Itoa(i)+"]", "is %s; entries must be numbers", describe(e))
 				}
 			}
@@ -78,7 +95,7 @@ func allNumbers(v js.Value) bool {
 
 // table decodes an array of rows of numbers (a joint distribution).
 func table(name string, v js.Value) ([][]float64, error) {
-	if v.Type() != js.TypeObject || !jsArray.Call("isArray", v).Bool() {
+	if typeOf(v) != js.TypeObject || !jsArray.Call("isArray", v).Bool() {
 		return nil, input.Errorf(input.WrongType, name, "must be an array of rows, not %s", describe(v))
 	}
 	n := v.Length()
@@ -107,7 +124,7 @@ func toFloat64Array(xs []float64) js.Value {
 
 // number decodes a required number.
 func number(name string, v js.Value) (float64, error) {
-	if v.Type() != js.TypeNumber {
+	if typeOf(v) != js.TypeNumber {
 		return 0, input.Errorf(input.WrongType, name, "must be a number, not %s", describe(v))
 	}
 	return v.Float(), nil
@@ -115,7 +132,7 @@ func number(name string, v js.Value) (float64, error) {
 
 // str decodes a required string.
 func str(name string, v js.Value) (string, error) {
-	if v.Type() != js.TypeString {
+	if typeOf(v) != js.TypeString {
 		return "", input.Errorf(input.WrongType, name, "must be a string, not %s", describe(v))
 	}
 	s := v.String()
@@ -130,7 +147,7 @@ func str(name string, v js.Value) (string, error) {
 type options struct{ v js.Value }
 
 func decodeOptions(v js.Value) (options, error) {
-	switch v.Type() {
+	switch typeOf(v) {
 	case js.TypeUndefined, js.TypeNull:
 		return options{js.Undefined()}, nil
 	case js.TypeObject:
@@ -154,6 +171,18 @@ func (o options) number(name string, def float64) (float64, error) {
 	return number("opts."+name, f)
 }
 
+// count decodes an optional whole number in [0, max].
+func (o options) count(name string, def, max int) (int, error) {
+	v, err := o.number(name, float64(def))
+	if err != nil {
+		return 0, err
+	}
+	if v != math.Trunc(v) || v < 0 || v > float64(max) {
+		return 0, input.Errorf(input.OutOfRange, "opts."+name, "is %v; it must be a whole number from 0 to %d", v, max)
+	}
+	return int(v), nil
+}
+
 func (o options) str(name, def string) (string, error) {
 	f := o.field(name)
 	if f.IsUndefined() || f.IsNull() {
@@ -164,7 +193,7 @@ func (o options) str(name, def string) (string, error) {
 
 func (o options) boolean(name string) (bool, error) {
 	f := o.field(name)
-	switch f.Type() {
+	switch typeOf(f) {
 	case js.TypeUndefined, js.TypeNull:
 		return false, nil
 	case js.TypeBoolean:
@@ -193,7 +222,7 @@ func value(name string, v js.Value, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, input.Errorf(input.TooLarge, name, "is nested more than %d levels deep", maxDepth)
 	}
-	switch v.Type() {
+	switch typeOf(v) {
 	case js.TypeNumber:
 		return v.Float(), nil
 	case js.TypeString:
@@ -242,7 +271,7 @@ func value(name string, v js.Value, depth int) (any, error) {
 
 // object decodes a required plain object by value.
 func object(name string, v js.Value) (map[string]any, error) {
-	if v.Type() != js.TypeObject || jsArray.Call("isArray", v).Bool() {
+	if typeOf(v) != js.TypeObject || jsArray.Call("isArray", v).Bool() {
 		return nil, input.Errorf(input.WrongType, name, "must be an object, not %s", describe(v))
 	}
 	m, err := value(name, v, 0)
@@ -254,7 +283,7 @@ func object(name string, v js.Value) (map[string]any, error) {
 
 // describe names a value's type for an error message, without echoing its content.
 func describe(v js.Value) string {
-	switch v.Type() {
+	switch typeOf(v) {
 	case js.TypeUndefined:
 		return "undefined"
 	case js.TypeNull:
@@ -269,6 +298,8 @@ func describe(v js.Value) string {
 		return "a function"
 	case js.TypeSymbol:
 		return "a symbol"
+	case typeBigInt:
+		return "a BigInt"
 	}
 	if jsArray.Call("isArray", v).Bool() {
 		return "an array"

@@ -9,19 +9,17 @@ import (
 	"github.com/klplayground/klplay/core/dist"
 )
 
-// continuousLab takes the Continuous lab's state
-//
-//	{pFamily, p: [params], qFamily, q: [params], base, samples, seed}
-//
-// and view options {lo, hi, points, check}, and returns everything one frame
-// draws: {discrete, lo, hi, autoLo, autoHi, xs, p, q, integrand,
+// continuousLab takes the Continuous lab's state {pFamily, p: [params],
+// qFamily, q: [params], integrand, unit, samples, seed} and view options {lo,
+// hi, points, check}, and returns everything one frame draws, in the state's
+// unit: {discrete, lo, hi, autoLo, autoHi, xs, p, q, integrand,
 // reverseIntegrand, kl, reverseKL, crossEntropy, reverseCrossEntropy,
 // entropyP, entropyQ (each {value, method, errorEstimate}), mismatch,
 // reverseMismatch, handlesP, handlesQ ({mean, sd, atMean, atSd})}. With
 // check: true it adds `check`, the three-way check (Monte Carlo draws: call
 // it only when P, Q, samples or seed change).
 func continuousLab(a []js.Value) (any, error) {
-	state, err := decodeOptions(arg(a, 0))
+	st, err := labState("continuous", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -29,18 +27,15 @@ func continuousLab(a []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := labDist(state, "p")
+	p, err := continuous.FromParams("state.p", st.Enum("pFamily"), st.Floats("p"))
 	if err != nil {
 		return nil, err
 	}
-	q, err := labDist(state, "q")
+	q, err := continuous.FromParams("state.q", st.Enum("qFamily"), st.Floats("q"))
 	if err != nil {
 		return nil, err
 	}
-	var o continuous.Options
-	if o.Base, err = state.number("base", 0); err != nil {
-		return nil, err
-	}
+	o := continuous.Options{Base: st.Base()}
 	if o.Lo, err = view.number("lo", 0); err != nil {
 		return nil, err
 	}
@@ -83,15 +78,7 @@ func continuousLab(a []js.Value) (any, error) {
 		return nil, err
 	}
 	if check {
-		samples, err := state.number("samples", dist.DefaultSamples)
-		if err != nil {
-			return nil, err
-		}
-		seed, err := state.number("seed", dist.DefaultSeed)
-		if err != nil {
-			return nil, err
-		}
-		c, err := continuous.Check(p, q, int(samples), uint64(seed), o.Base)
+		c, err := continuous.Check(p, q, st.Int("samples"), uint64(st.Int("seed")), o.Base)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +100,9 @@ func continuousLab(a []js.Value) (any, error) {
 			"reps":      continuous.SeriesReps,
 			"bias":      bias,
 			"spread":    spread,
+			// 1 − Q(supp P), and E[k3] = KL − that mass (k3's bias where Q has mass P lacks).
+			"qMassOutside": c.QMassOutside,
+			"k3Expected":   c.K3Expected,
 		}
 		if c.HasClosed {
 			ck["closed"] = result(c.Closed)
@@ -120,19 +110,6 @@ func continuousLab(a []js.Value) (any, error) {
 		out["check"] = ck
 	}
 	return out, nil
-}
-
-// labDist reads one side of a lab state: {<side>Family, <side>: [params]}.
-func labDist(state options, side string) (dist.Dist, error) {
-	fam, err := state.str(side+"Family", "normal")
-	if err != nil {
-		return nil, err
-	}
-	params, err := floats(side, state.field(side))
-	if err != nil {
-		return nil, err
-	}
-	return continuous.FromParams(side, fam, params)
 }
 
 func result(r dist.Result) map[string]any {

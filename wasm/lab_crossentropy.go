@@ -6,65 +6,37 @@ import (
 	"syscall/js"
 
 	"github.com/klplayground/klplay/core/classify"
-	"github.com/klplayground/klplay/core/input"
 )
 
-// crossEntropyLab takes the Cross-entropy lab's state
-//
-//	{logits, label, smoothing, mode: 'single'|'batch', batch: [classes], base, lr, steps}
-//
-// advances the logits `steps` gradient steps (0 for a plain update; one call
-// per animation frame while training) and returns everything the frame draws:
-// {logits, p, q, logQ, grad, gradNorm, entropyP, kl, crossEntropy, loss,
-// losses, traceLoss, traceKL}.
+// crossEntropyLab takes the Cross-entropy lab's state {names, logits, label,
+// smoothing, mode: 'single'|'batch', batch: [classes], lr, unit} and view
+// options {steps}; it advances the logits `steps` gradient steps (0 for a
+// plain update; one call per animation frame while training) and returns
+// everything the frame draws, in the state's unit: {logits, p, q, logQ, grad,
+// gradNorm, entropyP, kl, crossEntropy, loss, losses, traceLoss, traceKL}.
 func crossEntropyLab(a []js.Value) (any, error) {
-	state, err := decodeOptions(arg(a, 0))
+	state, err := labState("cross-entropy", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
-	var st classify.State
-	if st.Logits, err = floats("logits", state.field("logits")); err != nil {
-		return nil, err
-	}
-	label, err := state.number("label", 0)
+	view, err := decodeOptions(arg(a, 1))
 	if err != nil {
 		return nil, err
 	}
-	if label != float64(int(label)) {
-		return nil, input.Errorf(input.OutOfRange, "label", "is %v; it must be a whole number", label)
+	st := classify.State{
+		Logits:    state.Floats("logits"),
+		Label:     state.Int("label"),
+		Smoothing: state.Number("smoothing"),
+		Batch:     state.Enum("mode") == "batch",
+		Base:      state.Base(),
+		LR:        state.Number("lr"),
 	}
-	st.Label = int(label)
-	if st.Smoothing, err = state.number("smoothing", 0); err != nil {
+	if st.Batch {
+		st.Examples = state.Floats("batch")
+	}
+	if st.Steps, err = view.count("steps", 0, classify.MaxSteps); err != nil {
 		return nil, err
 	}
-	mode, err := state.str("mode", "single")
-	if err != nil {
-		return nil, err
-	}
-	switch mode {
-	case "single":
-	case "batch":
-		st.Batch = true
-		if st.Examples, err = floats("batch", state.field("batch")); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, input.Errorf(input.UnknownName, "mode", "is %q; it must be single or batch", mode)
-	}
-	if st.Base, err = state.number("base", 0); err != nil {
-		return nil, err
-	}
-	if st.LR, err = state.number("lr", 1); err != nil {
-		return nil, err
-	}
-	steps, err := state.number("steps", 0)
-	if err != nil {
-		return nil, err
-	}
-	if steps != float64(int(steps)) || steps < 0 || steps > classify.MaxSteps {
-		return nil, input.Errorf(input.OutOfRange, "steps", "is %v; it must be a whole number from 0 to %d", steps, classify.MaxSteps)
-	}
-	st.Steps = int(steps)
 	r, err := classify.Run(st)
 	if err != nil {
 		return nil, err

@@ -7,13 +7,12 @@ import (
 	"syscall/js"
 
 	"github.com/klplayground/klplay/core/elbo"
-	"github.com/klplayground/klplay/core/input"
 )
 
 // elboLab takes the ELBO lab's state
 //
-//	{model: 'linear'|'square', x, w, b, sigma, m, s, beta, lr, samples, seed,
-//	 gradient: 'reparam'|'exact'}
+//	{model: 'linear'|'square', x, w, b, sigma, m, s, beta, gradient: 'reparam'|'exact',
+//	 samples, lr, seed}
 //
 // and view options {steps, iter, start, path, points}: it advances q `steps` gradient
 // steps (the first being step number `iter`; one call per animation frame
@@ -28,7 +27,7 @@ import (
 //
 // Every array is a Float64Array.
 func elboLab(a []js.Value) (any, error) {
-	st, err := decodeOptions(arg(a, 0))
+	st, err := labState("elbo", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -36,28 +35,11 @@ func elboLab(a []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind, err := st.str("model", elbo.Linear)
+	steps, err := view.count("steps", 0, 1e9)
 	if err != nil {
 		return nil, err
 	}
-	var nums [12]float64
-	names := [...]string{"x", "w", "b", "sigma", "m", "s", "beta", "lr", "samples", "seed", "steps", "iter"}
-	defs := [...]float64{1.5, 1, 0, 0.7, 0, 1, 1, 0.05, 1, 1, 0, 0}
-	for i, n := range names {
-		src := st
-		if i >= 10 {
-			src = view
-		}
-		if nums[i], err = src.number(n, defs[i]); err != nil {
-			return nil, err
-		}
-	}
-	for _, i := range []int{8, 9, 10, 11} {
-		if v := nums[i]; v != math.Trunc(v) || v < 0 || v > 1e9 {
-			return nil, input.Errorf(input.OutOfRange, names[i], "is %v; it must be a whole number in [0, 10⁹]", v)
-		}
-	}
-	gradient, err := st.str("gradient", elbo.Reparam)
+	iter, err := view.count("iter", 0, 1e9)
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +51,12 @@ func elboLab(a []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, err := cachedModel(kind, nums[0], nums[1], nums[2], nums[3])
+	model, err := cachedModel(st.Enum("model"), st.Number("x"), st.Number("w"), st.Number("b"), st.Number("sigma"))
 	if err != nil {
 		return nil, err
 	}
-	q := elbo.Q{M: nums[4], S: nums[5]}
-	beta := nums[6]
+	q := elbo.Q{M: st.Number("m"), S: st.Number("s")}
+	beta := st.Number("beta")
 	withStart, err := view.boolean("start")
 	if err != nil {
 		return nil, err
@@ -85,8 +67,8 @@ func elboLab(a []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	run := elbo.Run{Beta: beta, LR: nums[7], Gradient: gradient, Samples: int(nums[8]), Seed: uint64(nums[9])}
-	q, tr, err := model.Advance(q, run, int(nums[11]), int(nums[10]))
+	run := elbo.Run{Beta: beta, LR: st.Number("lr"), Gradient: st.Enum("gradient"), Samples: st.Int("samples"), Seed: uint64(st.Int("seed"))}
+	q, tr, err := model.Advance(q, run, iter, steps)
 	if err != nil {
 		return nil, err
 	}

@@ -27,14 +27,14 @@ var fitCache struct {
 }
 
 // fitLab takes the Forward vs reverse lab's state {target: [w, μ, σ, …],
-// startMu, startSigma, lr} and the fits to advance {forward: {mu, sigma},
-// reverse: {mu, sigma}, steps} (missing fits start at the start point), takes
-// `steps` natural-gradient steps on each objective, and returns
+// startMu, startSigma, lr, speed, show} and the fits to advance {forward: {mu,
+// sigma}, reverse: {mu, sigma}, steps} (missing fits start at the start
+// point), takes `steps` natural-gradient steps on each objective, and returns
 // {forward, reverse: {mu, sigma, kl, grad: [dμ, dlogσ], values: Float64Array
 // (the objective before each step)}, moments: {mu, sigma}, entropyP,
 // xs, p, qForward, qReverse, qStart, handles: {mean, atMean, sd}}.
 func fitLab(a []js.Value) (any, error) {
-	state, err := decodeOptions(arg(a, 0))
+	st, err := labState("fit", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -42,25 +42,12 @@ func fitLab(a []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := floats("target", state.field("target"))
+	t, err := fitTarget(st.Floats("target"))
 	if err != nil {
 		return nil, err
 	}
-	t, err := fitTarget(params)
-	if err != nil {
-		return nil, err
-	}
-	var start gaussfit.Gaussian
-	if start.Mu, err = state.number("startMu", 0); err != nil {
-		return nil, err
-	}
-	if start.Sigma, err = state.number("startSigma", 1); err != nil {
-		return nil, err
-	}
-	lr, err := state.number("lr", 0.1)
-	if err != nil {
-		return nil, err
-	}
+	start := gaussfit.Gaussian{Mu: st.Number("startMu"), Sigma: st.Number("startSigma")}
+	lr := st.Number("lr")
 	steps, err := run.number("steps", 0)
 	if err != nil {
 		return nil, err
@@ -72,7 +59,7 @@ func fitLab(a []js.Value) (any, error) {
 		dir  gaussfit.Direction
 	}{{"forward", gaussfit.Forward}, {"reverse", gaussfit.Reverse}} {
 		q := start
-		if o := run.field(side.name); o.Type() == js.TypeObject {
+		if o := run.field(side.name); typeOf(o) == js.TypeObject {
 			g, err := decodeOptions(o)
 			if err != nil {
 				return nil, err

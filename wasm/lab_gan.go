@@ -3,20 +3,18 @@
 package main
 
 import (
-	"strconv"
 	"syscall/js"
 
 	"github.com/klplayground/klplay/core/divergence"
 	"github.com/klplayground/klplay/core/gan"
-	"github.com/klplayground/klplay/core/input"
 )
 
 // The sweeps over θ ∈ [−ThetaMax, ThetaMax], one per shape, computed on first
 // use (a few hundred integrations). Handlers run one at a time on the JS event loop.
 var ganSweeps = map[string]gan.Sweep{}
 
-// ganLab takes the GANs lab's state {shape, theta, gens: [names], alpha} and
-// options {sweep, curves} and returns everything one frame draws:
+// ganLab takes the GANs lab's state {shape, theta, gens: [names], alpha,
+// hide} and options {sweep, curves} and returns everything one frame draws:
 //
 //	{div: {kl, reverse-kl, js, tv, hellinger2, chi2, w1}, slopes: {same keys,
 //	 ∂/∂θ, NaN where infinite}, loss (2·JS − log 4), f: {<name>: D_f} for every
@@ -26,7 +24,7 @@ var ganSweeps = map[string]gan.Sweep{}
 // for the shape (cached here); with curves: true, generators: {us, <name>:
 // Float64Array} for each of gens at alpha.
 func ganLab(a []js.Value) (any, error) {
-	state, err := decodeOptions(arg(a, 0))
+	st, err := labState("gan", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -34,20 +32,8 @@ func ganLab(a []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r gan.Request
-	if r.Shape, err = state.str("shape", "bump"); err != nil {
-		return nil, err
-	}
-	if r.Theta, err = state.number("theta", 0); err != nil {
-		return nil, err
-	}
-	if r.Alpha, err = state.number("alpha", 0.5); err != nil {
-		return nil, err
-	}
-	gens, err := ganStrings("gens", state.field("gens"))
-	if err != nil {
-		return nil, err
-	}
+	r := gan.Request{Shape: st.Enum("shape"), Theta: st.Number("theta"), Alpha: st.Number("alpha")}
+	gens := st.Strings("gens")
 	r.Names = divergence.FDivergenceNames()
 	fr, err := gan.Compute(r)
 	if err != nil {
@@ -104,29 +90,6 @@ func ganLab(a []js.Value) (any, error) {
 			m[n] = toFloat64Array(cs[i])
 		}
 		out["generators"] = m
-	}
-	return out, nil
-}
-
-// ganStrings decodes an optional array of strings (undefined or null: none).
-func ganStrings(name string, v js.Value) ([]string, error) {
-	if v.IsUndefined() || v.IsNull() {
-		return nil, nil
-	}
-	if v.Type() != js.TypeObject || !jsArray.Call("isArray", v).Bool() {
-		return nil, input.Errorf(input.WrongType, name, "must be an array of strings, not %s", describe(v))
-	}
-	n := v.Length()
-	if n > 64 {
-		return nil, input.Errorf(input.TooLarge, name, "has %d entries; at most 64 are accepted", n)
-	}
-	out := make([]string, n)
-	for i := range out {
-		s, err := str(name+"["+strconv.Itoa(i)+"]", v.Index(i))
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
 	}
 	return out, nil
 }

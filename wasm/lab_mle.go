@@ -35,11 +35,17 @@ var (
 	mleNext  = 1
 )
 
-// mleData takes {text} (the reader's numbers) or {truth, a, b, n, seed} (a
-// sample) and returns {handle, n, header, min, max, mean, std, integer,
-// positive, nonNegative}.
+// mleData takes the MLE lab's state {source, truth, a, b, n, seed, model,
+// lr, bins, reference} and options {text}: with text, the reader's numbers;
+// without, a sample of n draws from the state's truth with parameters a, b
+// and the state's seed. It returns {handle, n, header, min, max, mean, std,
+// integer, positive, nonNegative}.
 func mleData(a []js.Value) (any, error) {
-	o, err := decodeOptions(arg(a, 0))
+	st, err := labState("mle", arg(a, 0))
+	if err != nil {
+		return nil, err
+	}
+	o, err := decodeOptions(arg(a, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -47,40 +53,17 @@ func mleData(a []js.Value) (any, error) {
 	header := ""
 	var xs []float64
 	if t := o.field("text"); !t.IsUndefined() && !t.IsNull() {
-		if t.Type() != js.TypeString {
-			return nil, input.Errorf(input.WrongType, "text", "must be a string, not %s", describe(t))
+		if typeOf(t) != js.TypeString {
+			return nil, input.Errorf(input.WrongType, "opts.text", "must be a string, not %s", describe(t))
 		}
 		if xs, header, err = mle.ParseData(t.String()); err != nil {
 			return nil, err
 		}
 	} else {
-		family, err := o.str("truth", "normal")
-		if err != nil {
+		if e.truth, err = mle.Truth(st.Enum("truth"), st.Number("a"), st.Number("b")); err != nil {
 			return nil, err
 		}
-		pa, err := o.number("a", 0)
-		if err != nil {
-			return nil, err
-		}
-		pb, err := o.number("b", 1)
-		if err != nil {
-			return nil, err
-		}
-		n, err := o.number("n", 100)
-		if err != nil {
-			return nil, err
-		}
-		seed, err := o.number("seed", 1)
-		if err != nil {
-			return nil, err
-		}
-		if n != float64(int(n)) || seed != float64(int64(seed)) || seed < 0 {
-			return nil, input.Errorf(input.OutOfRange, "n", "n and seed must be whole numbers ≥ 0")
-		}
-		if e.truth, err = mle.Truth(family, pa, pb); err != nil {
-			return nil, err
-		}
-		if xs, err = mle.Sample(e.truth, int(n), uint64(seed)); err != nil {
+		if xs, err = mle.Sample(e.truth, st.Int("n"), uint64(st.Int("seed"))); err != nil {
 			return nil, err
 		}
 		e.raw = xs
@@ -103,15 +86,22 @@ func mleData(a []js.Value) (any, error) {
 	}, nil
 }
 
-// mleLab takes {data: handle, model, theta (null: the model's start), steps,
-// lr, bins, reference: 'truth'|'bins', study, closed (default true; false
-// skips the closed form, e.g. on animation frames)} and returns the frame: {theta,
-// params, names, nll, kl, h, gap, kind, method, binnedNLL, curveX, curveY,
-// truthX, truthY, histEdges, histDensity, closed: {params, nll, kl, method}
-// or null, study: {n, kl, params: [per parameter]} or null (only when study
-// is true and the data were sampled)}.
+// mleLab takes the MLE lab's state and options {data: handle, theta (null:
+// the model's start), steps, study, closed (default true; false skips the
+// closed form, e.g. on animation frames)}. It fits the state's model, or a
+// normal where the data cannot take that model (the result's `model` says
+// which), with learning rate lr against the reference P_data of the state:
+// the sampled truth, or the histogram of `bins` bins (always for pasted data).
+// It returns the frame: {model, theta, params, names, nll, kl, h, gap, kind,
+// method, binnedNLL, curveX, curveY, truthX, truthY, histEdges, histDensity,
+// closed: {params, nll, kl, method} or null, study: {n, kl, params: [per
+// parameter]} or null (only when study is true and the data were sampled)}.
 func mleLab(a []js.Value) (any, error) {
-	o, err := decodeOptions(arg(a, 0))
+	st, err := labState("mle", arg(a, 0))
+	if err != nil {
+		return nil, err
+	}
+	o, err := decodeOptions(arg(a, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -121,47 +111,31 @@ func mleLab(a []js.Value) (any, error) {
 	}
 	e := mleSets[int(hv)]
 	if e == nil || hv != float64(int(hv)) {
-		return nil, input.Errorf(input.Invalid, "data", "is not a data set that is still loaded; call mleData again")
+		return nil, input.Errorf(input.Invalid, "opts.data", "is not a data set that is still loaded; call mleData again")
 	}
-	family, err := o.str("model", mle.Normal)
-	if err != nil {
-		return nil, err
-	}
+	family := mle.Usable(st.Enum("model"), e.data)
 	m, err := mle.NewModel(family, e.data)
 	if err != nil {
 		return nil, err
 	}
 	th := m.Init()
 	if t := o.field("theta"); !t.IsUndefined() && !t.IsNull() {
-		if th, err = floats("theta", t); err != nil {
+		if th, err = floats("opts.theta", t); err != nil {
 			return nil, err
 		}
 	}
-	lr, err := o.number("lr", 0.2)
+	steps, err := o.count("steps", 0, 1e9)
 	if err != nil {
 		return nil, err
-	}
-	steps, err := o.number("steps", 0)
-	if err != nil {
-		return nil, err
-	}
-	if steps != float64(int(steps)) {
-		return nil, input.Errorf(input.OutOfRange, "steps", "is %v; it must be a whole number", steps)
 	}
 	if steps > 0 {
-		if th, _, err = m.Ascend(th, lr, int(steps)); err != nil {
+		if th, _, err = m.Ascend(th, st.Number("lr"), steps); err != nil {
 			return nil, err
 		}
 	}
-	bins, err := o.number("bins", 30)
-	if err != nil {
-		return nil, err
-	}
-	refName, err := o.str("reference", "truth")
-	if err != nil {
-		return nil, err
-	}
-	ref := mle.Reference{Bins: int(bins)}
+	bins := st.Int("bins")
+	refName := st.Enum("reference")
+	ref := mle.Reference{Bins: bins}
 	if refName == "truth" && e.truth != nil {
 		ref.Truth = e.truth
 		if !e.hOK {
@@ -182,7 +156,7 @@ func mleLab(a []js.Value) (any, error) {
 	}
 	edges, _, density := e.data.Histogram(ref.Bins)
 	out := map[string]any{
-		"theta": toFloat64Array(th), "params": toFloat64Array(ev.Params), "names": stringList(m.Names()),
+		"model": family, "theta": toFloat64Array(th), "params": toFloat64Array(ev.Params), "names": stringList(m.Names()),
 		"nll": ev.NLL, "kl": ev.KL, "h": ev.H, "gap": ev.NLL - ev.KL, "kind": ev.Kind, "method": ev.Method, "binnedNLL": ev.BinnedNLL,
 		"curveX": toFloat64Array(cx), "curveY": toFloat64Array(cy),
 		"histEdges": toFloat64Array(edges), "histDensity": toFloat64Array(density),
@@ -194,7 +168,7 @@ func mleLab(a []js.Value) (any, error) {
 		}
 	}
 	wantClosed := true
-	if c := o.field("closed"); c.Type() == js.TypeBoolean {
+	if c := o.field("closed"); typeOf(c) == js.TypeBoolean {
 		wantClosed = c.Bool()
 	}
 	if !wantClosed {

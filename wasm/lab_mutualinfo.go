@@ -7,7 +7,6 @@ import (
 
 	"github.com/klplayground/klplay/core/bottleneck"
 	"github.com/klplayground/klplay/core/divergence"
-	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/mutual"
 )
 
@@ -16,63 +15,23 @@ const (
 	sweepLo, sweepHi, sweepN = 0.1, 1000, 81
 )
 
-// miState decodes the Mutual information lab's state
-//
-//	{distribution: flat row-major P(X,Y), rows, cols, clusters, beta, seed, base}
-//
-// into the joint table and the bottleneck's options.
+// miState decodes the Mutual information lab's state {rows, cols,
+// distribution: flat row-major P(X,Y), noise, unit, clusters, beta, seed} into
+// the joint table and the bottleneck's options.
 func miState(a []js.Value) ([][]float64, bottleneck.Options, error) {
-	var o bottleneck.Options
-	state, err := decodeOptions(arg(a, 0))
+	st, err := labState("mutual-information", arg(a, 0))
 	if err != nil {
-		return nil, o, err
+		return nil, bottleneck.Options{}, err
 	}
-	flat, err := floats("distribution", state.field("distribution"))
-	if err != nil {
-		return nil, o, err
-	}
-	whole := func(name string, def float64) (int, error) {
-		v, err := state.number(name, def)
-		if err != nil {
-			return 0, err
-		}
-		if v != float64(int(v)) || v < 0 || v > 1e9 {
-			return 0, input.Errorf(input.OutOfRange, name, "is %v; it must be a whole number ≥ 0", v)
-		}
-		return int(v), nil
-	}
-	rows, err := whole("rows", 0)
-	if err != nil {
-		return nil, o, err
-	}
-	cols, err := whole("cols", 0)
-	if err != nil {
-		return nil, o, err
-	}
-	if o.Clusters, err = whole("clusters", 2); err != nil {
-		return nil, o, err
-	}
-	seed, err := whole("seed", 1)
-	if err != nil {
-		return nil, o, err
-	}
-	o.Seed = uint64(seed)
-	if o.Beta, err = state.number("beta", 1); err != nil {
-		return nil, o, err
-	}
-	m, err := state.measure()
-	if err != nil {
-		return nil, o, err
-	}
-	o.Base = m.Base
-	joint, err := mutual.Table(flat, rows, cols, divergence.Options{Base: m.Base})
+	o := bottleneck.Options{Clusters: st.Int("clusters"), Beta: st.Number("beta"), Seed: uint64(st.Int("seed")), Base: st.Base()}
+	joint, err := mutual.Table(st.Floats("distribution"), st.Int("rows"), st.Int("cols"), divergence.Options{Base: o.Base})
 	return joint, o, err
 }
 
 // mutualInformationLab returns everything one frame of the Mutual information
 // lab draws: {hx, hy, hxy, hxGivenY, hyGivenX, mi, px, py, product, terms,
 // encoder (flat rows × clusters), pt, ixt, ity, iterations, converged}, the
-// informations in the unit of base.
+// informations in the state's unit.
 func mutualInformationLab(a []js.Value) (any, error) {
 	joint, o, err := miState(a)
 	if err != nil {

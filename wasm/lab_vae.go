@@ -3,17 +3,15 @@
 package main
 
 import (
-	"math"
 	"syscall/js"
 
-	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/vae"
 )
 
 // vaeLab takes the VAE lab's state
 //
 //	{data: 'moons'|'rings'|'clusters', n, noise, seed, latent: 1|2, arch: 'linear'|'mlp',
-//	 samples, beta, optimizer: 'sgd'|'adam', lr}
+//	 samples, beta, optimizer: 'adam'|'sgd', lr}
 //
 // and view options {reset, steps, epochs, show, slot, history}. The model lives
 // in Go between calls, one per slot (a string, default "page"; at most four
@@ -33,30 +31,24 @@ import (
 //
 // Every array is a Float64Array.
 func vaeLab(a []js.Value) (any, error) {
-	state, err := object("state", arg(a, 0))
+	st, err := labState("vae", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := vae.ParseConfig(state)
-	if err != nil {
-		return nil, err
+	cfg := vae.Config{
+		Data: st.Enum("data"), N: st.Int("n"), Noise: st.Number("noise"), Seed: uint64(st.Int("seed")),
+		Latent: st.Int("latent"), Arch: st.Enum("arch"), Samples: st.Int("samples"), Beta: st.Number("beta"),
+		Optimizer: st.Enum("optimizer"), LR: st.Number("lr"),
 	}
 	view, err := decodeOptions(arg(a, 1))
 	if err != nil {
 		return nil, err
 	}
 	var ints [3]int
-	names := [...]string{"steps", "epochs", "show"}
-	defs := [...]float64{0, 0, 200}
-	for i, n := range names {
-		v, err := view.number(n, defs[i])
-		if err != nil {
+	for i, n := range [...]string{"steps", "epochs", "show"} {
+		if ints[i], err = view.count(n, [...]int{0, 0, 200}[i], vae.MaxSteps); err != nil {
 			return nil, err
 		}
-		if v != math.Trunc(v) || v < 0 || v > vae.MaxSteps {
-			return nil, input.Errorf(input.OutOfRange, n, "is %v; it must be a whole number in [0, %d]", v, vae.MaxSteps)
-		}
-		ints[i] = int(v)
 	}
 	reset, err := view.boolean("reset")
 	if err != nil {

@@ -6,28 +6,35 @@ import (
 	"syscall/js"
 
 	"github.com/klplayground/klplay/core/divergence"
+	"github.com/klplayground/klplay/core/session"
 )
 
-// divergenceLab takes the Divergence lab's state {p, q, base} and returns
-// everything one frame draws: the readouts and the chart arrays.
+// labState decodes the first argument of a lab function, the lab's state,
+// against the lab's schema (core/session/labs/<id>.json): a missing field is
+// its default, an unknown one, a wrong type or a value out of bounds is an
+// error naming "state.<field>". Undefined or null is the default state.
+func labState(id string, v js.Value) (session.State, error) {
+	raw := map[string]any{}
+	if !v.IsUndefined() && !v.IsNull() {
+		m, err := object("state", v)
+		if err != nil {
+			return session.State{}, err
+		}
+		raw = m
+	}
+	lab, _ := session.Lab(id)
+	return lab.Decode(raw)
+}
+
+// divergenceLab takes the Divergence lab's state {p, q, unit, names} and
+// returns everything one frame draws: the readouts (in the state's unit) and
+// the chart arrays.
 func divergenceLab(a []js.Value) (any, error) {
-	state, err := decodeOptions(arg(a, 0))
+	st, err := labState("divergence", arg(a, 0))
 	if err != nil {
 		return nil, err
 	}
-	p, err := floats("p", state.field("p"))
-	if err != nil {
-		return nil, err
-	}
-	q, err := floats("q", state.field("q"))
-	if err != nil {
-		return nil, err
-	}
-	o, err := state.measure()
-	if err != nil {
-		return nil, err
-	}
-	c, err := divergence.Compare(p, q, o)
+	c, err := divergence.Compare(st.Floats("p"), st.Floats("q"), divergence.Options{Base: st.Base()})
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func toJSON(v js.Value) (b []byte, err error) {
 		return nil, nil
 	}
 	s := jsJSON.Call("stringify", v)
-	if s.Type() != js.TypeString {
+	if typeOf(s) != js.TypeString {
 		return nil, fmt.Errorf("cannot be read as JSON (it is %s)", describe(v))
 	}
 	return []byte(s.String()), nil

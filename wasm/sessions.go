@@ -635,7 +635,7 @@ type importedSummary struct {
 
 func (s *sessions) importAll(args []js.Value) (func(context.Context) (js.Value, error), error) {
 	v := arg(args, 0)
-	if v.Type() != js.TypeString {
+	if typeOf(v) != js.TypeString {
 		return nil, input.Errorf(input.WrongType, "json", "must be the text of an export file (a string), not %s", describe(v))
 	}
 	// A string's length counts UTF-16 units, each at least one byte of UTF-8:

@@ -77,17 +77,6 @@ func Labs() []*LabInfo {
 	return out
 }
 
-// Validate checks a state against the lab's schema and its cross-field rules.
-func (l *LabInfo) Validate(state map[string]any) error {
-	if err := l.Fields.Validate(state); err != nil {
-		return err
-	}
-	if check := extraChecks[l.ID]; check != nil {
-		return check(state)
-	}
-	return nil
-}
-
 // checkDivergence: P, Q and the category names (when given) have one entry per
 // category.
 func checkDivergence(state map[string]any) error {
@@ -167,24 +156,11 @@ func checkContinuous(state map[string]any) error {
 	return nil
 }
 
-// checkMutualInformation: the flat joint table has rows × cols cells. A missing
-// field means its default.
+// checkMutualInformation: the flat joint table has rows × cols cells.
 func checkMutualInformation(state map[string]any) error {
-	l, _ := Lab("mutual-information")
-	get := func(name string) any {
-		if v, ok := state[name]; ok {
-			return v
-		}
-		for _, f := range l.Fields {
-			if f.Name == name {
-				return f.Default
-			}
-		}
-		return nil
-	}
-	rows, _ := get("rows").(float64)
-	cols, _ := get("cols").(float64)
-	cells, _ := get("distribution").([]any)
+	rows, _ := state["rows"].(float64)
+	cols, _ := state["cols"].(float64)
+	cells, _ := state["distribution"].([]any)
 	if len(cells) != int(rows)*int(cols) {
 		return input.Errorf(input.LengthMismatch, "state.distribution", "has %d cells but rows × cols = %v × %v = %v", len(cells), rows, cols, rows*cols)
 	}
@@ -262,6 +238,17 @@ func parseField(v any) (Field, error) {
 			f.Min, ok = x.(float64)
 		case "max":
 			f.Max, ok = x.(float64)
+		case "range":
+			var list []any
+			if list, ok = x.([]any); ok && len(list) == 2 {
+				for _, e := range list {
+					r, isNum := e.(float64)
+					ok = ok && isNum
+					f.Range = append(f.Range, r)
+				}
+			} else {
+				ok = false
+			}
 		case "minLength":
 			f.MinLen = num()
 		case "maxLength":

@@ -2,6 +2,7 @@ package session
 
 import (
 	"math"
+	"sort"
 	"strconv"
 
 	"github.com/klplayground/klplay/core/fsum"
@@ -26,15 +27,16 @@ const (
 // its URL hash from the same description (klplay.labs()), so a saved session, a
 // shared link and the controls agree on what a valid state is.
 type Field struct {
-	Name     string   `json:"name"`
-	Kind     Kind     `json:"type"`
-	Default  any      `json:"default"`
-	Min      float64  `json:"min,omitempty"`
-	Max      float64  `json:"max,omitempty"`
-	MinLen   int      `json:"minLength,omitempty"`
-	MaxLen   int      `json:"maxLength,omitempty"`
-	MaxChars int      `json:"maxChars,omitempty"`
-	Values   []string `json:"values,omitempty"`
+	Name     string    `json:"name"`
+	Kind     Kind      `json:"type"`
+	Default  any       `json:"default"`
+	Min      float64   `json:"min,omitempty"`
+	Max      float64   `json:"max,omitempty"`
+	Range    []float64 `json:"range,omitempty"` // the span the page's controls offer, inside [Min, Max]; empty: [Min, Max]
+	MinLen   int       `json:"minLength,omitempty"`
+	MaxLen   int       `json:"maxLength,omitempty"`
+	MaxChars int       `json:"maxChars,omitempty"`
+	Values   []string  `json:"values,omitempty"`
 }
 
 // Schema is the list of fields of one lab's state.
@@ -43,19 +45,35 @@ type Schema []Field
 // Validate checks that state holds exactly the schema's fields (missing fields
 // are allowed and mean the default; unknown fields are an error, so that a typo
 // in a hand-edited file is reported rather than silently dropped) and that each
-// value has its field's kind and range. Errors name the field as "state.NAME".
+// value has its field's kind and range. Errors name the field as "state.NAME";
+// with several faults, the first field in schema order is reported, then the
+// first unknown field in sorted order, so the same state always gets the same
+// error.
 func (s Schema) Validate(state map[string]any) error {
-	known := make(map[string]*Field, len(s))
 	for i := range s {
-		known[s[i].Name] = &s[i]
-	}
-	for k, v := range state {
-		f, ok := known[k]
-		if !ok {
-			return input.Errorf(input.Invalid, "state."+k, "is not a field of this lab")
+		if v, ok := state[s[i].Name]; ok {
+			if err := s[i].check("state."+s[i].Name, v); err != nil {
+				return err
+			}
 		}
-		if err := f.check("state."+k, v); err != nil {
-			return err
+	}
+	var unknown []string
+	for k := range state {
+		if s.field(k) == nil {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return input.Errorf(input.Invalid, "state."+unknown[0], "is not a field of this lab")
+	}
+	return nil
+}
+
+func (s Schema) field(name string) *Field {
+	for i := range s {
+		if s[i].Name == name {
+			return &s[i]
 		}
 	}
 	return nil
@@ -83,8 +101,11 @@ func (f *Field) check(arg string, v any) error {
 				return nil
 			}
 		}
-		return input.Errorf(input.OutOfRange, arg, "is %q; it must be one of %v", truncate(s, 40), f.Values)
+		return input.Errorf(input.UnknownName, arg, "is %q; it must be one of %v", truncate(s, 40), f.Values)
 	case Distribution, Labels, Numbers:
+		if fs, isFloats := v.([]float64); isFloats {
+			v = floatsAsAny(fs)
+		}
 		xs, ok := v.([]any)
 		if !ok {
 			return input.Errorf(input.WrongType, arg, "must be an array")
@@ -136,6 +157,14 @@ func (f *Field) checkNumber(arg string, x float64) error {
 		return input.Errorf(input.OutOfRange, arg, "is %v; it must be a whole number", x)
 	}
 	return nil
+}
+
+func floatsAsAny(fs []float64) []any {
+	out := make([]any, len(fs))
+	for i, x := range fs {
+		out[i] = x
+	}
+	return out
 }
 
 func truncate(s string, n int) string {

@@ -1,7 +1,6 @@
 package vae
 
 import (
-	"math"
 	"strconv"
 
 	"github.com/klplayground/klplay/core/input"
@@ -105,80 +104,4 @@ func (c Config) Check() error {
 		return input.Errorf(input.OutOfRange, "lr", "is %v; it must be in [%v, %v]", c.LR, MinLR, MaxLR)
 	}
 	return nil
-}
-
-// ParseConfig decodes a lab state (as the page or a saved session holds it:
-// strings and float64s, as JSON decodes them; Go ints are accepted too) into a
-// checked Config. Missing fields take Default's values; other keys are
-// ignored. A field of the wrong type, a fraction where a whole number is
-// needed or a value out of range is an *input.Error naming the field.
-func ParseConfig(state map[string]any) (Config, error) {
-	c := Default()
-	strs := []struct {
-		name string
-		dst  *string
-	}{{"data", &c.Data}, {"arch", &c.Arch}, {"optimizer", &c.Optimizer}}
-	for _, f := range strs {
-		v, ok := state[f.name]
-		if !ok || v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			return c, input.Errorf(input.WrongType, f.name, "must be a string")
-		}
-		if len(s) > 64 {
-			return c, input.Errorf(input.TooLarge, f.name, "is %d characters long; at most 64 are accepted", len(s))
-		}
-		*f.dst = s
-	}
-	num := func(name string, dst *float64) error {
-		v, ok := state[name]
-		if !ok || v == nil {
-			return nil
-		}
-		switch x := v.(type) {
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return input.Errorf(input.NotFinite, name, "is %v; it must be a finite number", x)
-			}
-			*dst = x
-		case int:
-			*dst = float64(x)
-		default:
-			return input.Errorf(input.WrongType, name, "must be a number")
-		}
-		return nil
-	}
-	var seed = float64(c.Seed)
-	ints := []struct {
-		name string
-		dst  *int
-	}{{"n", &c.N}, {"latent", &c.Latent}, {"samples", &c.Samples}}
-	for _, f := range ints {
-		x := float64(*f.dst)
-		if err := num(f.name, &x); err != nil {
-			return c, err
-		}
-		if x != math.Trunc(x) || math.Abs(x) > 1e9 {
-			return c, input.Errorf(input.OutOfRange, f.name, "is %v; it must be a whole number", x)
-		}
-		*f.dst = int(x)
-	}
-	if err := num("seed", &seed); err != nil {
-		return c, err
-	}
-	if seed != math.Trunc(seed) || seed < 0 || seed > 1e9 {
-		return c, input.Errorf(input.OutOfRange, "seed", "is %v; it must be a whole number in [1, %d]", seed, MaxSeed)
-	}
-	c.Seed = uint64(seed)
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{{"noise", &c.Noise}, {"beta", &c.Beta}, {"lr", &c.LR}} {
-		if err := num(f.name, f.dst); err != nil {
-			return c, err
-		}
-	}
-	return c, c.Check()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/session"
 )
 
 func near(t *testing.T, what string, got, want, tol float64) {
@@ -322,38 +323,57 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-func TestParseConfig(t *testing.T) {
-	c, err := ParseConfig(map[string]any{})
-	if err != nil || c != Default() {
-		t.Fatalf("empty state: %v %v", c, err)
+// TestDefaultIsTheSchema: the model's default configuration is the lab's
+// schema's default state, so the page, a link and the bridge agree.
+func TestDefaultIsTheSchema(t *testing.T) {
+	lab, _ := session.Lab("vae")
+	st, err := lab.Decode(map[string]any{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	c, err = ParseConfig(map[string]any{"data": "rings", "n": 1000.0, "noise": 0.2, "seed": 42.0, "latent": 1, "arch": "linear",
-		"samples": 4.0, "beta": 20.0, "optimizer": "sgd", "lr": 0.05, "other": "ignored", "beta2": nil})
-	want := Config{Data: Rings, N: 1000, Noise: 0.2, Seed: 42, Latent: 1, Arch: Linear, Samples: 4, Beta: 20, Optimizer: SGD, LR: 0.05}
-	if err != nil || c != want {
-		t.Fatalf("got %+v, %v", c, err)
+	want := Config{Data: st.Enum("data"), N: st.Int("n"), Noise: st.Number("noise"), Seed: uint64(st.Int("seed")),
+		Latent: st.Int("latent"), Arch: st.Enum("arch"), Samples: st.Int("samples"), Beta: st.Number("beta"),
+		Optimizer: st.Enum("optimizer"), LR: st.Number("lr")}
+	if Default() != want {
+		t.Fatalf("Default() = %+v, the schema says %+v", Default(), want)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	c := Config{Data: Rings, N: 1000, Noise: 0.2, Seed: 42, Latent: 1, Arch: Linear, Samples: 4, Beta: 20, Optimizer: SGD, LR: 0.05}
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
 	}
 	if c.Key() != "rings|1000|0.2|42|1|linear" {
 		t.Errorf("key %q", c.Key())
 	}
 	bad := []struct {
-		field string
-		v     any
-		code  input.Code
+		field  string
+		change func(*Config)
+		code   input.Code
 	}{
-		{"data", "spiral", input.UnknownName}, {"data", 3.0, input.WrongType}, {"arch", "cnn", input.UnknownName},
-		{"optimizer", "lbfgs", input.UnknownName}, {"optimizer", string(make([]byte, 65)), input.TooLarge},
-		{"n", 10.0, input.OutOfRange}, {"n", 100.5, input.OutOfRange}, {"n", "100", input.WrongType}, {"n", 1e300, input.OutOfRange},
-		{"latent", 3.0, input.OutOfRange}, {"samples", 0.0, input.OutOfRange}, {"samples", 65.0, input.OutOfRange},
-		{"seed", 0.0, input.OutOfRange}, {"seed", 1.5, input.OutOfRange}, {"seed", -1.0, input.OutOfRange}, {"seed", true, input.WrongType},
-		{"noise", -0.1, input.OutOfRange}, {"noise", math.NaN(), input.NotFinite}, {"beta", 101.0, input.OutOfRange},
-		{"beta", math.Inf(1), input.NotFinite}, {"lr", 0.0, input.OutOfRange}, {"lr", 2.0, input.OutOfRange},
+		{"data", func(c *Config) { c.Data = "spiral" }, input.UnknownName},
+		{"arch", func(c *Config) { c.Arch = "cnn" }, input.UnknownName},
+		{"optimizer", func(c *Config) { c.Optimizer = "lbfgs" }, input.UnknownName},
+		{"n", func(c *Config) { c.N = 10 }, input.OutOfRange},
+		{"n", func(c *Config) { c.N = 2001 }, input.OutOfRange},
+		{"latent", func(c *Config) { c.Latent = 3 }, input.OutOfRange},
+		{"samples", func(c *Config) { c.Samples = 0 }, input.OutOfRange},
+		{"samples", func(c *Config) { c.Samples = 65 }, input.OutOfRange},
+		{"seed", func(c *Config) { c.Seed = 0 }, input.OutOfRange},
+		{"noise", func(c *Config) { c.Noise = -0.1 }, input.OutOfRange},
+		{"noise", func(c *Config) { c.Noise = math.NaN() }, input.OutOfRange},
+		{"beta", func(c *Config) { c.Beta = 101 }, input.OutOfRange},
+		{"beta", func(c *Config) { c.Beta = math.Inf(1) }, input.OutOfRange},
+		{"lr", func(c *Config) { c.LR = 0 }, input.OutOfRange},
+		{"lr", func(c *Config) { c.LR = 2 }, input.OutOfRange},
 	}
 	for _, b := range bad {
-		_, err := ParseConfig(map[string]any{b.field: b.v})
+		c := Default()
+		b.change(&c)
 		var ie *input.Error
-		if !errors.As(err, &ie) || ie.Code != b.code || ie.Arg != b.field {
-			t.Errorf("%s = %v: %v", b.field, b.v, err)
+		if err := c.Check(); !errors.As(err, &ie) || ie.Code != b.code || ie.Arg != b.field {
+			t.Errorf("%s: %v", b.field, err)
 		}
 	}
 	if _, err := New(Config{}); code(err) == "" {
@@ -361,16 +381,15 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
-// FuzzParseConfig: any state decodes to a valid Config that trains to finite
-// terms, or to an *input.Error; never a panic.
-func FuzzParseConfig(f *testing.F) {
-	f.Add("moons", 500.0, 0.08, 1.0, 2.0, "mlp", 1.0, 1.0, "adam", 0.01)
-	f.Add("clusters", 50.0, 0.5, 999999.0, 1.0, "linear", 64.0, 100.0, "sgd", 1.0)
-	f.Add("rings", 2000.0, 0.0, 3.0, 1.0, "mlp", 2.0, 0.0, "sgd", 0.0001)
-	f.Fuzz(func(t *testing.T, data string, n, noise, seed, latent float64, arch string, samples, beta float64, opt string, lr float64) {
-		c, err := ParseConfig(map[string]any{"data": data, "n": n, "noise": noise, "seed": seed, "latent": latent, "arch": arch,
-			"samples": samples, "beta": beta, "optimizer": opt, "lr": lr})
-		if err != nil {
+// FuzzConfig: any configuration is refused with an *input.Error or trains to
+// finite terms; never a panic.
+func FuzzConfig(f *testing.F) {
+	f.Add("moons", 500, 0.08, uint64(1), 2, "mlp", 1, 1.0, "adam", 0.01)
+	f.Add("clusters", 50, 0.5, uint64(999999), 1, "linear", 64, 100.0, "sgd", 1.0)
+	f.Add("rings", 2000, 0.0, uint64(3), 1, "mlp", 2, 0.0, "sgd", 0.0001)
+	f.Fuzz(func(t *testing.T, data string, n int, noise float64, seed uint64, latent int, arch string, samples int, beta float64, opt string, lr float64) {
+		c := Config{Data: data, N: n, Noise: noise, Seed: seed, Latent: latent, Arch: arch, Samples: samples, Beta: beta, Optimizer: opt, LR: lr}
+		if err := c.Check(); err != nil {
 			if code(err) == "" {
 				t.Fatalf("not an *input.Error: %v", err)
 			}

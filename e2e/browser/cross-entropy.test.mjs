@@ -41,11 +41,11 @@ function logits(page) {
 }
 
 /** What the core says for a state, called the way the page calls it. */
-function core(page, state) {
-  return page.evaluate((s) => {
-    const r = globalThis.klplay.crossEntropyLab(s);
+function core(page, state, view) {
+  return page.evaluate(([s, v]) => {
+    const r = globalThis.klplay.crossEntropyLab(s, v);
     return { ...r, q: Array.from(r.q), p: Array.from(r.p), losses: Array.from(r.losses), logits: Array.from(r.logits) };
-  }, state);
+  }, [state, view]);
 }
 
 /** Waits until readout `key` is > x ('gt'), < x ('lt') or within 1e-12 of x ('near'). */
@@ -163,7 +163,7 @@ test('training with a smoothed label: the loss falls to H(P) and stops there', a
   assert.ok(d && d.split(/[LC]/).length > 3, `a loss curve with several points: ${d}`);
   // The state reached is the one the core reaches from the same start.
   const steps = Number(await page.locator('output[data-readout="steps"]').textContent());
-  const want = await core(page, { logits: [Math.log(9), 0], label: 0, smoothing: 0.5, mode: 'single', batch: [0], lr: 2, steps });
+  const want = await core(page, { logits: [Math.log(9), 0], label: 0, smoothing: 0.5, mode: 'single', batch: [0], lr: 2 }, { steps });
   const z = await logits(page);
   assert.ok(z.every((v, i) => Math.abs(v - want.logits[i]) < 1e-12), `${z} vs ${want.logits}`);
   assert.ok(steps > 5);
@@ -261,9 +261,9 @@ test('a bad link is repaired and said so; the core rejects bad input without cra
   const codes = await page.evaluate(() => {
     const tries = [
       { logits: [1], label: 0 }, { logits: [0, 0], label: 5 }, { logits: [0, NaN] }, { logits: [0, 0], mode: 'many' },
-      { logits: [0, 0], mode: 'batch', batch: [0.5] }, { logits: [0, 0], steps: 1, lr: 0 }, { logits: 'x' },
+      { logits: [0, 0], mode: 'batch', batch: [0.5] }, [{ logits: [0, 0], lr: 0 }, { steps: 1 }], { logits: 'x' },
     ];
-    return tries.map((s) => { try { globalThis.klplay.crossEntropyLab(s); return 'ok'; } catch (e) { return e.code; } });
+    return tries.map((s) => { try { globalThis.klplay.crossEntropyLab(...[s].flat()); return 'ok'; } catch (e) { return e.code; } });
   });
   assert.deepEqual(codes, ['out-of-range', 'out-of-range', 'not-finite', 'unknown-name', 'out-of-range', 'out-of-range', 'wrong-type']);
   assert.ok(close(await page.evaluate(() => globalThis.klplay.crossEntropyLab({ logits: [0, 0] }).crossEntropy), Math.LN2, 1e-15), 'the next call works');

@@ -62,7 +62,7 @@ test('the default sample: gamma fitted by ascent lands on the numerical MLE, NLL
   // The same numbers from the API, called as a blog author would.
   const api = await page.evaluate(() => {
     const d = globalThis.klplay.mleData({ truth: 'gamma', a: 2, b: 1, n: 500, seed: 1 });
-    const r = globalThis.klplay.mleLab({ data: d.handle, model: 'gamma', theta: null, steps: 0, bins: 30, reference: 'truth' });
+    const r = globalThis.klplay.mleLab({ model: 'gamma', bins: 30, reference: 'truth' }, { data: d.handle, theta: null, steps: 0 });
     return { closed: Array.from(r.closed.params), h: r.h, method: r.closed.method };
   });
   assert.deepEqual(api.closed, closedP);
@@ -107,10 +107,10 @@ test('bad pasted input gets a clear message with line and column, and nothing br
   // Too many values, straight through the API: a typed error, and the next call works.
   const res = await page.evaluate(() => {
     const big = '1\n'.repeat(1_000_000);
-    const ok = globalThis.klplay.mleData({ text: big });
+    const ok = globalThis.klplay.mleData(null, { text: big });
     let code;
-    try { globalThis.klplay.mleData({ text: `${big}2` }); } catch (e) { code = e.code; }
-    const r = globalThis.klplay.mleLab({ data: ok.handle, model: 'categorical', steps: 0, bins: 30 });
+    try { globalThis.klplay.mleData(null, { text: `${big}2` }); } catch (e) { code = e.code; }
+    const r = globalThis.klplay.mleLab({ model: 'categorical', bins: 30 }, { data: ok.handle, steps: 0 });
     return { n: ok.n, code, kl: r.kl };
   });
   assert.deepEqual(res, { n: 1_000_000, code: 'too-large', kl: Math.LN2 }); // KL([0, 1] ‖ [½, ½]) at the uniform start
@@ -162,7 +162,7 @@ test('Step advances one step; the URL reproduces the view; the histogram referen
   assert.deepEqual(await params(copy, 'closed'), closedA, 'same data, same closed form');
   assert.ok(close(closedA[0], await page.evaluate(() => {
     const d = globalThis.klplay.mleData({ truth: 'normal', a: 1, b: 2, n: 1000, seed: 7 });
-    return globalThis.klplay.mleLab({ data: d.handle, model: 'laplace', bins: 30 }).closed.params[0];
+    return globalThis.klplay.mleLab({ model: 'laplace', bins: 30 }, { data: d.handle }).closed.params[0];
   })));
   assert.ok(hash.includes('model=laplace'));
   assert.deepEqual(errors, []);

@@ -105,7 +105,7 @@ test('the page loads with no console errors and shows the numbers Go computes', 
   assert.equal(enc.length, 4 * 2);
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(enc[2 * i] + enc[2 * i + 1] - 1) < 1e-12);
   const direct = await page.evaluate((flat) => {
-    const x = globalThis.klplay.mutualInformationLab({ distribution: flat, rows: 4, cols: 4, clusters: 2, beta: 8, seed: 1, base: 2 });
+    const x = globalThis.klplay.mutualInformationLab({ distribution: flat, rows: 4, cols: 4, clusters: 2, beta: 8, seed: 1, unit: 'bits' });
     return { ixt: x.ixt, ity: x.ity };
   }, t.flat);
   assert.equal(r.ixt, direct.ixt);

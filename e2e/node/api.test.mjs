@@ -72,7 +72,7 @@ describe('values', () => {
     close(klplay.kl(p, q), 0.5 * Math.log(4 / 3), 1e-12);
   });
   test('divergenceLab returns readouts and chart arrays in one call', () => {
-    const r = klplay.divergenceLab({ p: [1, 0], q: [0.9, 0.1], base: 2 });
+    const r = klplay.divergenceLab({ p: [1, 0], q: [0.9, 0.1], unit: 'bits' });
     close(r.kl, Math.log2(1 / 0.9));
     assert.equal(r.reverseKL, Infinity);
     assert.ok(r.terms instanceof Float64Array && r.terms.length === 2);

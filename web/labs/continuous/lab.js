@@ -22,10 +22,16 @@ import labInfo from '../../../core/session/labs/continuous.json';
 const { fields: schema } = labInfo;
 const CHECK_DELAY = 250;
 const EST = [
-  { key: 'k1', color: 'var(--k1)', dash: null, about: 'unbiased, noisy' },
-  { key: 'k2', color: 'var(--k2)', dash: '6 3', about: 'biased, quiet' },
-  { key: 'k3', color: 'var(--k3)', dash: '2 2', about: 'unbiased, quiet when Q is close to P' },
+  { key: 'k1', color: 'var(--k1)', dash: null, about: 'unbiased, noisy; single draws can be negative' },
+  { key: 'k2', color: 'var(--k2)', dash: '6 3', about: 'biased, quiet when Q is close to P' },
+  { key: 'k3', color: 'var(--k3)', dash: '2 2', about: 'unbiased only if Q has no mass where P has none; quiet when Q is close to P' },
 ];
+
+/** k3's bias E[k3] − KL when Q puts mass where P has none (check.qMassOutside > 0), else null (also while the bridge omits the fields). */
+function k3Offset(c) {
+  if (!c || !(c.qMassOutside > 0) || !Number.isFinite(c.k3Expected) || !Number.isFinite(c.reference)) return null;
+  return c.k3Expected - c.reference;
+}
 
 const PRESETS = [
   { label: 'Close normals', pFamily: 'normal', p: [0, 1], qFamily: 'normal', q: [0.5, 1.1], about: 'k3 beats k1 here' },
@@ -241,10 +247,11 @@ class View {
           h('table', { class: 'check-table' },
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Method'), h('th', { scope: 'col' }, 'KL(P‖Q) ± error'), h('th', { scope: 'col' }, 'minus reference'))),
             this.checkBody),
+          this.k3Note = h('p', { class: 'callout k3-note', hidden: true }, ''),
           h('p', { class: 'small' }, 'Monte Carlo draws x ~ P with the seed above; the three estimators share the draws. The Monte Carlo part is recomputed only when P, Q, the sample count or the seed change, a moment after you stop dragging.')),
         h('figure', { class: 'bias-figs' },
           h('figcaption', {}, h('h3', {}, 'Bias and spread as samples grow'),
-            h('p', { class: 'legend' }, EST.map((e) => h('span', {}, h('span', { class: `est-swatch est-${e.key}` }), e.key, ' ', h('span', { class: 'muted' }, e.about))))),
+            h('p', { class: 'legend' }, EST.map((e) => h('span', {}, h('span', { class: `est-swatch est-${e.key}` }), e.key, ' ', h('span', { class: 'muted', 'data-about': e.key }, e.about))))),
           h('div', { class: 'bias-pair' }, this.biasHost, this.spreadHost),
           this.seriesNote = h('p', { class: 'fig-note' }, '')))));
 
@@ -260,8 +267,9 @@ class View {
       h('section', { class: 'card prose', 'aria-labelledby': 'cont-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'cont-prose-h' }, 'What you are looking at'),
         h('p', {}, 'For densities, KL(P‖Q) is the area under p(x) log(p(x)/q(x)). Where Q is denser than P the integrand dips below zero, but the total never does. Where Q is exactly zero and P is not, the integrand is infinite, and so is KL — move the exponential’s support under a normal and watch.'),
-        h('p', {}, 'Some pairs have a closed form; others need numerical integration (quadrature); mass functions are sums (series). Each number says which. Sampling gives a third opinion: k1 averages −r and is unbiased but noisy; k2 averages ½r², which is always ≥ 0 and calm but estimates a different quantity; k3 adds e^r − 1, which has mean zero, so it stays unbiased and is usually much calmer than k1.'),
-        h('p', {}, 'Now try “Wide Q”. When Q is more than √2 times wider than P, q/p explodes in the tails and k3’s variance is infinite — its error bar stops shrinking like 1/√n.'))));
+        h('p', {}, 'Some pairs have a closed form; others need numerical integration (quadrature); mass functions are sums (series). Each number says which. Sampling gives a third opinion, from draws x ~ P and r = log(q(x)/p(x)): k1 averages −r and is unbiased but noisy (a single draw can be negative); k2 averages ½r², which is never negative and is calm when Q is close to P, but it estimates a different quantity that matches KL only to second order, so its bias stays as n grows; k3 adds e^r − 1 = q/p − 1, whose mean under P is Q’s mass on P’s support minus 1. That is zero when Q puts no mass where P has none, and then k3 is unbiased and, when Q is close to P, much calmer than k1.'),
+        h('p', {}, 'Try “Uniform in uniform”: Q spreads over three times P’s width, so two thirds of Q’s mass lies where P has none. No draw from P ever lands there, and k3 averages log 3 − 2/3 ≈ 0.432 instead of KL = log 3 ≈ 1.099 — biased by −2/3 at every sample size. Whenever Q has mass outside P’s support, k3 is low by exactly that mass; the check above says so and marks it on the bias chart.'),
+        h('p', {}, 'Now try “Wide Q”. When a normal Q is more than √2 times wider than a normal P, q/p explodes in the tails and k3’s variance is infinite — its error bar stops shrinking like 1/√n.'))));
 
     this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
     el.append(this.live);
@@ -322,13 +330,12 @@ class View {
   update(state, info = {}) {
     const prev = this.state;
     this.state = state;
-    const base = state.unit === 'bits' ? 2 : 0;
     const key = JSON.stringify([state.pFamily, state.p, state.qFamily, state.q, state.unit, state.samples, state.seed]);
     const wantCheck = key !== this.checkKey && !this.dragging && (info.check || this.checkKey === null);
     const view = this.dragging && this.domain ? { lo: this.domain[0], hi: this.domain[1], check: false } : { check: wantCheck };
     let r;
     try {
-      r = this.ctx.klplay.continuousLab({ pFamily: state.pFamily, p: state.p, qFamily: state.qFamily, q: state.q, base, samples: state.samples, seed: state.seed }, view);
+      r = this.ctx.klplay.continuousLab(state, view);
     } catch (err) {
       this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
       this.ctx.set(this.ctx.defaults());
@@ -396,7 +403,7 @@ class View {
     const row = (label, v, err, key) => h('tr', { 'data-row': key },
       h('th', { scope: 'row' }, label),
       h('td', {}, h('output', { 'data-check': key, 'data-value': String(v) }, number(v)),
-        h('span', { class: 'err' }, !Number.isFinite(v) ? (key.startsWith('k') ? 'a draw landed where q = 0' : '') : err === 0 ? 'exact' : `± ${number(err, { digits: 3 })}`)),
+        h('span', { class: 'err' }, !Number.isFinite(v) ? (key.startsWith('k') ? 'a draw landed where q = 0' : '') : err === 0 && !key.startsWith('k') ? 'exact' : `± ${number(err, { digits: 3 })}`)),
       h('td', { class: 'num' }, Number.isFinite(v) && Number.isFinite(c.reference) ? signed(v - c.reference) : ''));
     if (c.closed) rows.push(row('Closed form', c.closed.value, 0, 'closed'));
     else rows.push(h('tr', { 'data-row': 'closed' }, h('th', { scope: 'row' }, 'Closed form'), h('td', { colspan: 2, class: 'muted' }, 'none for this pair')));
@@ -406,6 +413,13 @@ class View {
     this.seriesNote.textContent = c.ns.length
       ? `Each point: ${c.reps} independent runs of n draws. Bias = their mean minus the ${c.closed ? 'closed form' : c.numeric.method}; spread = their standard deviation.`
       : 'KL is infinite, so there is no bias to measure: every estimator returns ∞ as soon as one draw lands where q = 0.';
+    const off = k3Offset(c);
+    const unit = this.state?.unit ?? 'nats';
+    this.k3Note.hidden = off === null;
+    this.k3Note.textContent = off === null ? ''
+      : `k3 is biased here by ${signed(off)} ${unit}: Q puts ${number(c.qMassOutside, { digits: 3 })} of its mass where P has none, and no draw from P lands there, so k3 averages KL − ${number(-off, { digits: 3 })} = ${number(c.k3Expected)} ${unit} at every sample size.`;
+    const about = this.el.querySelector('[data-about="k3"]');
+    if (about) about.textContent = off === null ? EST[2].about : `biased here by ${signed(off)} ${unit}: Q puts ${number(c.qMassOutside, { digits: 3 })} of its mass where P has none`;
   }
 
   speak() {
@@ -609,7 +623,8 @@ class View {
     const data = c && c.ns.length ? EST.map((e, i) => ({ ...e, pts: Array.from(c.ns, (n, j) => [n, c[which][i][j]]) })) : [];
     const ns = c?.ns.length ? Array.from(c.ns) : [10, 1000];
     const x = scaleLog().domain([ns[0], ns.at(-1)]).range([0, f.innerWidth]);
-    const all = data.flatMap((d) => d.pts.map((p) => p[1])).filter(Number.isFinite);
+    const k3Off = which === 'bias' && data.length ? k3Offset(c) : null;
+    const all = [...data.flatMap((d) => d.pts.map((p) => p[1])), ...(k3Off === null ? [] : [k3Off])].filter(Number.isFinite);
     let y;
     if (which === 'spread') {
       const pos = all.filter((v) => v > 0);
@@ -625,6 +640,13 @@ class View {
     f.plot.selectAll('text.chart-title').data([0]).join('text').attr('class', 'chart-title').attr('x', 0).attr('y', -8)
       .text(which === 'bias' ? 'bias (mean − reference)' : 'spread (standard deviation), log scale');
     if (which === 'bias') f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', y(0)).attr('y2', y(0));
+    // Where k3's bias settles when Q has mass outside P's support: E[k3] − KL = −(that mass, in the unit).
+    f.plot.selectAll('line.k3-expected').data(k3Off === null ? [] : [k3Off]).join('line').attr('class', 'k3-expected')
+      .attr('data-value', (v) => String(v)).style('stroke', 'var(--k3)').attr('stroke-dasharray', '5 4')
+      .attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (v) => y(v)).attr('y2', (v) => y(v));
+    f.plot.selectAll('text.k3-expected-label').data(k3Off === null ? [] : [k3Off]).join('text').attr('class', 'k3-expected-label')
+      .style('fill', 'var(--k3)').attr('text-anchor', 'end').attr('x', f.innerWidth - 2).attr('y', (v) => y(v) - 4)
+      .text((v) => `E[k3] − KL = ${signed(v)}`);
     const l = line().x((d) => x(d[0])).y((d) => y(d[1])).defined((d) => Number.isFinite(d[1]) && (which !== 'spread' || d[1] > 0));
     f.plot.selectAll('path.est').data(data, (d) => d.key).join('path').attr('class', (d) => `est est-${d.key}`)
       .attr('stroke-dasharray', (d) => d.dash).attr('d', (d) => l(d.pts));

@@ -18,7 +18,7 @@ const { fields: schema } = labInfo;
 const field = (name) => schema.find((f) => f.name === name);
 const MIN_K = field('logits').minLength;
 const MAX_K = field('logits').maxLength;
-const Z_MAX = field('logits').max;
+const Z_MAX = field('logits').range[1];
 const MAX_BATCH = field('batch').maxLength;
 const NAME_CHARS = field('names').maxChars;
 const LR_MIN = field('lr').min;
@@ -342,11 +342,10 @@ class View {
   update(state, info = {}) {
     const prev = this.state;
     const steps = Math.min(info.train ?? 0, 1000);
-    const base = state.unit === 'bits' ? 2 : Math.E;
-    const call = (s) => this.ctx.klplay.crossEntropyLab({ logits: s.logits, label: s.label, smoothing: s.smoothing, mode: s.mode, batch: s.batch, base, lr: s.lr, steps });
+    const call = (s) => this.ctx.klplay.crossEntropyLab(s, { steps });
     if (this.key(state) !== this.traceKey) {
       // The reader changed the problem: a new curve starts from here.
-      const startR = steps > 0 ? this.ctx.klplay.crossEntropyLab({ logits: state.logits, label: state.label, smoothing: state.smoothing, mode: state.mode, batch: state.batch, base, lr: state.lr, steps: 0 }) : null;
+      const startR = steps > 0 ? this.ctx.klplay.crossEntropyLab(state) : null;
       this.trace = { step: [], loss: [], kl: [], h: [] };
       this.stepsTaken = 0;
       this.traceNote.textContent = '';

@@ -233,10 +233,9 @@ class View {
   update(state, info = {}) {
     const prev = this.state;
     this.state = state;
-    const base = state.unit === 'bits' ? 2 : Math.E;
     this.p = toProbabilities(state.p);
     this.q = toProbabilities(state.q);
-    this.r = this.ctx.klplay.divergenceLab({ p: this.p, q: this.q, base });
+    this.r = this.ctx.klplay.divergenceLab({ ...state, p: this.p, q: this.q });
     const { r } = this;
 
     // Controls.

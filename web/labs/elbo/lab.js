@@ -312,9 +312,7 @@ class View {
     const wantPath = mk !== this.pathKey;
     let r;
     try {
-      r = this.ctx.klplay.elboLab(
-        { model: state.model, x: state.x, w: state.w, b: state.b, sigma: state.sigma, m: state.m, s: state.s, beta: state.beta,
-          lr: state.lr, samples: state.samples, seed: state.seed, gradient: state.gradient },
+      r = this.ctx.klplay.elboLab(state,
         { steps, iter: this.iter, path: wantPath, start: steps > 0 && this.trace.iter.length === 0 });
     } catch (err) {
       this.pause();

@@ -2,7 +2,8 @@
 // reader's own numbers; a model family fitted by natural-gradient ascent on
 // the mean log-likelihood (animated) and by its closed form; the histogram
 // with both densities; the mean NLL and KL(P_data‖P_θ) traced together, their
-// gap the constant H(P_data); and, for sampled data, the fit against the
+// gap the entropy of P_data plus a term that vanishes with n (truth) or with
+// the bin width (histogram); and, for sampled data, the fit against the
 // sample size. Data live in Go behind a handle (klplay.mleData, once per data
 // change); every update and animation frame is one klplay.mleLab call.
 import { scaleLinear, scaleLog } from 'd3-scale';
@@ -138,7 +139,7 @@ class View {
     el.append(
       h('header', { class: 'lab-head' },
         h('h1', { id: 'lab-title-mle' }, 'Maximum likelihood'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data is ',
+        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data estimates the cross-entropy ',
           'H(P', h('sub', {}, 'data'), ') + KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), and the first term does not depend on θ. Draw a sample (or bring your own numbers), pick a model, and press Fit.')),
       h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
         h('div', { class: 'settings', 'data-embed-group': 'settings' },
@@ -217,8 +218,8 @@ class View {
           ro('nll', 'mean NLL', '−(1/n) Σ log p_θ(x)'),
           h('div', { class: 'readout' }, h('span', { class: 'readout-name', id: 'mle-ro-h' }, this.hName),
             h('span', { class: 'readout-value' }, keep('h', h('output', { 'data-readout': 'h', 'aria-labelledby': 'mle-ro-h' }, '—')), h('span', { class: 'unit' }, 'nats')),
-            h('span', { class: 'readout-hint' }, 'does not depend on θ')),
-          ro('gap', 'NLL − KL', 'stays put while θ moves')),
+            this.hHint = h('span', { class: 'readout-hint' }, 'does not depend on θ')),
+          this.gapRo = ro('gap', 'NLL − KL', '')),
         h('div', { class: 'table-wrap' }, h('table', { class: 'mle-params' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'parameter'), h('th', { scope: 'col' }, 'gradient ascent'), h('th', { scope: 'col' }, this.closedHead = h('span', {}, 'closed form')))),
           this.paramBody)),
@@ -249,7 +250,7 @@ class View {
     el.append(h('div', { class: 'grid grid-charts' },
       h('figure', { class: 'card fig-trace' },
         h('figcaption', {}, h('h2', {}, 'The fit: NLL and KL move together'),
-          h('p', { class: 'legend' }, h('span', {}, swatch('sum'), 'mean NLL'), h('span', {}, swatch('q'), 'KL(P_data‖P_θ)'), h('span', {}, swatch('p'), 'the gap H(P_data)'))),
+          h('p', { class: 'legend' }, h('span', {}, swatch('sum'), 'mean NLL'), h('span', {}, swatch('q'), 'KL(P_data‖P_θ)'), h('span', {}, swatch('p'), 'the gap NLL − KL'))),
         h('div', { class: 'xe-train' }, this.playBtn,
           h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: () => { this.pause(); this.ctx.refresh({ train: 1 }); } }, 'Step'),
           h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: () => { this.pause(); this.restart(); this.ctx.refresh({}); } }, 'Restart'),
@@ -270,7 +271,8 @@ class View {
       h('section', { class: 'card prose', 'aria-labelledby': 'mle-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'mle-prose-h' }, 'Why likelihood is a divergence'),
         h('p', {}, 'Average −log p', h('sub', {}, 'θ'), '(x) over the data and you get a cross-entropy: the cost of coding the data with a code built for the model. Split it as in the Cross-entropy lab and it is H(P', h('sub', {}, 'data'), '), fixed by the data, plus KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), the only part θ can change. So the θ with the highest likelihood is the θ with the smallest divergence.'),
-        h('p', {}, 'Watch the two curves as the fit runs: they fall by the same amount at every step, and the band between them stays the same width. For a sample, P', h('sub', {}, 'data'), ' is the true distribution and the NLL is an estimate of its cross-entropy, so the gap wobbles by sampling noise only. With the histogram as P', h('sub', {}, 'data'), ', the identity is exact for the binned data; the density’s NLL adds the log of the bin width.'),
+        h('p', {}, 'Watch the two curves as the fit runs: they fall by nearly the same amount at every step. How nearly depends on P', h('sub', {}, 'data'), '. For a sample, P', h('sub', {}, 'data'), ' is the true P and the NLL is a sample mean whose expectation is the cross-entropy H(P) + KL(P‖P', h('sub', {}, 'θ'), '): the gap NLL − KL is H(P) plus that mean’s sampling error, which differs a little from one θ, and one model, to the next, and shrinks like 1/√n. For a categorical model, P', h('sub', {}, 'data'), ' is the data’s frequencies P̂ and NLL = H(P̂) + KL(P̂‖P', h('sub', {}, 'θ'), ') exactly, for every θ.'),
+        h('p', {}, 'With the histogram as P', h('sub', {}, 'data'), ' (bins of width w, the model’s mass Q', h('sub', {}, 'θ'), ' in each from its CDF), the exact identity is for the binned data: −(1/n) Σ log(Q', h('sub', {}, 'θ'), '(bin of x)/w) = H(P', h('sub', {}, 'bins'), ') + log w + KL(P', h('sub', {}, 'bins'), '‖P', h('sub', {}, 'θ'), ') for every θ and every model. H(P', h('sub', {}, 'bins'), ') + log w, the entropy of the histogram’s density, is the H shown. The NLL of the density itself differs from the binned one by r(θ), the mean over the data of log(Q', h('sub', {}, 'θ'), '/w) − log p', h('sub', {}, 'θ'), '(x): so the gap is H(P', h('sub', {}, 'bins'), ') + log w + r(θ). r depends on θ and on the model, most where the density changes much within a bin (a steep side, a narrow peak, the Laplace kink), and vanishes as the bins narrow: switch models with few wide bins and the gap moves by r alone.'),
         h('p', {}, 'When a family has a formula for its maximum — the sample mean and variance for a normal, the median for a Laplace, 1/x̄ for an exponential, the frequencies for a categorical — the animated ascent lands on it. A gamma needs a one-dimensional root-finder; a mixture has no formula at all and can stop at a local maximum.'),
         h('p', {}, 'If the family contains the truth, the divergence left after fitting shrinks like d/2n (d parameters). If it does not, it levels off at the closest the family can get: try a normal model on gamma data.')),
     ));
@@ -319,7 +321,7 @@ class View {
   /** Sends the text to Go once; the lab then refers to it by handle. */
   usePasted(text, name) {
     try {
-      const info = this.ctx.klplay.mleData({ text });
+      const info = this.ctx.klplay.mleData(null, { text });
       this.pasted = { handle: info.handle, info, text, name };
       this.showPasteError('');
       this.pasteInfo.textContent = `${info.n.toLocaleString('en')} values${info.header ? ` (header “${info.header}” skipped)` : ''}${name ? ` from ${name}` : ''}, from ${fmt3(info.min)} to ${fmt3(info.max)}.`;
@@ -352,33 +354,25 @@ class View {
   }
 
   usePastedQuiet() {
-    const info = this.ctx.klplay.mleData({ text: this.textarea.value });
+    const info = this.ctx.klplay.mleData(null, { text: this.textarea.value });
     this.pasted = { handle: info.handle, info, text: this.textarea.value };
     this.pasteInfo.textContent = `${info.n.toLocaleString('en')} values${info.header ? ` (header “${info.header}” skipped)` : ''}.`;
   }
 
-  /** The model to fit: the state's, unless the data cannot take it (then the closest that can). */
-  modelFor(state, info) {
-    let m = state.model;
-    if (m === 'categorical' && !info.integer) m = 'normal';
-    if ((m === 'exponential' && !info.nonNegative) || (m === 'gamma' && !info.positive)) m = 'normal';
-    return m;
-  }
-
+  /** One mleLab call; Go fits the state's model, or a normal where the data cannot take it (r.model says which). */
   call(state, steps, study) {
     const data = this.ensureData(state);
-    const model = this.modelFor(state, data.info);
     // Training frames skip the closed form (unchanged while θ moves) and the study.
-    const args = { data: data.handle, model, theta: this.theta, steps, lr: state.lr, bins: state.bins, reference: state.source === 'sample' ? state.reference : 'bins', study, closed: steps === 0 || !this.r?.closed };
+    const view = { data: data.handle, theta: this.theta, steps, study, closed: steps === 0 || !this.r?.closed };
     try {
-      return { r: this.ctx.klplay.mleLab(args), model };
+      return this.ctx.klplay.mleLab(state, view);
     } catch (err) {
-      if (err.arg !== 'data') throw err;
+      if (err.arg !== 'opts.data') throw err;
       // The data set was evicted from Go's cache: register it again.
       this.data = null;
       if (state.source === 'paste') this.usePastedQuiet();
       const again = this.ensureData(state);
-      return { r: this.ctx.klplay.mleLab({ ...args, data: again.handle }), model };
+      return this.ctx.klplay.mleLab(state, { ...view, data: again.handle });
     }
   }
 
@@ -387,8 +381,8 @@ class View {
     this.state = state;
     const steps = Math.min(info.train ?? 0, 2000);
     this.ensureData(state);
-    const model = this.modelFor(state, this.data.info);
-    const fitKey = `${this.data.key}|${model}`;
+    // The model actually fitted follows from the data and state.model, so both name the fit.
+    const fitKey = `${this.data.key}|${state.model}`;
     const fresh = fitKey !== this.fitKey;
     if (fresh) {
       this.restart();
@@ -400,11 +394,11 @@ class View {
       this.trace = { step: [], nll: [], kl: [] };
     }
     this.refKey = refKey;
-    const { r } = this.call(state, steps, fresh);
+    const r = this.call(state, steps, fresh);
     if (fresh) this.studyR = r.study;
     if (steps > 0 && r.closed === undefined) r.closed = this.r?.closed ?? null; // kept from the last full update
     this.r = r;
-    this.model = model;
+    this.model = r.model;
     const before = this.theta;
     if (steps > 0 || this.theta === null) this.theta = Array.from(r.theta);
     const moved = before ? Math.max(...this.theta.map((v, i) => Math.abs(v - before[i]))) : Infinity;
@@ -427,7 +421,7 @@ class View {
     const sample = state.source === 'sample';
     for (const { input } of this.sourceRadios) input.checked = input.value === state.source;
     for (const { input } of this.refRadios) input.checked = input.value === state.reference;
-    this.refBox.hidden = !sample || model === 'categorical' || state.truth === 'poisson';
+    this.refBox.hidden = !sample || this.model === 'categorical' || state.truth === 'poisson';
     this.sampleBox.hidden = !sample;
     this.pasteBox.hidden = sample;
     this.modelSelect.value = state.model;
@@ -458,9 +452,11 @@ class View {
     const pTheta = () => ['P', h('sub', {}, 'θ')];
     this.klName.replaceChildren(...(kind === 'truth' ? ['KL(P ‖ ', ...pTheta(), '), P the truth'] : kind === 'empirical' ? ['KL(P̂ ‖ ', ...pTheta(), '), P̂ the data'] : ['KL(P', h('sub', {}, 'bins'), ' ‖ ', ...pTheta(), ')']));
     this.klHint.textContent = kind === 'truth' ? `computed by ${r.method}` : kind === 'empirical' ? 'the data’s frequencies against the model' : `on ${r.histDensity.length} bins of the data`;
-    this.hName.replaceChildren(...(kind === 'truth' ? ['H(P)'] : kind === 'empirical' ? ['H(P̂)'] : ['H(P', h('sub', {}, 'bins'), ')']));
+    this.hName.replaceChildren(...(kind === 'truth' ? ['H(P)'] : kind === 'empirical' ? ['H(P̂)'] : ['H(P', h('sub', {}, 'bins'), ') + log w']));
+    this.hHint.textContent = kind === 'bins' ? 'the histogram density’s entropy (w the bin width); the same for every θ and model' : 'does not depend on θ';
+    this.gapRo.lastChild.textContent = kind === 'truth' ? '= H(P) + sampling error: moves a little with θ, less as n grows' : kind === 'empirical' ? '= H(P̂) exactly, for every θ' : '= H(P_bins) + log w + r(θ): r, from the density’s shape within each bin, shrinks with the bins';
     for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, r[key]);
-    if (model !== state.model) this.note.textContent = `A ${state.model} model cannot describe these data (${state.model === 'categorical' ? 'it needs whole numbers from 0 to 999' : 'it needs positive values'}); fitting a normal instead.`;
+    if (this.model !== state.model) this.note.textContent = `A ${state.model} model cannot describe these data (${state.model === 'categorical' ? 'it needs whole numbers from 0 to 999' : 'it needs positive values'}); fitting a normal instead.`;
     this.fillParams(r);
     this.fillStudy(state);
 
@@ -630,7 +626,7 @@ function createLab() {
   return {
     id: 'mle',
     title: 'Maximum likelihood',
-    blurb: 'Fitting a model by maximum likelihood minimises KL(P_data‖P_θ); the NLL and the KL differ by H(P_data)',
+    blurb: 'Fitting a model by maximum likelihood minimises KL(P_data‖P_θ); the mean NLL estimates H(P_data) + KL(P_data‖P_θ)',
     schema,
     check,
     mount(el, ctx) { view = new View(el, ctx); },

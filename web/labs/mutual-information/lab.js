@@ -131,10 +131,7 @@ class View {
   }
 
   goState(st) {
-    return {
-      distribution: toProbabilities(st.distribution), rows: st.rows, cols: st.cols,
-      clusters: st.clusters, beta: st.beta, seed: st.seed, base: st.unit === 'bits' ? 2 : Math.E,
-    };
+    return { ...st, distribution: toProbabilities(st.distribution) };
   }
 
   // ---- DOM ------------------------------------------------------------------

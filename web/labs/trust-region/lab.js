@@ -239,8 +239,8 @@ class View {
       h('section', { class: 'card prose', 'aria-labelledby': 'tr-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'tr-prose-h' }, 'What you are looking at'),
         h('p', {}, 'The surrogate L is built from data the old policy collected. It is an honest estimate of improvement only while the new policy stays close to the old one; follow its gradient too far (plain policy gradient with a large step) and the policy collapses onto one action, far outside any trust region.'),
-        h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ, then halves the step until the exact KL fits. On the simplex its path hugs the δ contour.'),
-        h('p', {}, 'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.'))));
+        h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ; if the exact KL is over δ it halves the step until it fits, then bisects back out to the boundary. On the simplex its path hugs the δ contour.'),
+        h('p', {}, 'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there; a step so long that it would lower the clipped objective is halved. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.'))));
 
     this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
     el.append(this.live);
@@ -280,8 +280,7 @@ class View {
     const wantGrid = n === 3 && gridKey !== this.gridKey;
     let r;
     try {
-      r = this.ctx.klplay.trustRegionLab(
-        { old: state.old, adv: state.adv, method: state.method, epsilon: state.epsilon, delta: state.delta, lr: state.lr, samples: state.samples, seed: state.seed, updates: state.updates },
+      r = this.ctx.klplay.trustRegionLab(state,
         { update: this.k, contours: wantGrid, grid: 61 });
     } catch (err) {
       this.pause();

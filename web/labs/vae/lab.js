@@ -263,9 +263,7 @@ class View {
     let r;
     const t0 = performance.now();
     try {
-      r = this.ctx.klplay.vaeLab(
-        { data: state.data, n: state.n, noise: state.noise, seed: state.seed, latent: state.latent, arch: state.arch,
-          samples: state.samples, beta: state.beta, optimizer: state.optimizer, lr: state.lr },
+      r = this.ctx.klplay.vaeLab(state,
         { reset: !!info.reset, steps, epochs: info.epochs ?? 0, show: SHOW, history: this.first });
     } catch (err) {
       this.pause();
