@@ -47,6 +47,17 @@ var (
 	}
 )
 
+// GaussKronrod15 returns the 15-point Kronrod rule on [−1, 1] and its embedded
+// 7-point Gauss rule (QUADPACK's qk15), the tables this package integrates with:
+//
+//	∫_{−1}^{1} f ≈ K = wk[7]·f(0) + Σ_{j<7} wk[j]·(f(−xk[j]) + f(xk[j]))
+//	             ≈ G = wg[3]·f(0) + Σ_{i<3} wg[i]·(f(−xk[2i+1]) + f(xk[2i+1]))
+//
+// xk is decreasing with xk[7] = 0; the Gauss nodes are xk[1], xk[3], xk[5],
+// xk[7]. K is exact for polynomials of degree ≤ 22, G for degree ≤ 13; |K − G|
+// is the usual error estimate. The arrays are copies.
+func GaussKronrod15() (xk, wk [8]float64, wg4 [4]float64) { return xgk, wgk, wg }
+
 type pieceKind int
 
 const (

@@ -126,10 +126,11 @@ func TestSeparation(t *testing.T) {
 				t.Errorf("%s θ=%v: JS %v TV %v H² %v loss %v", name, th, d.JS, d.TV, d.SqHellinger, GeneratorLoss(d.JS))
 			}
 			sl, _ := s.Slopes(th)
-			if th != 2 && (sl.JS != 0 || sl.TV != 0) {
-				t.Errorf("%s θ=%v: JS slope %v, TV slope %v; want 0 (the vanishing gradient)", name, th, sl.JS, sl.TV)
+			// From the separation on (θ = 2 included: the slope beyond it).
+			if sl.JS != 0 || sl.TV != 0 || sl.SqHellinger != 0 {
+				t.Errorf("%s θ=%v: JS slope %v, TV slope %v, H² slope %v; want 0 (the vanishing gradient)", name, th, sl.JS, sl.TV, sl.SqHellinger)
 			}
-			if want := math.Copysign(1, th); math.Abs(sl.W1-want) > 1e-6 {
+			if want := math.Copysign(1, th); sl.W1 != want {
 				t.Errorf("%s θ=%v: W₁ slope %v, want %v", name, th, sl.W1, want)
 			}
 		}
@@ -190,7 +191,7 @@ func TestShapes(t *testing.T) {
 		}
 		for _, x := range []float64{-2, -1, -0.6, -0.1, 0, 0.25, 0.9, 1, 1.5} {
 			a := math.Max(-12, math.Max(lo, -12))
-			v := integrate(func(y float64, out []float64) { out[0] = s.Prob(y) }, 1, a, x, []float64{-1, 0, 1}, nil, 1e-13, true)[0]
+			v := integrate(func(b, o float64, out []float64) { out[0] = s.Prob(b + o) }, 1, a, x, []float64{-1, 0, 1}, nil, 1e-13, true)[0]
 			if math.Abs(v-s.CDF(x)) > 1e-13 {
 				t.Errorf("%s: ∫p to %v = %.17g, CDF %.17g", name, x, v, s.CDF(x))
 			}
@@ -455,6 +456,17 @@ func FuzzCompute(f *testing.F) {
 			if math.IsNaN(x) || x < 0 {
 				t.Fatalf("D_f = %v", x)
 			}
+		}
+		// Slopes: NaN exactly where the divergence is +Inf nearby (the bounded
+		// shapes' KL, reverse KL, χ²), W₁'s ±1, TV's p(|θ|/2) ≤ max p ≤ 1.
+		for k, x := range fr.Slopes.Values() {
+			wantNaN := (k == 0 || k == 1 || k == 5) && shapeName != "normal"
+			if math.IsNaN(x) != wantNaN || math.IsInf(x, 0) {
+				t.Fatalf("%s slope %v at θ=%v (D = %v)", Names[k], x, theta, fr.Div.Values()[k])
+			}
+		}
+		if math.Abs(fr.Slopes.W1) != 1 || !(math.Abs(fr.Slopes.TV) <= 1) {
+			t.Fatalf("slopes %+v at θ=%v", fr.Slopes, theta)
 		}
 		for i := range fr.D {
 			if d := fr.D[i]; !(math.IsNaN(d) || (d >= 0 && d <= 1)) {

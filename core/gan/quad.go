@@ -3,6 +3,8 @@ package gan
 import (
 	"math"
 	"sort"
+
+	"github.com/klplayground/klplay/core/dist"
 )
 
 // Vector-valued adaptive Gauss–Kronrod quadrature: several integrands that
@@ -26,30 +28,15 @@ const (
 	maxSegs  = 600
 )
 
-// Kronrod 15-point abscissae (decreasing, the last is 0) and weights, and the
-// Gauss 7-point weights for xgk[1], xgk[3], xgk[5], xgk[7] (QUADPACK's qk15,
-// as in core/dist/quad.go).
-var (
-	xgk = [8]float64{
-		0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-		0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-		0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-		0.207784955007898467600689403773245, 0,
-	}
-	wgk = [8]float64{
-		0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-		0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-		0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-		0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
-	}
-	wg = [4]float64{
-		0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-		0.381830050505118944950369775488975, 0.417959183673469387755102040816327,
-	}
-)
+// The 15-point Kronrod rule and its embedded 7-point Gauss rule on [−1, 1],
+// shared with core/dist (see dist.GaussKronrod15 for the layout).
+var xgk, wgk, wg = dist.GaussKronrod15()
 
-// vecFunc writes the m integrands at x into out (len m).
-type vecFunc func(x float64, out []float64)
+// vecFunc writes the m integrands at x = base + off into out (len m): base
+// is the nearer end of the node's panel and off the signed distance from it,
+// which keeps its digits where x cannot (next to a support end, where an
+// integrand may have an integrable singularity).
+type vecFunc func(base, off float64, out []float64)
 
 type seg struct {
 	panel    int
@@ -70,9 +57,16 @@ type integrator struct {
 // inside (lo, hi)) to the relative tolerance rtol; skip[k] true leaves component k out of the stopping rule
 // (its value is still returned). lo ≥ hi gives zeros.
 func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool, rtol float64, smooth bool) []float64 {
-	out := make([]float64, m)
+	v, _ := integrateAbs(f, m, lo, hi, breaks, skip, rtol, smooth)
+	return v
+}
+
+// integrateAbs is integrate that also returns the estimates of ∫|f|, which
+// set the round-off floor 50ε·∫|f| of each component's accuracy.
+func integrateAbs(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool, rtol float64, smooth bool) (out, absOut []float64) {
+	out, absOut = make([]float64, m), make([]float64, m)
 	if !(hi > lo) {
-		return out
+		return out, absOut
 	}
 	pts := []float64{lo}
 	bs := append([]float64(nil), breaks...)
@@ -135,7 +129,8 @@ func integrate(f vecFunc, m int, lo, hi float64, breaks []float64, skip []bool, 
 		segs = append(segs, in.rule(s.panel, mid, s.t1))
 	}
 	copy(out, val)
-	return out
+	copy(absOut, abs)
+	return out, absOut
 }
 
 const eps = 2.220446049250313e-16
@@ -146,17 +141,26 @@ func (in *integrator) rule(p int, t0, t1 float64) seg {
 	a, b := in.panels[p][0], in.panels[p][1]
 	w := b - a
 	c, h := 0.5*(t0+t1), 0.5*(t1-t0)
-	// Node j (0…14): t = c − h·xgk[j] for j < 8 (j = 7 is the centre), c + h·xgk[14−j] after.
+	// Node j (0…14): t = c − h·xgk[j] for j < 8 (j = 7 is the centre), c + h·xgk[14−j]
+	// after; u = 1 − t is computed from 1 − c (exact in the right half, where c
+	// is a dyadic ≥ ½), so that t and u keep their digits at the panel's ends.
+	// The map is symmetric, 1 − s(t) = s(u): a node in the right half is
+	// placed from b.
 	for j := 0; j < 15; j++ {
-		var t float64
+		d := h * xgk[min(j, 14-j)]
 		if j < 8 {
-			t = c - h*xgk[j]
-		} else {
-			t = c + h*xgk[14-j]
+			d = -d
 		}
-		x, jac := a+w*t, w
+		t, u := c+d, (1-c)-d
+		base, off, jac := a, w*t, w
 		if in.smooth {
-			x, jac = a+w*t*t*(3-2*t), 6*w*t*(1-t)
+			off, jac = w*t*t*(3-2*t), 6*w*t*u
+		}
+		if t > 0.5 {
+			base, off = b, -w*u
+			if in.smooth {
+				off = -w * u * u * (3 - 2*u)
+			}
 		}
 		row := in.buf[j*m : (j+1)*m]
 		if jac == 0 {
@@ -165,7 +169,7 @@ func (in *integrator) rule(p int, t0, t1 float64) seg {
 			}
 			continue
 		}
-		in.f(x, row)
+		in.f(base, off, row)
 		for k := range row {
 			if row[k] != 0 {
 				row[k] *= jac

@@ -178,3 +178,111 @@ func (s Shape) landmarks(dst []float64, shift float64) []float64 {
 	}
 	return dst
 }
+
+// probRight returns p(x⁺) = lim_{y↓x} p(y): p(x) but at the jumps of the
+// uniform, where it is the value on the right.
+func (s Shape) probRight(x float64) float64 {
+	if s.kind == kindUniform {
+		if x >= -1 && x < 1 {
+			return 0.5
+		}
+		return 0
+	}
+	return s.Prob(x)
+}
+
+// score returns (log p)'(x) = p'(x)/p(x) inside the support, where p is
+// differentiable, and 0 outside it:
+//
+//	uniform 0,   triangular −sign(x)/(1 − |x|),   bump −4x/(1 − x²),   normal −x/σ²
+func (s Shape) score(x float64) float64 {
+	switch s.kind {
+	case kindNormal:
+		return -x / (NormalSigma * NormalSigma)
+	case kindUniform:
+		return 0
+	}
+	if !(x > -1 && x < 1) {
+		return 0
+	}
+	if s.kind == kindTriangular {
+		return -math.Copysign(1, x) / (1 - math.Abs(x))
+	}
+	return -4 * x / ((1 - x) * (1 + x))
+}
+
+// nearLeftEnd returns p((−1 + d)⁺) and the score (log p)'(−1 + d) of a
+// bounded shape for 0 ≤ d ≤ 1, from the distance d to the left end of the
+// support, which −1 + d would round away (at d = 0 the score is +Inf, but
+// the uniform's 0):
+//
+//	uniform ½, 0;   triangular d, 1/d;   bump (15/16)·v², 4(1 − d)/v with v = d(2 − d) = 1 − x²
+func (s Shape) nearLeftEnd(d float64) (p, score float64) {
+	switch s.kind {
+	case kindTriangular:
+		return d, 1 / d
+	case kindBump:
+		v := d * (2 - d)
+		return 15.0 / 16 * v * v, 4 * (1 - d) / v
+	}
+	return 0.5, 0
+}
+
+// nearEnd reports whether a point at distance u from an end of a bounded
+// shape's support is taken from u (pairNearEnd): for u < ½, where the point
+// itself would lose digits of u.
+func (s Shape) nearEnd(u float64) bool { return s.Bounded() && u > 0 && u < 0.5 }
+
+// pairNearEnd returns p and the score (log p)' of a bounded shape at the
+// points −1 + u and −1 + u + a (0 < u ≤ 1, 0 ≤ a), from their distances to
+// the left end of the support, which the points themselves would round
+// away, and pn − pf. Where u + a ≤ 1 the difference is taken without
+// cancellation: with v(u) = u(2 − u) = 1 − x²,
+//
+//	pn − pf = −a (triangular),   (15/16)(v(u) − v(u + a))(v(u) + v(u + a)), v(u) − v(u + a) = −a(2 − a − 2u) (bump);
+//
+// beyond, the far point is taken at distance 2 − a − u from the right end (p is
+// symmetric), and 0 outside the support.
+func (s Shape) pairNearEnd(u, a float64) (pn, pf, diff, scoreN, scoreF float64) {
+	pn, scoreN = s.nearLeftEnd(u)
+	if u+a > 1 {
+		if r := (2 - a) - u; r > 0 {
+			pf, scoreF = s.nearLeftEnd(r)
+			scoreF = -scoreF
+		}
+		return pn, pf, pn - pf, scoreN, scoreF
+	}
+	pf, scoreF = s.nearLeftEnd(u + a)
+	switch s.kind {
+	case kindTriangular:
+		diff = -a
+	case kindBump:
+		diff = -15.0 / 16 * a * (2 - a - 2*u) * (u*(2-u) + (u+a)*(2-a-u))
+	}
+	return pn, pf, diff, scoreN, scoreF
+}
+
+// qMinusP returns p(x − θ) − p(x) of a bounded shape for θ ≥ 0, without the
+// cancellation of the difference (of order θ for small θ) where both points
+// are inside the support:
+//
+//	triangular |x| − |x − θ|:  θ (x ≥ θ), −θ (x ≤ 0), 2x − θ between
+//	bump       (15/16)·θ(2x − θ)·((1 − x²) + (1 − (x − θ)²))
+//
+// and by subtraction elsewhere (the uniform's values are exact).
+func (s Shape) qMinusP(x, theta float64) float64 {
+	y := x - theta
+	if !(x > -1 && x < 1 && y > -1 && y < 1) || s.kind == kindUniform {
+		return s.Prob(y) - s.Prob(x)
+	}
+	if s.kind == kindTriangular {
+		switch {
+		case x >= theta:
+			return theta
+		case x <= 0:
+			return -theta
+		}
+		return 2*x - theta
+	}
+	return 15.0 / 16 * theta * (2*x - theta) * ((1-x)*(1+x) + (1-y)*(1+y))
+}

@@ -54,18 +54,22 @@ func NewTarget(m *dist.Mixture) (*Target, error) {
 		return nil, input.Errorf(input.Invalid, "target", "is missing")
 	}
 	t := &Target{Mix: m, minSigma: math.Inf(1)}
-	var second float64
+	comps := make([]dist.Normal, len(m.Components))
 	for i, c := range m.Components {
 		n, ok := c.(dist.Normal)
 		if !ok {
 			return nil, input.Errorf(input.Invalid, "target", "component %d is a %s; the target is a mixture of normals", i, c.Family())
 		}
-		w := m.Weights[i]
+		comps[i] = n
 		t.minSigma = math.Min(t.minSigma, n.Sigma)
-		t.mean += w * n.Mu
-		second += w * (n.Sigma*n.Sigma + n.Mu*n.Mu)
+		t.mean += m.Weights[i] * n.Mu
 	}
-	t.vari = math.Max(second-t.mean*t.mean, 0)
+	// Σ wᵢ(σᵢ² + (μᵢ − m)²) about the mean, not E[X²] − m², which cancels
+	// when the modes sit far from 0 compared with the spread.
+	for i, n := range comps {
+		d := n.Mu - t.mean
+		t.vari += m.Weights[i] * (n.Sigma*n.Sigma + d*d)
+	}
 	h, err := dist.Entropy(m, dist.Options{})
 	if err != nil {
 		return nil, err
@@ -74,8 +78,13 @@ func NewTarget(m *dist.Mixture) (*Target, error) {
 	return t, nil
 }
 
-// Moments returns the target's mean and standard deviation: the minimiser of
-// KL(P‖Q) over Gaussians Q (moment matching).
+// Moments returns the target's mean and standard deviation,
+//
+//	m = Σ wᵢ μᵢ,   σ² = Σ wᵢ (σᵢ² + (μᵢ − m)²),
+//
+// the minimiser of KL(P‖Q) over Gaussians Q (moment matching): the forward
+// gradient of Objective is 0 there, and the forward Run ends there (on
+// σ = MinSigma when σ is below that bound, the optimum within the bounds).
 func (t *Target) Moments() Gaussian { return Gaussian{t.mean, math.Sqrt(t.vari)} }
 
 // Entropy returns H(P) in nats.
