@@ -230,6 +230,8 @@ test('rename, notes, and delete with undo', async () => {
   await r.locator('input[data-field="name"]').fill('Renamed <i>first</i>');
   await r.locator('[data-action="save-edits"]').click();
   await page.waitForFunction(() => document.querySelector('.sessions-message').textContent.includes('Saved your changes'));
+  // The message comes as soon as the rename is stored; the list is re-sorted after it.
+  await page.waitForFunction(() => document.querySelector('.sessions-list .session-name')?.textContent.startsWith('Renamed')).catch(() => {});
   assert.deepEqual(await listed(page), ['Renamed <i>first</i>', 'Second']);
   r = await expand(page, 'Renamed');
   await r.locator('textarea[data-field="notes"]').fill('Line one\nline <b>two</b>');

@@ -645,7 +645,7 @@ class View {
       .attr('data-value', (v) => String(v)).style('stroke', 'var(--k3)').attr('stroke-dasharray', '5 4')
       .attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (v) => y(v)).attr('y2', (v) => y(v));
     f.plot.selectAll('text.k3-expected-label').data(k3Off === null ? [] : [k3Off]).join('text').attr('class', 'k3-expected-label')
-      .style('fill', 'var(--k3)').attr('text-anchor', 'end').attr('x', f.innerWidth - 2).attr('y', (v) => y(v) - 4)
+      .style('fill', 'var(--k3)').attr('text-anchor', 'end').attr('x', f.innerWidth - 2).attr('y', (v) => y(v) + 13) // below its line: k1 and k2 sit above k3's bias
       .text((v) => `E[k3] − KL = ${signed(v)}`);
     const l = line().x((d) => x(d[0])).y((d) => y(d[1])).defined((d) => Number.isFinite(d[1]) && (which !== 'spread' || d[1] > 0));
     f.plot.selectAll('path.est').data(data, (d) => d.key).join('path').attr('class', (d) => `est est-${d.key}`)
