@@ -30,7 +30,8 @@ func miState(a []js.Value) ([][]float64, bottleneck.Options, error) {
 
 // mutualInformationLab returns everything one frame of the Mutual information
 // lab draws: {hx, hy, hxy, hxGivenY, hyGivenX, mi, px, py, product, terms,
-// encoder (flat rows × clusters), pt, ixt, ity, iterations, converged}, the
+// encoder (flat rows × clusters), pt, ixt, ity, iterations, converged,
+// starts, optima, spread, startDependent}, the
 // informations in the state's unit.
 func mutualInformationLab(a []js.Value) (any, error) {
 	joint, o, err := miState(a)
@@ -62,6 +63,12 @@ func mutualInformationLab(a []js.Value) (any, error) {
 		"ity":        ib.ITY,
 		"iterations": ib.Iterations,
 		"converged":  ib.Converged,
+		// Solve's several starts: how many, how many distinct optima they
+		// reached, their spread in Lagrangian, and whether the answer depends on the start.
+		"starts":         ib.Starts,
+		"optima":         ib.Optima,
+		"spread":         ib.Spread,
+		"startDependent": ib.StartDependent,
 	}, nil
 }
 

@@ -1,27 +1,45 @@
 // Package bottleneck computes the information bottleneck of a small discrete
 // joint distribution p(x, y): a stochastic encoder p(t|x) onto |T| clusters
 // that keeps as much information about Y as it can for the information it
-// keeps about X, by minimising I(X; T) − β I(T; Y). It iterates the
-// self-consistent equations of Tishby, Pereira and Bialek (1999),
+// keeps about X, by minimising the Lagrangian
+//
+//	L_β(p(t|x)) = I(X; T) − β I(T; Y).
+//
+// It iterates the self-consistent equations of Tishby, Pereira and Bialek
+// (1999),
 //
 //	p(t|x) ∝ p(t) exp(−β KL(p(y|x) ‖ p(y|t))),
 //	p(t)   = Σ_x p(x) p(t|x),
 //	p(y|t) = Σ_x p(y|x) p(x|t) = Σ_x p(x,y) p(t|x) / p(t),
 //
-// from a seeded random encoder (Solve), and traces the bottleneck curve
-// I(T; Y) against I(X; T) by sweeping β upwards with warm starts (Sweep).
+// none of whose updates raises L_β (it is an alternating minimisation), to
+// a fixed point that may be only a local optimum: at large β a row is pinned
+// to whichever cluster it starts nearest, and a cluster whose p(t) fell to
+// 0 has the average decoder and is never chosen again. So the iteration is
+// combined with two moves it cannot make, each kept only when it lowers
+// L_β: moving a row whole into another cluster, an empty one included
+// (sequential IB), and freeing a cluster (an empty one, or by merging the
+// two that cost least to merge) to split the most heterogeneous cluster
+// into it. Solve runs from several seeded starts and keeps the best, and
+// says when they disagree; Sweep traces the bottleneck curve I(T; Y)
+// against I(X; T) over a range of β, keeping at each β the lowest L_β of
+// all the encoders it found at any β.
+//
 // Along the curve 0 ≤ I(T; Y) ≤ min(I(X; T), I(X; Y)) (the data-processing
 // inequality for the chain T ← X → Y) and I(X; T) ≤ min(H(X), log |T|).
+// For β ≤ 1 the optimum is I(X; T) = 0 (L_β ≥ (1 − β) I(X; T) ≥ 0).
 //
-// β multiplies a KL divergence in nats whatever unit the results are given in.
+// β multiplies a KL divergence in nats whatever unit the results are given
+// in; the Lagrangian in the unit of the results, I(X;T) − β I(T;Y) of the
+// results, is the nats value times the unit's factor.
 package bottleneck
 
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
-	"github.com/klplayground/klplay/core/divergence"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -33,7 +51,12 @@ const (
 	MaxIterLimit   = 100_000
 	MaxBeta        = 1e6
 	MaxSweep       = 1000 // points in one sweep
+	DefaultStarts  = 6
+	MaxStarts      = 64
 )
+
+// freshStride is how many βs apart Sweep tries Solve's fresh starts.
+const freshStride = 10
 
 // Options configures Solve and Sweep.
 type Options struct {
@@ -42,16 +65,20 @@ type Options struct {
 	// Beta is the trade-off β ≥ 0 (at most MaxBeta) used by Solve; Sweep
 	// takes its βs as an argument and ignores it.
 	Beta float64
-	// Seed seeds the random initial encoder (math/rand/v2 PCG).
+	// Seed seeds the random initial encoders (math/rand/v2 PCG).
 	Seed uint64
+	// Starts is the number of seeded random starts Solve tries, and Sweep
+	// at every tenth β above 1 (0 means DefaultStarts, at most MaxStarts).
+	Starts int
 	// Tol stops the iteration once no entry of p(t|x) moves by more than
 	// Tol in one step (0 means DefaultTol).
 	Tol float64
-	// MaxIter caps the iterations (0 means DefaultMaxIter, at most MaxIterLimit).
+	// MaxIter caps the updates made from one start (0 means
+	// DefaultMaxIter, at most MaxIterLimit).
 	MaxIter int
 	// Init, when not nil, is the starting encoder p(t|x) (one row per x of
-	// |T| non-negative weights, each row rescaled to sum to 1) instead of a
-	// random one: a warm start.
+	// |T| non-negative weights, each row rescaled to sum to 1) instead of
+	// the random ones: a warm start, the only start Solve then tries.
 	Init [][]float64
 	// Base is the unit of the informations: 0 or e for nats, 2 for bits.
 	Base float64
@@ -64,47 +91,20 @@ type Result struct {
 	Decoder    [][]float64 // p(y|t): one row per t (all zeros where p(t) = 0)
 	IXT        float64     // I(X; T) = Σ_x p(x) Σ_t p(t|x) log(p(t|x)/p(t))
 	ITY        float64     // I(T; Y) of p(t, y) = Σ_x p(x,y) p(t|x)
-	Iterations int         // updates made
-	Converged  bool        // whether the last update moved p(t|x) by ≤ Tol
-}
+	Iterations int         // updates made, over all starts
+	Converged  bool        // whether the kept start's last update moved p(t|x) by ≤ Tol
 
-// problem is a validated joint with what the iteration needs.
-type problem struct {
-	nx, ny int
-	joint  [][]float64
-	px     []float64
-	logPyx [][]float64 // log p(y|x) where p(x,y) > 0
-	pyx    [][]float64 // p(y|x)
-}
-
-func newProblem(joint [][]float64) (*problem, float64, error) {
-	ixy, err := divergence.MutualInformation(joint, divergence.Options{})
-	if err != nil {
-		return nil, 0, err
-	}
-	p := &problem{nx: len(joint), ny: len(joint[0]), joint: joint}
-	p.px = make([]float64, p.nx)
-	p.pyx = make([][]float64, p.nx)
-	p.logPyx = make([][]float64, p.nx)
-	for x, row := range joint {
-		s := 0.0
-		for _, v := range row {
-			s += v
-		}
-		p.px[x] = s
-		p.pyx[x] = make([]float64, p.ny)
-		p.logPyx[x] = make([]float64, p.ny)
-		if s == 0 {
-			continue
-		}
-		for y, v := range row {
-			if v > 0 {
-				p.pyx[x][y] = v / s
-				p.logPyx[x][y] = math.Log(v / s)
-			}
-		}
-	}
-	return p, ixy, nil
+	// Starts is the number of starts tried. Optima is the number of
+	// distinct values of L_β = I(X;T) − β I(T;Y) they ended at: sorted, two
+	// neighbours more than 10⁻⁶ (1 + H(X) + β I(X;Y)) nats apart (a
+	// millionth of the range of L_β) begin a new value. Spread is the
+	// largest of those values minus the smallest, in the unit of the
+	// informations. StartDependent is Optima > 1: other starts end at
+	// other encoders, and the one returned is only the best of Starts.
+	Starts         int
+	Optima         int
+	Spread         float64
+	StartDependent bool
 }
 
 func checkOptions(o *Options, nx int) error {
@@ -113,6 +113,12 @@ func checkOptions(o *Options, nx int) error {
 	}
 	if err := input.InRange("beta", o.Beta, 0, MaxBeta); err != nil {
 		return err
+	}
+	if o.Starts == 0 {
+		o.Starts = DefaultStarts
+	}
+	if o.Starts < 1 || o.Starts > MaxStarts {
+		return input.Errorf(input.OutOfRange, "starts", "is %d; it must be from 1 to %d", o.Starts, MaxStarts)
 	}
 	if o.Tol == 0 {
 		o.Tol = DefaultTol
@@ -146,199 +152,135 @@ func checkOptions(o *Options, nx int) error {
 	return nil
 }
 
-// Solve iterates the bottleneck equations for the joint table joint (rows X,
-// columns Y, summing to 1) at trade-off o.Beta with o.Clusters clusters, from
-// o.Init or else from a random encoder drawn with o.Seed (each row
-// proportional to independent Exp(1) draws), until p(t|x) moves by at most
-// o.Tol or o.MaxIter updates were made. The same joint, options and seed give
-// the same result. The iteration settles on a fixed point of the equations,
-// which may be a local optimum of I(X;T) − β I(T;Y) (two x's sharing a cluster
-// at large β, say); Sweep's annealing finds better ones.
+// initEncoder returns o.Init with its rows normalised (checked by checkOptions).
+func initEncoder(o Options) [][]float64 {
+	q := make([][]float64, len(o.Init))
+	for x, row := range o.Init {
+		q[x], _ = input.Probabilities("init", row, true)
+	}
+	return q
+}
+
+// Solve minimises L_β = I(X;T) − β I(T;Y) for the joint table joint (rows
+// X, columns Y, summing to 1) at β = o.Beta with o.Clusters clusters, from
+// o.Init alone or else from o.Starts random encoders drawn with o.Seed
+// (alternately rows proportional to independent Exp(1) draws, uniform on the
+// simplex, and to their fourth powers, nearly hard partitions). Each start
+// is iterated until p(t|x) moves by at most max(o.Tol, 10⁻⁶) (or 100
+// updates), then improved by moving rows between clusters while that lowers
+// L_β; the best is iterated on until p(t|x) moves by at most o.Tol or it
+// has had o.MaxIter updates, trying again to move rows and to revive or
+// re-split a cluster. The same joint, options and seed give the same
+// result. Result.Starts, Optima, Spread and StartDependent say whether the
+// starts agreed; when they did not (two x's sharing a cluster at large β
+// in one, not in another, say), the encoder returned is the best of them.
 //
 // Edge cases: at β = 0 every row becomes p(t), so I(X; T) = 0; a row with
-// p(x) = 0 carries no information and is set to p(t); a cluster whose p(t)
-// reaches 0 stays empty; |T| = 1 gives I(X; T) = I(T; Y) = 0.
+// p(x) = 0 carries no information and is set to p(t); |T| = 1 gives
+// I(X; T) = I(T; Y) = 0.
 //
 // Errors (*input.Error): those of divergence.MutualInformation for the
 // joint ("joint"), Clusters outside 1..MaxClusters ("clusters"), Beta
-// negative, not finite or above MaxBeta ("beta"), Tol outside [0, 1]
-// ("tol"), MaxIter outside 1..MaxIterLimit ("maxIter"), a bad Base, an Init
-// of the wrong shape or with a bad row ("init", "init[2]").
+// negative, not finite or above MaxBeta ("beta"), Starts outside
+// 0..MaxStarts ("starts"), Tol outside [0, 1] ("tol"), MaxIter outside
+// 1..MaxIterLimit ("maxIter"), a bad Base, an Init of the wrong shape or
+// with a bad row ("init", "init[2]").
 func Solve(joint [][]float64, o Options) (Result, error) {
-	p, _, err := newProblem(joint)
+	p, err := newProblem(joint)
 	if err != nil {
 		return Result{}, err
 	}
 	if err := checkOptions(&o, p.nx); err != nil {
 		return Result{}, err
 	}
-	var q [][]float64
-	if o.Init != nil {
-		q = make([][]float64, p.nx)
-		for x, row := range o.Init {
-			q[x], _ = input.Probabilities("init", row, true)
-		}
-	} else {
-		q = randomEncoder(p.nx, o.Clusters, rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)))
+	starts := [][][]float64{initEncoder(o)}
+	if o.Init == nil {
+		starts = p.starts(o)
 	}
-	return p.solve(q, o)
-}
-
-// randomEncoder draws rows proportional to independent Exp(1) variables
-// (uniform on the simplex).
-func randomEncoder(nx, nt int, r *rand.Rand) [][]float64 {
-	q := make([][]float64, nx)
-	for x := range q {
-		q[x] = make([]float64, nt)
-		s := 0.0
-		for t := range q[x] {
-			q[x][t] = r.ExpFloat64() + 1e-12
-			s += q[x][t]
-		}
-		for t := range q[x] {
-			q[x][t] /= s
-		}
-	}
-	return q
-}
-
-// solve runs the iteration from q (modified in place).
-func (p *problem) solve(q [][]float64, o Options) (Result, error) {
-	nt := o.Clusters
-	pt := make([]float64, nt)
-	pyt := make([][]float64, nt)
-	logPyt := make([][]float64, nt)
-	for t := range pyt {
-		pyt[t] = make([]float64, p.ny)
-		logPyt[t] = make([]float64, p.ny)
-	}
-	logits := make([]float64, nt)
-	res := Result{}
-	p.marginals(q, pt, pyt)
-	for it := 0; it < o.MaxIter; it++ {
-		for t := range pyt {
-			for y, v := range pyt[t] {
-				logPyt[t][y] = math.Log(v) // −Inf where p(y|t) = 0
-			}
-		}
-		change := 0.0
-		for x := range q {
-			if p.px[x] == 0 {
-				for t := range q[x] {
-					change = math.Max(change, math.Abs(pt[t]-q[x][t]))
-					q[x][t] = pt[t]
-				}
-				continue
-			}
-			best := math.Inf(-1)
-			for t := range logits {
-				l := math.Inf(-1)
-				if pt[t] > 0 {
-					l = math.Log(pt[t])
-					if o.Beta > 0 {
-						l -= o.Beta * p.kl(x, logPyt[t])
-					}
-				}
-				logits[t] = l
-				best = math.Max(best, l)
-			}
-			if math.IsInf(best, -1) {
-				continue // cannot happen for a row in use; keep it as it is
-			}
-			s := 0.0
-			for t, l := range logits {
-				logits[t] = math.Exp(l - best)
-				s += logits[t]
-			}
-			for t := range q[x] {
-				v := logits[t] / s
-				change = math.Max(change, math.Abs(v-q[x][t]))
-				q[x][t] = v
-			}
-		}
-		res.Iterations = it + 1
-		p.marginals(q, pt, pyt)
-		if change <= o.Tol {
-			res.Converged = true
-			break
-		}
-	}
-	out, err := p.finish(q, pt, pyt, o)
-	out.Iterations, out.Converged = res.Iterations, res.Converged
-	return out, err
-}
-
-// kl returns KL(p(y|x) ‖ p(y|t)) in nats, +Inf where p(y|t) = 0 < p(y|x).
-func (p *problem) kl(x int, logPyt []float64) float64 {
-	s := 0.0
-	for y, v := range p.pyx[x] {
-		if v > 0 {
-			s += v * (p.logPyx[x][y] - logPyt[y])
-		}
-	}
-	return math.Max(s, 0)
-}
-
-// marginals sets p(t) and p(y|t) from the encoder q.
-func (p *problem) marginals(q [][]float64, pt []float64, pyt [][]float64) {
-	for t := range pt {
-		pt[t] = 0
-		for y := range pyt[t] {
-			pyt[t][y] = 0
-		}
-	}
-	for x, row := range p.joint {
-		for t, w := range q[x] {
-			if w == 0 {
-				continue
-			}
-			pt[t] += p.px[x] * w
-			for y, v := range row {
-				pyt[t][y] += v * w
-			}
-		}
-	}
-	for t := range pt {
-		if pt[t] > 0 {
-			for y := range pyt[t] {
-				pyt[t][y] /= pt[t]
-			}
-		}
-	}
-}
-
-// finish computes the informations of the encoder q.
-func (p *problem) finish(q [][]float64, pt []float64, pyt [][]float64, o Options) (Result, error) {
-	nt := o.Clusters
-	xt := make([][]float64, p.nx) // p(x, t)
-	ty := make([][]float64, nt)   // p(t, y)
-	for t := range ty {
-		ty[t] = make([]float64, p.ny)
-	}
-	for x, row := range p.joint {
-		xt[x] = make([]float64, nt)
-		for t, w := range q[x] {
-			xt[x][t] = p.px[x] * w
-			for y, v := range row {
-				ty[t][y] += v * w
-			}
-		}
-	}
-	mo := divergence.Options{Base: o.Base, Normalize: true}
-	ixt, err := divergence.MutualInformation(xt, mo)
+	m := p.solveFrom(starts, o.Beta, o, p.newWork(o.Clusters))
+	res, err := p.result(m.best.q, o)
 	if err != nil {
 		return Result{}, err
 	}
-	ity, err := divergence.MutualInformation(ty, mo)
-	if err != nil {
-		return Result{}, err
+	k, _ := input.LogBase(o.Base)
+	res.Iterations, res.Converged = m.iters, m.best.converged
+	res.Starts = len(starts)
+	res.Optima, res.Spread = distinct(m.vals, p.optimumTol(o.Beta))
+	res.Spread *= k
+	res.StartDependent = res.Optima > 1
+	return res, nil
+}
+
+// Every start is first iterated to screenTol, or for screenMaxIter updates:
+// L_β, whose error is of the order of the square of the encoder's, is then
+// well within optimumTol, and only the best start is iterated on to o.Tol.
+const (
+	screenTol     = 1e-6
+	screenMaxIter = 100
+)
+
+// multi is the outcome of several starts at one β.
+type multi struct {
+	best  *fit
+	vals  []float64 // L_β of each start (nats)
+	iters int
+	found []*fit
+}
+
+// solveFrom descends from every start (modified in place) at beta, without
+// reviving clusters, to screenTol, and then from the best, reviving them, to
+// o.Tol (or from every start to o.Tol, reviving, if o.Tol ≥ screenTol).
+func (p *problem) solveFrom(starts [][][]float64, beta float64, o Options, w *work) multi {
+	tol, screen := max(o.Tol, screenTol), o.MaxIter
+	if tol > o.Tol {
+		screen = min(screen, screenMaxIter)
 	}
-	ptc := append([]float64(nil), pt...)
-	dec := make([][]float64, nt)
-	for t := range dec {
-		dec[t] = append([]float64(nil), pyt[t]...)
+	var m multi
+	at := 0
+	for i, q := range starts {
+		f := p.descend(q, beta, tol, screen, tol == o.Tol, w)
+		m.iters += f.iters
+		m.vals = append(m.vals, f.l)
+		m.found = append(m.found, f)
+		if m.best == nil || f.l < m.best.l {
+			m.best, at = f, i
+		}
 	}
-	return Result{Encoder: q, PT: ptc, Decoder: dec, IXT: ixt, ITY: ity}, nil
+	left := o.MaxIter - m.best.iters
+	if tol > o.Tol && left == 0 {
+		m.best.converged = false // only to screenTol
+	}
+	if tol > o.Tol && left > 0 {
+		f := p.descend(copyEncoder(m.best.q), beta, o.Tol, left, true, w)
+		m.iters += f.iters
+		f.iters += m.best.iters
+		m.vals[at] = f.l
+		m.best = f
+		m.found = append(m.found, f)
+	}
+	return m
+}
+
+// optimumTol is how far apart two values of L_β (nats) must be to count as
+// different optima: a millionth of the range H(X) + β I(X;Y) of L_β (plus
+// 10⁻⁶), far above what stopping at screenTol leaves, far below what a
+// different partition of the rows costs.
+func (p *problem) optimumTol(beta float64) float64 {
+	return 1e-6 * (1 + p.hx + beta*p.ixy)
+}
+
+// distinct returns the number of groups of vals whose consecutive sorted
+// values are within tol, and max − min.
+func distinct(vals []float64, tol float64) (int, float64) {
+	s := slices.Clone(vals)
+	slices.Sort(s)
+	n := 1
+	for i := 1; i < len(s); i++ {
+		if s[i]-s[i-1] > tol {
+			n++
+		}
+	}
+	return n, s[len(s)-1] - s[0]
 }
 
 // Curve is the bottleneck curve traced by Sweep, one point per β, with the
@@ -368,89 +310,129 @@ func Betas(lo, hi float64, n int) []float64 {
 	return out
 }
 
-// Sweep traces the bottleneck curve: Solve at betas[0] from the seeded
-// random encoder (or o.Init), then at each following β starting from the
-// previous encoder nudged by a seeded multiplicative perturbation of 1 %
-// (deterministic annealing: without the nudge, clusters that coincide below a
-// critical β could never split above it). Warm starts keep the curve on one
-// branch of solutions, so it rises smoothly from (0, 0) towards
-// (min(H(X), log|T|), I(X; Y)) as β grows. o.Beta is ignored.
+// Sweep traces the bottleneck curve: at each β of betas, the encoder with
+// the lowest L_β = I(X;T) − β I(T;Y) it finds. It anneals β upwards (betas[0]
+// from the seeded random encoder or o.Init, each later β from the encoder
+// kept at the β before, nudged by a seeded multiplicative perturbation of
+// 1 % so that clusters that coincide below a critical β can split above
+// it), and tries the o.Starts fresh starts of Solve (not with o.Init) at
+// every tenth β from the last down to β = 1; each batch of starts is solved
+// as in Solve. Then every encoder found, at any β, is a candidate at every
+// β: where one has a lower L_β than the point kept (by more than a
+// millionth of the range of L_β, as for Result.Optima), the iteration
+// continues from it there, until no candidate is lower anywhere. So no
+// point of the curve is dominated by another encoder the sweep found, a
+// branch found at one β is carried to the βs where it wins, and I(T;Y)
+// does not fall as β grows but for that tolerance (for β < β', L_β(a) ≤
+// L_β(b) and L_β'(b) ≤ L_β'(a) give (β' − β)(I_b(T;Y) − I_a(T;Y)) ≥ 0
+// for the points a at β and b at β'). The curve rises from
+// (0, 0) towards (min(H(X), log|T|), I(X; Y)). o.Beta is ignored.
 //
 // Errors: those of Solve; betas empty (input.Empty, "betas"), longer than
 // MaxSweep (input.TooLarge), with an entry negative, not finite or above
 // MaxBeta ("betas[3]", input.OutOfRange / input.NotFinite) or not ascending
 // ("betas[3]", input.Invalid).
 func Sweep(joint [][]float64, betas []float64, o Options) (Curve, error) {
-	p, ixy, err := newProblem(joint)
+	c, _, err := sweep(joint, betas, o)
+	return c, err
+}
+
+// sweep is Sweep, also returning every encoder it found (for the tests).
+func sweep(joint [][]float64, betas []float64, o Options) (Curve, []*fit, error) {
+	p, err := newProblem(joint)
 	if err != nil {
-		return Curve{}, err
+		return Curve{}, nil, err
 	}
 	if len(betas) == 0 {
-		return Curve{}, input.Errorf(input.Empty, "betas", "is empty; a sweep needs at least one β")
+		return Curve{}, nil, input.Errorf(input.Empty, "betas", "is empty; a sweep needs at least one β")
 	}
 	if len(betas) > MaxSweep {
-		return Curve{}, input.Errorf(input.TooLarge, "betas", "has %d entries; at most %d are accepted", len(betas), MaxSweep)
+		return Curve{}, nil, input.Errorf(input.TooLarge, "betas", "has %d entries; at most %d are accepted", len(betas), MaxSweep)
 	}
 	for i, b := range betas {
 		arg := "betas[" + strconv.Itoa(i) + "]"
 		if err := input.InRange(arg, b, 0, MaxBeta); err != nil {
-			return Curve{}, err
+			return Curve{}, nil, err
 		}
 		if i > 0 && b < betas[i-1] {
-			return Curve{}, input.Errorf(input.Invalid, arg, "is %v, below the β before it; the βs must be ascending", b)
+			return Curve{}, nil, input.Errorf(input.Invalid, arg, "is %v, below the β before it; the βs must be ascending", b)
 		}
 	}
 	o.Beta = betas[0]
 	if err := checkOptions(&o, p.nx); err != nil {
-		return Curve{}, err
+		return Curve{}, nil, err
 	}
 	k, _ := input.LogBase(o.Base)
-	px := append([]float64(nil), p.px...)
-	hx, err := divergence.Entropy(px, divergence.Options{Base: o.Base, Normalize: true})
-	if err != nil {
-		return Curve{}, err
+	n := len(betas)
+	c := Curve{Beta: append([]float64(nil), betas...), IXY: k * p.ixy, HX: k * p.hx}
+	c.IXT = make([]float64, n)
+	c.ITY = make([]float64, n)
+	c.Iters = make([]int, n)
+	w := p.newWork(o.Clusters)
+	kept := make([]*fit, n)
+	var found []*fit
+	// try solves at betas[i] from starts and keeps the result if it is lower.
+	try := func(i int, starts ...[][]float64) {
+		m := p.solveFrom(starts, betas[i], o, w)
+		c.Iters[i] += m.iters
+		found = append(found, m.found...)
+		if kept[i] == nil || m.best.l < kept[i].l {
+			kept[i] = m.best
+		}
 	}
-	c := Curve{Beta: append([]float64(nil), betas...), IXY: k * ixy, HX: hx}
-	c.IXT = make([]float64, len(betas))
-	c.ITY = make([]float64, len(betas))
-	c.Iters = make([]int, len(betas))
 	r := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5851f42d4c957f2d))
-	var q [][]float64
 	if o.Init != nil {
-		q = make([][]float64, p.nx)
-		for x, row := range o.Init {
-			q[x], _ = input.Probabilities("init", row, true)
-		}
+		try(0, initEncoder(o))
 	} else {
-		q = randomEncoder(p.nx, o.Clusters, r)
+		try(0, randomEncoder(p.nx, o.Clusters, r, 1))
 	}
-	for i, b := range betas {
-		if i > 0 {
-			nudge(q, r, 0.01)
+	for i := 1; i < n; i++ {
+		try(i, nudge(kept[i-1].q, r))
+	}
+	if o.Init == nil {
+		starts := p.starts(o)
+		for i := n - 1; i >= 0 && betas[i] > 1; i -= freshStride {
+			fresh := make([][][]float64, len(starts))
+			for k, q := range starts {
+				fresh[k] = copyEncoder(q)
+			}
+			try(i, fresh...)
 		}
-		o.Beta = b
-		res, err := p.solve(q, o)
+	}
+	// Every encoder found is a candidate at every β: where one is lower than
+	// the point kept, iterate from it there (which can only lower it
+	// further). Passes alternate in direction, so that a branch found at one
+	// β is carried as far as it wins either way; they end with one that
+	// finds nothing, so that nothing found since is left unchecked.
+	for pass := 0; pass < n; pass++ {
+		changed := false
+		for k := range betas {
+			i := k
+			if pass%2 == 1 {
+				i = n - 1 - k
+			}
+			b := betas[i]
+			var best *fit
+			for _, f := range found {
+				if best == nil || f.ixt-b*f.ity < best.ixt-b*best.ity {
+					best = f
+				}
+			}
+			if best.ixt-b*best.ity < kept[i].l-p.optimumTol(b) {
+				try(i, copyEncoder(best.q))
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for i := range betas {
+		res, err := p.result(kept[i].q, o)
 		if err != nil {
-			return Curve{}, err
+			return Curve{}, nil, err
 		}
-		q = res.Encoder
-		c.IXT[i], c.ITY[i], c.Iters[i] = res.IXT, res.ITY, res.Iterations
+		c.IXT[i], c.ITY[i] = res.IXT, res.ITY
 	}
-	return c, nil
-}
-
-// nudge multiplies every entry of q by 1 + eps·u, u uniform on [−1, 1), and
-// renormalises the rows; entries that are 0 get a floor of 1e-12 first so a
-// cluster emptied at small β can be re-entered.
-func nudge(q [][]float64, r *rand.Rand, eps float64) {
-	for _, row := range q {
-		s := 0.0
-		for t := range row {
-			row[t] = (row[t] + 1e-12) * (1 + eps*(2*r.Float64()-1))
-			s += row[t]
-		}
-		for t := range row {
-			row[t] /= s
-		}
-	}
+	return c, found, nil
 }

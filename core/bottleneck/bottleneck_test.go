@@ -226,7 +226,7 @@ func TestEdgeCases(t *testing.T) {
 	}
 	// A row with p(x) = 0 follows p(t); the iteration cap stops early and says so.
 	j := [][]float64{{0.5, 0}, {0, 0}, {0, 0.5}}
-	r, err = Solve(j, Options{Clusters: 2, Beta: 3, Seed: 1, MaxIter: 1})
+	r, err = Solve(j, Options{Clusters: 2, Beta: 3, Seed: 1, MaxIter: 1, Starts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +277,8 @@ func TestErrors(t *testing.T) {
 		{table4, Options{Clusters: 65, Beta: 1}, input.OutOfRange, "clusters"},
 		{table4, Options{Clusters: 2, Beta: -1}, input.OutOfRange, "beta"},
 		{table4, Options{Clusters: 2, Beta: math.NaN()}, input.NotFinite, "beta"},
+		{table4, Options{Clusters: 2, Beta: 1, Starts: -1}, input.OutOfRange, "starts"},
+		{table4, Options{Clusters: 2, Beta: 1, Starts: MaxStarts + 1}, input.OutOfRange, "starts"},
 		{table4, Options{Clusters: 2, Beta: 1, Tol: 2}, input.OutOfRange, "tol"},
 		{table4, Options{Clusters: 2, Beta: 1, MaxIter: -3}, input.OutOfRange, "maxIter"},
 		{table4, Options{Clusters: 2, Beta: 1, Base: 1}, input.BadBase, "base"},
@@ -324,5 +326,24 @@ func BenchmarkSweep(b *testing.B) {
 	betas := Betas(0.1, 1000, 81)
 	for b.Loop() {
 		_, _ = Sweep(table4, betas, Options{Clusters: 4, Seed: 1})
+	}
+}
+
+// The lab's largest case: an 8 × 8 table, |T| = 8, at βs across the range
+// (Solve once at each of 0.5, 2, 5, 20, 200 per op).
+func BenchmarkSolve8x8(b *testing.B) {
+	j := randomJoint(rand.New(rand.NewPCG(5, 6)), 8, 8)
+	for b.Loop() {
+		for _, beta := range []float64{0.5, 2, 5, 20, 200} {
+			_, _ = Solve(j, Options{Clusters: 8, Beta: beta, Seed: 1})
+		}
+	}
+}
+
+func BenchmarkSweep8x8(b *testing.B) {
+	j := randomJoint(rand.New(rand.NewPCG(5, 6)), 8, 8)
+	betas := Betas(0.1, 1000, 81)
+	for b.Loop() {
+		_, _ = Sweep(j, betas, Options{Clusters: 8, Seed: 1})
 	}
 }

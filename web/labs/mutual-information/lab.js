@@ -254,6 +254,7 @@ class View {
     this.seedButton = h('button', { type: 'button', class: 'chip', onclick: () => { const st = this.ctx.state(); this.ctx.set({ ...st, seed: st.seed >= field('seed').max ? 1 : st.seed + 1 }); } }, 'New random start');
     this.seedOut = h('output', { class: 'small mi-seed' });
     this.ibStatus = h('p', { class: 'small mi-ib-status' });
+    this.ibStartNote = h('p', { class: 'small mi-ib-starts', 'aria-live': 'polite', hidden: true });
     this.sweepStatus = h('p', { class: 'small mi-sweep-status', 'aria-live': 'polite' });
     el.append(h('section', { class: 'card mi-ib', 'aria-labelledby': 'mi-ib-h', 'data-embed-group': 'bottleneck' },
       h('div', { class: 'mi-ib-head' },
@@ -277,6 +278,7 @@ class View {
               h('span', { class: 'readout-value' }, out('ixt', 'mi-ro-ixt'), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about X: the cost')),
             h('div', { class: 'readout' }, h('span', { class: 'readout-name', id: 'mi-ro-ity' }, 'I(T;Y)'),
               h('span', { class: 'readout-value' }, out('ity', 'mi-ro-ity'), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about Y: the gain'))),
+          this.ibStartNote,
           this.ibStatus),
         h('figure', { class: 'fig-curve' },
           h('figcaption', {}, h('h3', {}, 'The bottleneck curve'), this.sweepButton),
@@ -284,7 +286,7 @@ class View {
           this.sweepStatus,
           h('p', { class: 'fig-note' }, 'Each point is the best trade-off found at one β, from 0.1 to 1000. T only sees X, so I(T;Y) can never pass I(X;Y) (the dashed ceiling) nor I(X;T) (the diagonal): the data-processing inequality.'))),
       h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.ib)), h('div', { class: 'math' }, mathml(formulas.update))),
-      h('p', { class: 'small' }, 'The page iterates the self-consistent equations of Tishby, Pereira and Bialek from a seeded random encoder until it stops moving. The curve warms each β up from the solution at the β before it, so clusters split one by one as β crosses critical values.')));
+      h('p', { class: 'small' }, 'The page iterates the self-consistent equations of Tishby, Pereira and Bialek from several seeded random encoders until they stop moving, moves single rows between clusters (or into an emptied one) while that lowers I(X;T) − β I(T;Y), and keeps the best. The curve warms each β up from the solution at the β before it, so clusters split one by one as β crosses critical values, and each point is the lowest I(X;T) − β I(T;Y) among all the encoders the sweep found, at any β.')));
 
     // Typing the numbers.
     this.tableEl = h('table', { class: 'mi-table' });
@@ -363,7 +365,11 @@ class View {
     const values = { ...r, miSum: r.mi };
     for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
     this.zeroNote.hidden = !(r.mi < 1e-9); // the page's 1e-6 grid leaves ~1e-11 of rounding
-    this.ibStatus.textContent = `${r.converged ? 'Converged' : 'Stopped without converging'} after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'} from the random start with seed ${state.seed}.`;
+    const starts = r.starts > 1 ? `${r.starts} random starts` : 'the random start';
+    this.ibStatus.textContent = `${r.converged ? 'Converged' : 'Stopped without converging'} after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'} from ${starts} with seed ${state.seed}.`;
+    // The readouts are the best of several starts; say so when the starts ended at different encoders.
+    this.ibStartNote.hidden = !r.startDependent;
+    this.ibStartNote.textContent = r.startDependent ? `Other starts find other encoders; this is the best of ${r.starts}.` : '';
     this.sweepButton.textContent = this.sweep ? 'Trace again' : 'Trace the curve (sweep β)';
     this.sweepStatus.textContent = this.sweep
       ? `Traced ${this.sweep.beta.length} values of β in ${Math.round(this.sweep.ms)} ms.`
