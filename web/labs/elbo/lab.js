@@ -253,7 +253,7 @@ class View {
           h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'best m'), h('span', { class: 'readout-value' }, out('optM'))),
           h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'best s'), h('span', { class: 'readout-value' }, out('optS')))),
         this.betaHost,
-        h('p', { class: 'fig-note' }, 'At the best q for each β: the reconstruction term and the KL to the prior. β = 1 is the ELBO itself; larger β pays for a smaller KL with a worse reconstruction, and q slides towards the prior (the dotted curve above).'))));
+        h('p', { class: 'fig-note' }, 'At the best q for each β: the reconstruction term and the KL to the prior. β = 1 is the ELBO itself; larger β pays for a smaller KL with a worse reconstruction, and q moves towards the prior (the dotted curve above): smoothly for the linear model; for the square model it can jump, from a posterior mode to the symmetric q at m = 0, where two maxima tie.'))));
 
     // Formulas and prose.
     el.append(h('div', { class: 'grid grid-mid' },
