@@ -464,3 +464,51 @@ func appendString(dst []byte, s string) []byte {
 	}
 	return append(dst, '"')
 }
+
+// SplitArray splits the JSON text of an array into the texts of its elements,
+// without decoding them: one pass that tracks strings, escapes and nesting.
+// It is for text a JSON encoder wrote, such as JSON.stringify of an array of
+// values, and does not validate it: each element keeps the white space around
+// it, and malformed elements come back as they are.
+//
+// It reports false when b is not bracketed by '[' and ']' or ends inside a
+// string or a nested array or object. "[]" yields no elements and true.
+func SplitArray(b []byte) ([][]byte, bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	var out [][]byte
+	if len(b) == 2 {
+		return out, true
+	}
+	depth, start, inString, escaped := 0, 1, false, false
+	for i := 1; i < len(b)-1; i++ {
+		c := b[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, b[start:i])
+				start = i + 1
+			}
+		}
+	}
+	out = append(out, b[start:len(b)-1])
+	return out, depth == 0 && !inString
+}

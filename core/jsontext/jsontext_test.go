@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -127,6 +128,69 @@ func FuzzParse(f *testing.F) {
 		again, err := Parse(out)
 		if err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("round trip of %q through %s: %#v, %v", data, out, again, err)
+		}
+	})
+}
+
+func TestSplitArray(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{`[]`, nil},
+		{`[{"a":1}]`, []string{`{"a":1}`}},
+		{`[{"a":[1,2],"b":"x,]}"},{"c":"\"],"},3,"s"]`, []string{`{"a":[1,2],"b":"x,]}"}`, `{"c":"\"],"}`, `3`, `"s"`}},
+		{`[{"a":"\\"},{"b":2}]`, []string{`{"a":"\\"}`, `{"b":2}`}},
+		{`[1, [2, 3] ]`, []string{`1`, ` [2, 3] `}},
+	} {
+		got, ok := SplitArray([]byte(c.in))
+		if !ok || len(got) != len(c.want) {
+			t.Fatalf("%s: %q, %v", c.in, got, ok)
+		}
+		for i := range got {
+			if string(got[i]) != c.want[i] {
+				t.Fatalf("%s: [%d] = %s, want %s", c.in, i, got[i], c.want[i])
+			}
+		}
+	}
+	for _, bad := range []string{``, `[`, `{}`, `[{"a":1}`, `[{"a":"1]`, `[{"a":1]`, `["\"]`} {
+		if _, ok := SplitArray([]byte(bad)); ok {
+			t.Errorf("%q split", bad)
+		}
+	}
+}
+
+// FuzzSplitArray checks SplitArray on any text (the elements joined by commas
+// inside brackets give the text back) and on what Marshal writes for a parsed
+// array (one piece per element, each parsing to that element).
+func FuzzSplitArray(f *testing.F) {
+	for _, s := range []string{`[]`, `[1,"a,b",{"c":[2,3]}]`, `["\\\"",[]]`, `[{"a":"]"}`, `{"a":[1]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if parts, ok := SplitArray(data); ok {
+			joined := append([]byte{'['}, bytes.Join(parts, []byte{','})...)
+			if string(append(joined, ']')) != string(data) {
+				t.Fatalf("SplitArray(%q) = %q, which does not join back", data, parts)
+			}
+		}
+		v, err := Parse(data)
+		arr, isArray := v.([]any)
+		if err != nil || !isArray {
+			return
+		}
+		text, err := Marshal(arr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts, ok := SplitArray(text)
+		if !ok || len(parts) != len(arr) {
+			t.Fatalf("SplitArray(%s) = %q, %v; want %d elements", text, parts, ok, len(arr))
+		}
+		for i, p := range parts {
+			if e, err := Parse(p); err != nil || !reflect.DeepEqual(e, arr[i]) {
+				t.Fatalf("element %d of %s is %s: %#v, %v", i, text, p, e, err)
+			}
 		}
 	})
 }
