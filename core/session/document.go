@@ -67,6 +67,35 @@ func FromDocument(doc map[string]any) (Session, error) {
 	return s, nil
 }
 
+// DecodeDraft reads a session handed in for saving. The fields a new session
+// may leave out, or give as null, get defaults (notes "", created and updated
+// 0, the current version); then FromDocument migrates and validates it. A
+// missing, null or empty id marks a new session: the result has no ID, and
+// Service.Save gives it one. doc is not modified.
+func DecodeDraft(doc map[string]any) (Session, error) {
+	d := make(map[string]any, len(doc)+4)
+	for k, v := range doc {
+		d[k] = v
+	}
+	fresh := false
+	if id, ok := d["id"]; !ok || id == nil || id == "" {
+		d["id"], fresh = "new", true // a valid stand-in, dropped below
+	}
+	for k, def := range map[string]any{"notes": "", "created": 0.0, "updated": 0.0, "version": float64(Version)} {
+		if x, ok := d[k]; !ok || x == nil {
+			d[k] = def
+		}
+	}
+	s, err := FromDocument(d)
+	if err != nil {
+		return Session{}, err
+	}
+	if fresh {
+		s.ID = ""
+	}
+	return s, nil
+}
+
 // validID reports whether id is 1 to MaxIDLen letters, digits, '-' or '_'.
 func validID(id string) bool {
 	if id == "" || len(id) > MaxIDLen {

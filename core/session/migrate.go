@@ -39,6 +39,23 @@ func Migrate(doc map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
+// UpgradeRecord decides what the storage upgrade from database version 1 does
+// with one stored record: for a version 1 document that migrates it returns
+// the current encoding and true; for anything else (a current document, one
+// that is not JSON, one that does not migrate) nil and false, and the record is
+// left as it was, for List to report when it is damaged.
+func UpgradeRecord(doc []byte) ([]byte, bool) {
+	if peek, ok := parseDoc(doc); !ok || peek["version"] != float64(1) {
+		return nil, false
+	}
+	s, err := Decode(doc)
+	if err != nil {
+		return nil, false
+	}
+	b, err := Encode(s)
+	return b, err == nil
+}
+
 // migrateV1: version 1 called the name "title" and wrote times as RFC 3339
 // strings; version 2 says "name" and writes milliseconds since the epoch, which
 // sort and compare as numbers in IndexedDB's index on updated.

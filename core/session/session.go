@@ -1,8 +1,13 @@
 // Package session is the document model of a saved session: one lab's state with
 // the reader's name and notes. It validates documents (types, sizes, lab known,
 // state valid for its lab), encodes them as JSON, migrates older versions, and
-// plans imports. It knows nothing of where sessions are kept: the IndexedDB store
-// lives in wasm/.
+// plans imports.
+//
+// Service is the session store the page uses (klplay.sessions), over any Store:
+// it stamps writes, refuses stale saves, lists newest first, reports damaged
+// records, imports and keeps each lab's autosave. MemStore is the Store in
+// memory; the IndexedDB one lives in wasm/, the only code that touches
+// JavaScript.
 package session
 
 import (
