@@ -11,16 +11,14 @@ import (
 	"time"
 
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/session"
 )
 
-// Error codes of the sessions API, beside core's input codes (wrong-type,
-// invalid, too-large, unknown-name, …) that report a bad argument.
+// Error codes of the sessions API beside core/session's (not-found, conflict,
+// corrupt, storage) and core's input codes that report a bad argument.
 const (
-	codeNotFound input.Code = "not-found" // no session has that id
-	codeCorrupt  input.Code = "corrupt"   // the stored record is damaged and cannot be read
-	codeStorage  input.Code = "storage"   // the browser's storage failed: nothing was changed
-	codeBlocked  input.Code = "blocked"   // the database could not be opened in time (another tab)
-	codeInternal input.Code = "internal"  // a bug in the bridge (a recovered panic)
+	codeBlocked  input.Code = "blocked"  // the database could not be opened in time (another tab)
+	codeInternal input.Code = "internal" // a bug in the bridge (a recovered panic)
 )
 
 // opTimeout bounds every asynchronous operation of the sessions API.
@@ -32,11 +30,15 @@ var (
 	jsJSON    = js.Global().Get("JSON")
 )
 
+// asyncWork is the part of a call that waits: it runs in a goroutine.
+type asyncWork = func(ctx context.Context) (js.Value, error)
+
 // asyncHandler decodes its arguments synchronously (inside the js.FuncOf
 // callback, so the caller's objects are read as they are at the call) and
 // returns the work to do, which runs in a goroutine: IndexedDB answers through
-// events, and waiting for them inside the callback would deadlock.
-type asyncHandler func(args []js.Value) (work func(ctx context.Context) (js.Value, error), err error)
+// events, and waiting for them inside the callback would deadlock. When err is
+// not nil the call rejects with it and work is not run.
+type asyncHandler func(args []js.Value) (work asyncWork, err error)
 
 // asyncFunc wraps h as a JavaScript function that always returns a Promise.
 // The Promise resolves with the work's value, or rejects with a real Error whose
@@ -76,7 +78,7 @@ func asyncFunc(name string, h asyncHandler) js.Func {
 	})
 }
 
-func decodeSafely(name string, h asyncHandler, args []js.Value) (work func(context.Context) (js.Value, error), err error) {
+func decodeSafely(name string, h asyncHandler, args []js.Value) (work asyncWork, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError(name, r)
@@ -85,7 +87,7 @@ func decodeSafely(name string, h asyncHandler, args []js.Value) (work func(conte
 	return h(args)
 }
 
-func runSafely(name string, work func(context.Context) (js.Value, error)) (v js.Value, err error) {
+func runSafely(name string, work asyncWork) (v js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError(name, r)
@@ -94,9 +96,9 @@ func runSafely(name string, work func(context.Context) (js.Value, error)) (v js.
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	v, err = work(ctx)
-	if err == nil && ctx.Err() != nil {
+	if err == nil {
 		// A library wait that ended because ctx expired can return (undefined, nil).
-		err = timeoutError(ctx.Err())
+		err = session.CheckContext(ctx)
 	}
 	return v, err
 }
@@ -104,10 +106,6 @@ func runSafely(name string, work func(context.Context) (js.Value, error)) (v js.
 func panicError(name string, r any) error {
 	println("klplay:", name, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
 	return &input.Error{Code: codeInternal, Msg: fmt.Sprintf("internal error: %v", r)}
-}
-
-func timeoutError(err error) error {
-	return &input.Error{Code: codeStorage, Arg: "storage", Msg: fmt.Sprintf("the browser's storage did not answer in time (%v); nothing was changed", err)}
 }
 
 // errorValue builds the JavaScript Error for err: code and arg as properties,

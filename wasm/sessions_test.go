@@ -3,13 +3,13 @@
 package main
 
 // The sessions API under Node: Node has no indexedDB, so these also prove the
-// fallback, and they drive the memory store through the same JavaScript
-// functions the page calls. The IndexedDB store is tested in Chromium
+// fallback, and they drive core/session's service through the same JavaScript
+// functions the page calls: arguments in, results and errors out. The policy
+// itself is tested natively in core/session; the IndexedDB store in Chromium
 // (e2e/browser/store.test.mjs).
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"syscall/js"
@@ -77,15 +77,12 @@ func jsonString(v js.Value) string {
 
 func jsv(s string) js.Value { return js.Global().Get("JSON").Call("parse", s) }
 
-func newSessions(t *testing.T) js.Value {
-	t.Helper()
-	return newAPI().Get("sessions")
-}
+func apiSessions() js.Value { return newAPI().Get("sessions") }
 
-// newMemSessions is the service over a memory store the test can reach into.
-func newMemSessions() (js.Value, *memStore) {
-	m := newMemStore()
-	return newSessionService(m, storageMemory, "test", nil).obj, m
+// newMemSessions is klplay.sessions over a memory store the test can reach into.
+func newMemSessions() (js.Value, *session.MemStore) {
+	m := session.NewMemStore()
+	return newSessions(m, session.Storage{Kind: session.StorageMemory, Note: "test"}, nil), m
 }
 
 const divState = `{"p":[0.5,0.5],"q":[0.9,0.1],"unit":"bits"}`
@@ -95,7 +92,7 @@ func draft(name string) js.Value {
 }
 
 func TestSessionsFallBackToMemoryUnderNode(t *testing.T) {
-	s := newSessions(t)
+	s := apiSessions()
 	if got := s.Get("storage").String(); got != "memory" {
 		t.Fatalf("storage = %q under Node, want memory", got)
 	}
@@ -109,7 +106,7 @@ func TestSessionsFallBackToMemoryUnderNode(t *testing.T) {
 }
 
 func TestSessionsCreateGetUpdateRenameDelete(t *testing.T) {
-	s := newSessions(t)
+	s := apiSessions()
 	before := dateNow()
 	a := mustResolve(t, s.Call("save", draft("first")))
 	id := a.Get("id").String()
@@ -148,33 +145,8 @@ func TestSessionsCreateGetUpdateRenameDelete(t *testing.T) {
 	}
 }
 
-func TestSessionsConflictAndForce(t *testing.T) {
-	s := newSessions(t)
-	a := mustResolve(t, s.Call("save", draft("shared")))
-	tab1 := jsv(jsonString(a))
-	tab2 := jsv(jsonString(a))
-	tab1.Set("notes", "tab 1")
-	mustResolve(t, s.Call("save", tab1)) // same millisecond or not, updated moves on
-	tab2.Set("notes", "tab 2")
-	err := mustReject(t, s.Call("save", tab2), "conflict")
-	if !strings.Contains(err.Get("message").String(), "force") {
-		t.Fatalf("conflict message does not say how to overwrite: %s", err.Get("message").String())
-	}
-	if got := mustResolve(t, s.Call("get", a.Get("id"))); got.Get("notes").String() != "tab 1" {
-		t.Fatalf("the conflicting save changed the session: %s", jsonString(got))
-	}
-	forced := mustResolve(t, s.Call("save", tab2, jsv(`{"force":true}`)))
-	if forced.Get("notes").String() != "tab 2" {
-		t.Fatalf("force: %s", jsonString(forced))
-	}
-	// An existing id without updated is a stale copy too.
-	noTime := draft("shared")
-	noTime.Set("id", a.Get("id"))
-	mustReject(t, s.Call("save", noTime), "conflict")
-}
-
 func TestSessionsRejectBadInputWithoutStoring(t *testing.T) {
-	s := newSessions(t)
+	s := apiSessions()
 	cases := []struct {
 		name string
 		args []any
@@ -201,157 +173,6 @@ func TestSessionsRejectBadInputWithoutStoring(t *testing.T) {
 	}
 }
 
-func TestSessionsListNewestFirstAndReportsCorrupt(t *testing.T) {
-	s, mem := newMemSessions()
-	var ids []string
-	for i := 0; i < 5; i++ {
-		ids = append(ids, mustResolve(t, s.Call("save", draft(fmt.Sprintf("s%d", i)))).Get("id").String())
-	}
-	list := mustResolve(t, s.Call("list"))
-	if list.Length() != 5 {
-		t.Fatalf("list has %d", list.Length())
-	}
-	for i := 0; i < 5; i++ {
-		e := list.Index(i)
-		if e.Get("id").String() != ids[4-i] {
-			t.Fatalf("list[%d] = %s, want id %s (newest first)", i, jsonString(e), ids[4-i])
-		}
-		if !e.Get("state").IsUndefined() || !e.Get("notes").IsUndefined() {
-			t.Fatalf("list carries the state: %s", jsonString(e))
-		}
-	}
-	// Damage the store behind the API's back, as another program might.
-	mem.sessions["wrong-shape"] = []byte(`{"id":"wrong-shape","hello":1}`)
-	mem.sessions["unknown-lab"] = []byte(`{"id":"unknown-lab","name":"old","lab":"gone","state":{},"notes":"","created":1,"updated":2,"version":2}`)
-	mem.sessions["bad-version"] = []byte(`{"id":"bad-version","name":"future","lab":"divergence","state":{},"notes":"","created":1,"updated":2,"version":7}`)
-	mem.sessions["not-object"] = []byte(`[1,2]`)
-	plain := mustResolve(t, s.Call("list"))
-	if plain.Length() != 5 {
-		t.Fatalf("list with damaged records has %d entries, want the 5 good ones", plain.Length())
-	}
-	r := mustResolve(t, s.Call("list", jsv(`{"withSkipped":true}`)))
-	if r.Get("sessions").Length() != 5 || r.Get("skipped").Length() != 4 {
-		t.Fatalf("withSkipped: %s", jsonString(r))
-	}
-	reasons := map[string]string{}
-	for i := 0; i < 4; i++ {
-		e := r.Get("skipped").Index(i)
-		reasons[e.Get("id").String()] = e.Get("code").String() + ": " + e.Get("reason").String()
-	}
-	for id, want := range map[string]string{"unknown-lab": "unknown-name", "bad-version": "out-of-range", "wrong-shape": "", "not-object": ""} {
-		if got, ok := reasons[id]; !ok || !strings.HasPrefix(got, want) {
-			t.Errorf("skipped[%s] = %q, want code %q", id, got, want)
-		}
-	}
-	mustReject(t, s.Call("get", "unknown-lab"), "corrupt")
-	mustResolve(t, s.Call("delete", "unknown-lab")) // a damaged record can still be deleted
-	// Export leaves damaged records out and still works.
-	exp := mustResolve(t, s.Call("exportAll")).String()
-	got, skips, err := session.ParseExport([]byte(exp))
-	if err != nil || len(got) != 5 || len(skips) != 0 {
-		t.Fatalf("export: %d sessions, %v, %v", len(got), skips, err)
-	}
-}
-
-func TestSessionsExportImport(t *testing.T) {
-	src := newSessions(t)
-	for i := 0; i < 3; i++ {
-		d := draft(fmt.Sprintf("s%d", i))
-		d.Set("notes", fmt.Sprintf("note %d <script>alert(1)</script>", i))
-		mustResolve(t, src.Call("save", d))
-	}
-	file := mustResolve(t, src.Call("exportAll")).String()
-	want := mustResolve(t, src.Call("list"))
-
-	dst := newSessions(t)
-	r := mustResolve(t, dst.Call("importAll", file))
-	if r.Get("added").Length() != 3 || r.Get("skipped").Length() != 0 {
-		t.Fatalf("import: %s", jsonString(r))
-	}
-	if got := mustResolve(t, dst.Call("list")); jsonString(got) != jsonString(want) {
-		t.Fatalf("after import: %s, want %s", jsonString(got), jsonString(want))
-	}
-	for i := 0; i < 3; i++ {
-		id := want.Index(i).Get("id")
-		if a, b := mustResolve(t, src.Call("get", id)), mustResolve(t, dst.Call("get", id)); jsonString(a) != jsonString(b) {
-			t.Fatalf("imported %s, exported %s", jsonString(b), jsonString(a))
-		}
-	}
-	// The same file again: everything is already there.
-	r = mustResolve(t, dst.Call("importAll", file))
-	if r.Get("added").Length() != 0 || r.Get("skipped").Length() != 3 || !strings.Contains(r.Get("skipped").Index(0).Get("reason").String(), "already there") {
-		t.Fatalf("re-import: %s", jsonString(r))
-	}
-	// Same id, other content: kept side by side under a new id.
-	id0 := want.Index(0).Get("id").String()
-	mustResolve(t, dst.Call("rename", id0, "changed here"))
-	r = mustResolve(t, dst.Call("importAll", file))
-	if r.Get("added").Length() != 1 || r.Get("added").Index(0).Get("originalId").String() != id0 || r.Get("added").Index(0).Get("id").String() == id0 {
-		t.Fatalf("same id, other content: %s", jsonString(r))
-	}
-	if n := mustResolve(t, dst.Call("list")).Length(); n != 4 {
-		t.Fatalf("after side-by-side import: %d sessions, want 4", n)
-	}
-	// One bad session in a good file is skipped with its position in the file.
-	var e map[string]any
-	if err := json.Unmarshal([]byte(file), &e); err != nil {
-		t.Fatal(err)
-	}
-	ss := e["sessions"].([]any)
-	ss[1].(map[string]any)["lab"] = "nope"
-	fresh := ss[2].(map[string]any)
-	fresh["id"] = "brand-new"
-	mixed, _ := json.Marshal(e)
-	r = mustResolve(t, dst.Call("importAll", string(mixed)))
-	// File order: [0] differs from the stored id0 (renamed here) and is added
-	// under a new id again, [1] has an unknown lab, [2] is new.
-	added, skipped := r.Get("added"), r.Get("skipped")
-	if added.Length() != 2 || added.Index(1).Get("id").String() != "brand-new" || skipped.Length() != 1 ||
-		skipped.Index(0).Get("index").Int() != 1 || !strings.HasPrefix(skipped.Index(0).Get("reason").String(), "lab:") {
-		t.Fatalf("mixed file: %s", jsonString(r))
-	}
-	// Bad files reject and change nothing.
-	before := jsonString(mustResolve(t, dst.Call("list")))
-	for _, bad := range []struct{ file, code string }{
-		{"not json", "invalid"},
-		{`{"format":"other","version":1,"sessions":[]}`, "invalid"},
-		{`{"format":"klplay-sessions","version":99,"sessions":[]}`, "out-of-range"},
-		{strings.Repeat(" ", session.MaxImportSize+1), "too-large"},
-	} {
-		mustReject(t, dst.Call("importAll", bad.file), bad.code)
-	}
-	mustReject(t, dst.Call("importAll", 42), "wrong-type")
-	if after := jsonString(mustResolve(t, dst.Call("list"))); after != before {
-		t.Fatalf("a bad file changed the sessions:\n%s\n%s", before, after)
-	}
-	one := mustResolve(t, dst.Call("exportOne", "brand-new")).String()
-	if got, _, err := session.ParseExport([]byte(one)); err != nil || len(got) != 1 || got[0].ID != "brand-new" {
-		t.Fatalf("exportOne: %v %v", got, err)
-	}
-	mustReject(t, dst.Call("exportOne", "missing"), "not-found")
-}
-
-func TestSessionsCurrentAutosave(t *testing.T) {
-	s, mem := newMemSessions()
-	if v := mustResolve(t, s.Call("loadCurrent", "divergence")); !v.IsNull() {
-		t.Fatalf("loadCurrent before any save = %s, want null", jsonString(v))
-	}
-	saved := mustResolve(t, s.Call("saveCurrent", "divergence", jsv(divState)))
-	got := mustResolve(t, s.Call("loadCurrent", "divergence"))
-	if jsonString(got) != jsonString(saved) || jsonString(got.Get("state")) != divState || got.Get("lab").String() != "divergence" {
-		t.Fatalf("loadCurrent = %s, saved %s", jsonString(got), jsonString(saved))
-	}
-	mustReject(t, s.Call("saveCurrent", "nope", jsv(`{}`)), "unknown-name")
-	mustReject(t, s.Call("saveCurrent", "divergence", jsv(`{"p":[1,2]}`)), "out-of-range")
-	mustReject(t, s.Call("saveCurrent", "divergence", "x"), "wrong-type")
-	mustReject(t, s.Call("loadCurrent", "nope"), "unknown-name")
-	// An autosave the schema no longer accepts is ignored, not an error.
-	mem.current["divergence"] = []byte(`{"lab":"divergence","state":{"gone":1},"updated":1}`)
-	if v := mustResolve(t, s.Call("loadCurrent", "divergence")); !v.IsNull() {
-		t.Fatalf("stale autosave = %s, want null", jsonString(v))
-	}
-}
-
 func TestAsyncPanicsBecomeRejections(t *testing.T) {
 	inDecode := asyncFunc("boom", func([]js.Value) (func(context.Context) (js.Value, error), error) {
 		panic("decoding")
@@ -366,49 +187,84 @@ func TestAsyncPanicsBecomeRejections(t *testing.T) {
 	if !strings.Contains(err.Get("message").String(), "working") {
 		t.Fatalf("message %q", err.Get("message").String())
 	}
-	s := newSessions(t)
+	s := apiSessions()
 	if n := mustResolve(t, s.Call("list")).Length(); n != 0 {
 		t.Fatalf("after panics: list has %d", n)
 	}
 }
 
-func TestSessionsConcurrentSavesAllLand(t *testing.T) {
-	s, _ := newMemSessions()
-	ps := make([]js.Value, 50)
-	for i := range ps {
-		ps[i] = s.Call("save", draft(fmt.Sprintf("n%d", i)))
+// TestSessionsOptionsResultsAndFilesCrossJS drives what the moved policy tests
+// cover natively through JavaScript: the options, the shapes of the results and
+// the export file as a string.
+func TestSessionsOptionsResultsAndFilesCrossJS(t *testing.T) {
+	s, mem := newMemSessions()
+	if s.Get("storage").String() != "memory" || s.Get("storageNote").String() != "test" {
+		t.Fatalf("storage %s, note %s", s.Get("storage").String(), s.Get("storageNote").String())
 	}
-	for _, p := range ps {
-		mustResolve(t, p)
+	a := mustResolve(t, s.Call("save", draft("shared")))
+	stale := jsv(jsonString(a))
+	a.Set("notes", "newer")
+	mustResolve(t, s.Call("save", a))
+	stale.Set("notes", "stale")
+	mustReject(t, s.Call("save", stale), "conflict")
+	if got := mustResolve(t, s.Call("save", stale, jsv(`{"force":true}`))); got.Get("notes").String() != "stale" {
+		t.Fatalf("force: %s", jsonString(got))
 	}
-	if n := mustResolve(t, s.Call("list")).Length(); n != 50 {
-		t.Fatalf("50 concurrent saves stored %d", n)
-	}
-}
 
-func TestSplitJSONArray(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want []string
-	}{
-		{`[]`, nil},
-		{`[{"a":1}]`, []string{`{"a":1}`}},
-		{`[{"a":[1,2],"b":"x,]}"},{"c":"\"],"},3,"s"]`, []string{`{"a":[1,2],"b":"x,]}"}`, `{"c":"\"],"}`, `3`, `"s"`}},
-		{`[{"a":"\\"},{"b":2}]`, []string{`{"a":"\\"}`, `{"b":2}`}},
-	} {
-		got, ok := splitJSONArray([]byte(c.in))
-		if !ok || len(got) != len(c.want) {
-			t.Fatalf("%s: %q, %v", c.in, got, ok)
-		}
-		for i := range got {
-			if string(got[i]) != c.want[i] {
-				t.Fatalf("%s: [%d] = %s, want %s", c.in, i, got[i], c.want[i])
-			}
+	ctx := context.Background()
+	damage := func(id, doc string) {
+		if err := mem.Update(ctx, id, func([]byte) ([]byte, error) { return []byte(doc), nil }); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for _, bad := range []string{``, `{}`, `[{"a":1}`, `[{"a":"1]`} {
-		if _, ok := splitJSONArray([]byte(bad)); ok {
-			t.Errorf("%q split", bad)
-		}
+	damage("unknown-lab", `{"id":"unknown-lab","name":"old","lab":"gone","state":{},"notes":"","created":1,"updated":2,"version":2}`)
+	if n := mustResolve(t, s.Call("list")).Length(); n != 1 {
+		t.Fatalf("list has %d entries, want the good one", n)
 	}
+	r := mustResolve(t, s.Call("list", jsv(`{"withSkipped":true}`)))
+	want := `{"sessions":[{"created":%s,"id":"%s","lab":"divergence","name":"shared","updated":%s}],"skipped":[{"code":"unknown-name","id":"unknown-lab","name":"old","reason":"lab: is \"gone\", which is not a lab of this playground"}]}`
+	top := r.Get("sessions").Index(0)
+	if got := jsonString(r); got != fmt.Sprintf(want, jsonString(top.Get("created")), a.Get("id").String(), jsonString(top.Get("updated"))) {
+		t.Fatalf("withSkipped: %s", got)
+	}
+	mustReject(t, s.Call("list", jsv(`{"withSkipped":1}`)), "wrong-type")
+	mustReject(t, s.Call("get", "unknown-lab"), "corrupt")
+	if gone := mustResolve(t, s.Call("delete", "unknown-lab")); gone.Get("lab").String() != "gone" {
+		t.Fatalf("delete of a damaged record resolved to %s", jsonString(gone))
+	}
+
+	file := mustResolve(t, s.Call("exportAll"))
+	if file.Type() != js.TypeString {
+		t.Fatalf("exportAll resolved to %s, not a string", jsonString(file))
+	}
+	again := mustResolve(t, s.Call("importAll", file))
+	if sk := again.Get("skipped"); again.Get("added").Length() != 0 || sk.Length() != 1 || sk.Index(0).Get("index").Int() != 0 || !strings.Contains(sk.Index(0).Get("reason").String(), "already there") {
+		t.Fatalf("re-import: %s", jsonString(again))
+	}
+	mustResolve(t, s.Call("rename", a.Get("id"), "changed here"))
+	imp := mustResolve(t, s.Call("importAll", file))
+	if imp.Get("added").Length() != 1 || imp.Get("added").Index(0).Get("originalId").String() != a.Get("id").String() || imp.Get("skipped").Length() != 0 {
+		t.Fatalf("import: %s", jsonString(imp))
+	}
+	mustReject(t, s.Call("importAll", strings.Repeat(" ", session.MaxImportSize+1)), "too-large")
+	mustReject(t, s.Call("importAll", "not json"), "invalid")
+	mustReject(t, s.Call("importAll", 42), "wrong-type")
+	one := mustResolve(t, s.Call("exportOne", a.Get("id"))).String()
+	if got, _, err := session.ParseExport([]byte(one)); err != nil || len(got) != 1 || got[0].ID != a.Get("id").String() {
+		t.Fatalf("exportOne: %v %v", got, err)
+	}
+	mustReject(t, s.Call("exportOne", "missing"), "not-found")
+
+	if v := mustResolve(t, s.Call("loadCurrent", "divergence")); !v.IsNull() {
+		t.Fatalf("loadCurrent before any save = %s, want null", jsonString(v))
+	}
+	saved := mustResolve(t, s.Call("saveCurrent", "divergence", jsv(divState)))
+	got := mustResolve(t, s.Call("loadCurrent", "divergence"))
+	if jsonString(got) != jsonString(saved) || jsonString(got.Get("state")) != divState || got.Get("lab").String() != "divergence" {
+		t.Fatalf("loadCurrent = %s, saved %s", jsonString(got), jsonString(saved))
+	}
+	mustReject(t, s.Call("saveCurrent", "nope", jsv(`{}`)), "unknown-name")
+	mustReject(t, s.Call("saveCurrent", "divergence", jsv(`{"p":[1,2]}`)), "out-of-range")
+	mustReject(t, s.Call("saveCurrent", "divergence", "x"), "wrong-type")
+	mustReject(t, s.Call("loadCurrent", "nope"), "unknown-name")
 }

@@ -42,6 +42,7 @@ import (
 
 	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/klplayground/klplay/core/input"
+	"github.com/klplayground/klplay/core/jsontext"
 	"github.com/klplayground/klplay/core/session"
 )
 
@@ -62,8 +63,7 @@ const (
 const openTimeout = 4 * time.Second
 
 type idbStore struct {
-	factory js.Value     // the browser's indexedDB
-	lib     *idb.Factory // the library, over a proxy of factory
+	lib     *idb.Factory // the library, over a proxy of the browser's indexedDB
 	lastReq js.Value     // the request the proxy's open returned last
 	lastErr error        // what the proxy's open threw last
 
@@ -104,7 +104,7 @@ func openIndexedDB() (st *idbStore, reason string) {
 	if f.Get("open").Type() != js.TypeFunction {
 		return nil, "indexedDB.open is not a function"
 	}
-	st = &idbStore{factory: f}
+	st = &idbStore{}
 	proxy := jsObject.New()
 	proxy.Set("open", js.FuncOf(func(_ js.Value, args []js.Value) (res any) {
 		defer func() {
@@ -270,10 +270,10 @@ func (a *openAttempt) upgrade(db *idb.Database, oldVersion uint) {
 	}
 }
 
-// migrate rewrites the version 1 documents of store as version 2 ones, inside
-// the versionchange transaction: one getAll, then a put per document from its
-// success callback (which does not wait either). A document that does not
-// migrate is left as it was; list reports it as damaged.
+// migrate rewrites the version 1 documents of store as current ones, inside
+// the versionchange transaction: one getAll, then a put per document that
+// session.UpgradeRecord migrates, from its success callback (which does not
+// wait either). Every other document is left as it was.
 func (a *openAttempt) migrate(store js.Value, oldVersion uint) {
 	req := store.Call("getAll")
 	var onSuccess js.Func
@@ -285,22 +285,11 @@ func (a *openAttempt) migrate(store js.Value, oldVersion uint) {
 		}()
 		all := req.Get("result")
 		for i, n := 0, all.Length(); i < n; i++ {
-			b, err := toJSON(all.Index(i))
-			if err != nil {
-				continue
+			if b, err := toJSON(all.Index(i)); err == nil {
+				if enc, ok := session.UpgradeRecord(b); ok {
+					store.Call("put", parseJSON(enc))
+				}
 			}
-			if peek, ok := parseDoc(b); !ok || peek["version"] != float64(1) {
-				continue
-			}
-			ss, err := session.Decode(b)
-			if err != nil {
-				continue
-			}
-			enc, err := session.Encode(ss)
-			if err != nil {
-				continue
-			}
-			store.Call("put", parseJSON(enc))
 		}
 		return nil
 	})
@@ -341,7 +330,7 @@ func (s *idbStore) settle(ctx context.Context) error {
 		return ctx.Err()
 	}
 	if err := s.first.err; err != nil && unavailable(err) {
-		return &errUnavailable{reason: err.Error()}
+		return &session.UnavailableError{Reason: err.Error()}
 	}
 	return nil
 }
@@ -371,7 +360,7 @@ func (s *idbStore) connect(ctx context.Context) (*idbConn, error) {
 		}
 		return nil, input.Errorf(codeBlocked, "storage", "the saved sessions did not open within %v: another tab is upgrading the database; close other KL Playground tabs, then try again", openTimeout)
 	case <-ctx.Done():
-		return nil, timeoutError(ctx.Err())
+		return nil, session.CheckContext(ctx)
 	}
 
 	s.mu.Lock()
@@ -385,45 +374,40 @@ func (s *idbStore) connect(ctx context.Context) (*idbConn, error) {
 	if a.err != nil {
 		switch {
 		case !s.opened && unavailable(a.err):
-			return nil, &errUnavailable{reason: a.err.Error()}
+			return nil, &session.UnavailableError{Reason: a.err.Error()}
 		case isDOM(a.err, "VersionError"):
-			return nil, input.Errorf(codeStorage, "storage", "the saved sessions were upgraded by a newer KL Playground (in another tab?); reload this page to use them")
+			return nil, input.Errorf(session.StorageFailed, "storage", "the saved sessions were upgraded by a newer KL Playground (in another tab?); reload this page to use them")
 		}
-		return nil, input.Errorf(codeStorage, "storage", "the saved sessions could not be opened: %v", a.err)
+		return nil, input.Errorf(session.StorageFailed, "storage", "the saved sessions could not be opened: %v", a.err)
 	}
 	return a.conn, nil
 }
 
-// txn opens a transaction, reopening the database once if the connection was
-// closed under us.
-func (s *idbStore) txn(ctx context.Context, mode idb.TransactionMode, names ...string) (*idb.Transaction, error) {
+// txn opens a transaction on the object store name (for what), reopening the
+// database once if the connection was closed under us.
+func (s *idbStore) txn(ctx context.Context, mode idb.TransactionMode, name, what string) (*idb.Transaction, *idb.ObjectStore, error) {
 	for try := 0; ; try++ {
 		c, err := s.connect(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		t, err := c.db.Transaction(mode, names[0], names[1:]...)
+		t, err := c.db.Transaction(mode, name)
 		if err == nil {
-			return t, nil
+			store, err := t.ObjectStore(name)
+			if err != nil {
+				return nil, nil, storageError(what, err)
+			}
+			return t, store, nil
 		}
 		if try > 0 || !isDOM(err, "InvalidStateError") {
-			return nil, storageError("reach the saved sessions", err)
+			return nil, nil, storageError("reach the saved sessions", err)
 		}
 		c.closed.Store(true) // closing (versionchange): open again
 	}
 }
 
 func storageError(what string, err error) error {
-	return input.Errorf(codeStorage, "storage", "could not %s: the browser's storage failed (%v); nothing was changed", what, err)
-}
-
-// ctxCheck turns an expired context into the API's error: after it, a result
-// of undefined cannot be trusted to mean "absent".
-func ctxCheck(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return timeoutError(err)
-	}
-	return nil
+	return input.Errorf(session.StorageFailed, "storage", "could not %s: the browser's storage failed (%v); nothing was changed", what, err)
 }
 
 func keyString(k js.Value) string {
@@ -439,15 +423,11 @@ func keyString(k js.Value) string {
 // scan reads every record in one readonly transaction. A cursor step costs a
 // JS→Go callback in the library; this one does the least it can in it (keep
 // the value in a JavaScript array), and the values cross into Go afterwards as
-// one JSON string, split by splitJSONArray.
-func (s *idbStore) scan(ctx context.Context) ([]record, error) {
-	t, err := s.txn(ctx, idb.TransactionReadOnly, storeSessions)
+// one JSON string, split by jsontext.SplitArray.
+func (s *idbStore) Scan(ctx context.Context) ([]session.Record, error) {
+	_, store, err := s.txn(ctx, idb.TransactionReadOnly, storeSessions, "read the saved sessions")
 	if err != nil {
 		return nil, err
-	}
-	store, err := t.ObjectStore(storeSessions)
-	if err != nil {
-		return nil, storageError("read the saved sessions", err)
 	}
 	index, err := store.Index(indexUpdated)
 	if err != nil {
@@ -459,7 +439,7 @@ func (s *idbStore) scan(ctx context.Context) ([]record, error) {
 		}
 		n, err := r.Await(ctx)
 		if err == nil {
-			err = ctxCheck(ctx)
+			err = session.CheckContext(ctx)
 		}
 		return n, err
 	}
@@ -473,18 +453,19 @@ func (s *idbStore) scan(ctx context.Context) ([]record, error) {
 	}
 	values := jsArray.New()
 	n := 0
+	keep := func(c *idb.CursorWithValue) error {
+		v, err := c.Value()
+		values.SetIndex(n, v)
+		n++
+		return err
+	}
 	// Newest first: the index on updated, backwards.
 	cur, err := index.OpenCursor(idb.CursorPrevious)
 	if err == nil {
-		err = cur.Iter(ctx, func(c *idb.CursorWithValue) error {
-			v, err := c.Value()
-			values.SetIndex(n, v)
-			n++
-			return err
-		})
+		err = cur.Iter(ctx, keep)
 	}
 	if err == nil {
-		err = ctxCheck(ctx)
+		err = session.CheckContext(ctx)
 	}
 	if err != nil {
 		return nil, storageError("read the saved sessions", err)
@@ -499,7 +480,7 @@ func (s *idbStore) scan(ctx context.Context) ([]record, error) {
 			ks, err = keys.Await(ctx)
 		}
 		if err == nil {
-			err = ctxCheck(ctx)
+			err = session.CheckContext(ctx)
 		}
 		for _, k := range ks {
 			indexed[keyString(k)] = true
@@ -514,14 +495,11 @@ func (s *idbStore) scan(ctx context.Context) ([]record, error) {
 				if err != nil || indexed[keyString(k)] {
 					return err
 				}
-				v, err := c.Value()
-				values.SetIndex(n, v)
-				n++
-				return err
+				return keep(c)
 			})
 		}
 		if err == nil {
-			err = ctxCheck(ctx)
+			err = session.CheckContext(ctx)
 		}
 		if err != nil {
 			return nil, storageError("read the saved sessions", err)
@@ -532,93 +510,61 @@ func (s *idbStore) scan(ctx context.Context) ([]record, error) {
 
 // recordsOf turns n stored values into records: one JSON.stringify for all of
 // them, or one each when a value JSON cannot hold (a BigInt) spoils the batch.
-func recordsOf(values js.Value, n int) []record {
+func recordsOf(values js.Value, n int) []session.Record {
 	if all, err := toJSON(values); err == nil {
-		if docs, ok := splitJSONArray(all); ok && len(docs) == n {
-			out := make([]record, n)
+		if docs, ok := jsontext.SplitArray(all); ok && len(docs) == n {
+			out := make([]session.Record, n)
 			for i, d := range docs {
-				out[i] = record{doc: d} // the id is read from the document when needed
+				out[i] = session.Record{Doc: d} // the id is read from the document when needed
 			}
 			return out
 		}
 	}
-	out := make([]record, n)
+	out := make([]session.Record, n)
 	for i := range out {
 		v := values.Index(i)
 		doc, err := toJSON(v)
-		out[i] = record{id: keyString(v.Get("id")), doc: doc, err: err}
+		out[i] = session.Record{ID: keyString(v.Get("id")), Doc: doc, Err: err}
 	}
 	return out
-}
-
-// splitJSONArray splits the JSON text of an array, as JSON.stringify writes it,
-// into the texts of its elements, without decoding them.
-func splitJSONArray(b []byte) ([][]byte, bool) {
-	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
-		return nil, false
-	}
-	var out [][]byte
-	if len(b) == 2 {
-		return out, true
-	}
-	depth, start, inString, escaped := 0, 1, false, false
-	for i := 1; i < len(b)-1; i++ {
-		c := b[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, b[start:i])
-				start = i + 1
-			}
-		}
-	}
-	out = append(out, b[start:len(b)-1])
-	return out, depth == 0 && !inString
 }
 
 // unreadable stands for a stored value JSON cannot hold: present, and damaged.
 var unreadable = []byte("null")
 
-func (s *idbStore) read(ctx context.Context, id string) ([]byte, error) {
-	t, err := s.txn(ctx, idb.TransactionReadOnly, storeSessions)
+// Read returns the session under id; a stored value JSON cannot hold is
+// unreadable, so that it counts as present and damaged.
+func (s *idbStore) Read(ctx context.Context, id string) ([]byte, error) {
+	return s.get(ctx, storeSessions, id, "read the session", unreadable)
+}
+
+// GetCurrent returns the autosave of lab; an unreadable one is none, and the
+// page starts from the defaults.
+func (s *idbStore) GetCurrent(ctx context.Context, lab string) ([]byte, error) {
+	return s.get(ctx, storeCurrent, lab, "read the autosaved state", nil)
+}
+
+// get reads one value in a readonly transaction, as JSON; a value JSON cannot
+// hold reads as bad.
+func (s *idbStore) get(ctx context.Context, name, key, what string, bad []byte) ([]byte, error) {
+	_, store, err := s.txn(ctx, idb.TransactionReadOnly, name, what)
 	if err != nil {
 		return nil, err
 	}
-	store, err := t.ObjectStore(storeSessions)
+	req, err := store.Get(js.ValueOf(key))
 	if err != nil {
-		return nil, storageError("read the session", err)
-	}
-	req, err := store.Get(js.ValueOf(id))
-	if err != nil {
-		return nil, storageError("read the session", err)
+		return nil, storageError(what, err)
 	}
 	v, err := req.Await(ctx)
-	if err := ctxCheck(ctx); err != nil {
+	if err := session.CheckContext(ctx); err != nil {
 		return nil, err
 	}
 	if err != nil {
-		return nil, storageError("read the session", err)
+		return nil, storageError(what, err)
 	}
 	doc, err := toJSON(v)
 	if err != nil {
-		return unreadable, nil
+		return bad, nil
 	}
 	return doc, nil
 }
@@ -627,21 +573,17 @@ func (s *idbStore) read(ctx context.Context, id string) ([]byte, error) {
 // or delete. The transaction's outcome is checked twice: its own events, and
 // the write request's error, since an abort without an error (transaction.abort
 // from elsewhere) completes the library's Await without one.
-func (s *idbStore) update(ctx context.Context, id string, fn func(old []byte) ([]byte, error)) error {
-	t, err := s.txn(ctx, idb.TransactionReadWrite, storeSessions)
+func (s *idbStore) Update(ctx context.Context, id string, fn func(old []byte) ([]byte, error)) error {
+	t, store, err := s.txn(ctx, idb.TransactionReadWrite, storeSessions, "save")
 	if err != nil {
 		return err
-	}
-	store, err := t.ObjectStore(storeSessions)
-	if err != nil {
-		return storageError("save", err)
 	}
 	get, err := store.Get(js.ValueOf(id))
 	if err != nil {
 		return storageError("save", err)
 	}
 	v, err := get.Await(ctx)
-	if err := ctxCheck(ctx); err != nil {
+	if err := session.CheckContext(ctx); err != nil {
 		_ = t.Abort()
 		return err
 	}
@@ -677,7 +619,7 @@ func (s *idbStore) update(ctx context.Context, id string, fn func(old []byte) ([
 
 func finishWrite(ctx context.Context, t *idb.Transaction, what string, writes ...*idb.Request) error {
 	err := t.Await(ctx)
-	if cerr := ctxCheck(ctx); cerr != nil {
+	if cerr := session.CheckContext(ctx); cerr != nil {
 		return cerr
 	}
 	if err == nil {
@@ -690,25 +632,21 @@ func finishWrite(ctx context.Context, t *idb.Transaction, what string, writes ..
 	}
 	if err != nil {
 		if isDOM(err, "ConstraintError") {
-			return errTaken
+			return session.ErrTaken
 		}
 		return storageError(what, err)
 	}
 	return nil
 }
 
-func (s *idbStore) addAll(ctx context.Context, recs []record) error {
-	t, err := s.txn(ctx, idb.TransactionReadWrite, storeSessions)
+func (s *idbStore) AddAll(ctx context.Context, recs []session.Record) error {
+	t, store, err := s.txn(ctx, idb.TransactionReadWrite, storeSessions, "import")
 	if err != nil {
 		return err
 	}
-	store, err := t.ObjectStore(storeSessions)
-	if err != nil {
-		return storageError("import", err)
-	}
 	writes := make([]*idb.Request, len(recs))
 	for i, r := range recs {
-		ack, err := store.Add(parseJSON(r.doc))
+		ack, err := store.Add(parseJSON(r.Doc))
 		if err != nil {
 			_ = t.Abort()
 			return storageError("import (nothing was imported)", err)
@@ -718,14 +656,10 @@ func (s *idbStore) addAll(ctx context.Context, recs []record) error {
 	return finishWrite(ctx, t, "import (nothing was imported)", writes...)
 }
 
-func (s *idbStore) putCurrent(ctx context.Context, lab string, doc []byte) error {
-	t, err := s.txn(ctx, idb.TransactionReadWrite, storeCurrent)
+func (s *idbStore) PutCurrent(ctx context.Context, lab string, doc []byte) error {
+	t, store, err := s.txn(ctx, idb.TransactionReadWrite, storeCurrent, "autosave")
 	if err != nil {
 		return err
-	}
-	store, err := t.ObjectStore(storeCurrent)
-	if err != nil {
-		return storageError("autosave", err)
 	}
 	w, err := store.PutKey(js.ValueOf(lab), parseJSON(doc))
 	if err != nil {
@@ -735,29 +669,12 @@ func (s *idbStore) putCurrent(ctx context.Context, lab string, doc []byte) error
 	return finishWrite(ctx, t, "autosave", w)
 }
 
-func (s *idbStore) getCurrent(ctx context.Context, lab string) ([]byte, error) {
-	t, err := s.txn(ctx, idb.TransactionReadOnly, storeCurrent)
+// Canonical is the text Scan gives back for doc: JSON.stringify of the object
+// it is stored as (whose numbers and escapes differ from Go's encoding).
+func (s *idbStore) Canonical(doc []byte) []byte {
+	b, err := toJSON(parseJSON(doc))
 	if err != nil {
-		return nil, err
+		return nil
 	}
-	store, err := t.ObjectStore(storeCurrent)
-	if err != nil {
-		return nil, storageError("read the autosaved state", err)
-	}
-	req, err := store.Get(js.ValueOf(lab))
-	if err != nil {
-		return nil, storageError("read the autosaved state", err)
-	}
-	v, err := req.Await(ctx)
-	if err := ctxCheck(ctx); err != nil {
-		return nil, err
-	}
-	if err != nil {
-		return nil, storageError("read the autosaved state", err)
-	}
-	doc, err := toJSON(v)
-	if err != nil {
-		return nil, nil // unreadable autosave: start from defaults
-	}
-	return doc, nil
+	return b
 }
