@@ -108,18 +108,7 @@ func newAPI() js.Value {
 			"samples":       r.Samples,
 		}, nil
 	})
-	set("divergenceLab", divergenceLab)
-	set("continuousLab", continuousLab)
-	set("fitLab", fitLab)
-	set("crossEntropyLab", crossEntropyLab)
-	set("mleData", mleData)
-	set("mleLab", mleLab)
-	set("mutualInformationLab", mutualInformationLab)
-	set("mutualInformationSweep", mutualInformationSweep)
-	set("elboLab", elboLab)
-	set("trustRegionLab", trustRegionLab)
-	set("ganLab", ganLab)
-	set("vaeLab", vaeLab)
+	setLabs(set)
 	api.Set("sessions", sessionsAPI())
 	return api
 }

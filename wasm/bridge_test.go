@@ -134,3 +134,48 @@ func TestAPIAnswersAfterBadInput(t *testing.T) {
 		t.Fatalf("kl with q missing p's support = %v, want Infinity", r)
 	}
 }
+
+func TestEncodeFrames(t *testing.T) {
+	v := js.ValueOf(encode(map[string]any{
+		"xs": []float64{1, 2}, "n": 3, "ok": true, "s": "a", "none": nil,
+		"list": []any{[]float64{4}, map[string]any{"k": 1.5}},
+	}))
+	if xs := v.Get("xs"); !xs.InstanceOf(float64Array) || xs.Length() != 2 || xs.Index(1).Float() != 2 {
+		t.Errorf("xs = %v", xs)
+	}
+	if v.Get("n").Int() != 3 || !v.Get("ok").Bool() || v.Get("s").String() != "a" || !v.Get("none").IsNull() {
+		t.Errorf("scalars: %v %v %v %v", v.Get("n"), v.Get("ok"), v.Get("s"), v.Get("none"))
+	}
+	list := v.Get("list")
+	if !jsArray.Call("isArray", list).Bool() || !list.Index(0).InstanceOf(float64Array) || list.Index(1).Get("k").Float() != 1.5 {
+		t.Errorf("list = %v", list)
+	}
+}
+
+func TestLabFunctionsReadStateAndOptions(t *testing.T) {
+	api := newAPI()
+	state := js.ValueOf(map[string]any{"logits": []any{math.Log(9), 0}, "unit": "bits"})
+	r := api.Call("crossEntropyLab", state, js.ValueOf(map[string]any{"steps": 2}))
+	if r.Equal(failure) {
+		t.Fatalf("crossEntropyLab failed: %v", failure.Get("message"))
+	}
+	if tr := r.Get("traceLoss"); !tr.InstanceOf(float64Array) || tr.Length() != 2 {
+		t.Errorf("traceLoss = %v", tr)
+	}
+	// Two steps towards the label, class 0, from Q = (0.9, 0.1).
+	if q := r.Get("q").Index(0).Float(); q <= 0.9 || r.Get("p").Index(0).Float() != 1 {
+		t.Errorf("q₀ = %v", q)
+	}
+	for _, c := range []struct {
+		state, opts js.Value
+		code, arg   string
+	}{
+		{js.ValueOf(map[string]any{"steps": 3}), js.Undefined(), "invalid", "state.steps"},
+		{state, js.ValueOf(3), "wrong-type", "opts"},
+		{state, js.ValueOf(map[string]any{"steps": "3"}), "wrong-type", "opts.steps"},
+	} {
+		if r := api.Call("crossEntropyLab", c.state, c.opts); !r.Equal(failure) || failure.Get("code").String() != c.code || failure.Get("arg").String() != c.arg {
+			t.Errorf("got %v on %v, want %s on %s", failure.Get("code"), failure.Get("arg"), c.code, c.arg)
+		}
+	}
+}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"math"
 	"strconv"
 	"syscall/js"
 	"unsafe"
@@ -169,18 +168,6 @@ func (o options) number(name string, def float64) (float64, error) {
 		return def, nil
 	}
 	return number("opts."+name, f)
-}
-
-// count decodes an optional whole number in [0, max].
-func (o options) count(name string, def, max int) (int, error) {
-	v, err := o.number(name, float64(def))
-	if err != nil {
-		return 0, err
-	}
-	if v != math.Trunc(v) || v < 0 || v > float64(max) {
-		return 0, input.Errorf(input.OutOfRange, "opts."+name, "is %v; it must be a whole number from 0 to %d", v, max)
-	}
-	return int(v), nil
 }
 
 func (o options) str(name, def string) (string, error) {

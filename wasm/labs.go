@@ -5,9 +5,35 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/klplayground/klplay/core/divergence"
+	"github.com/klplayground/klplay/core/labs"
 	"github.com/klplayground/klplay/core/session"
 )
+
+// setLabs adds the lab functions of core/labs to the API. Each takes the
+// lab's state and, for some, options; core computes the frame, and the
+// bridge only decodes the two arguments and encodes the answer.
+func setLabs(set func(string, handler)) {
+	for _, l := range labs.New() {
+		for _, f := range l.Functions {
+			id, frame := l.ID, f.Frame
+			set(f.Name, func(a []js.Value) (any, error) {
+				st, err := labState(id, arg(a, 0))
+				if err != nil {
+					return nil, err
+				}
+				opts, err := labOptions(arg(a, 1))
+				if err != nil {
+					return nil, err
+				}
+				fr, err := frame(st, opts)
+				if err != nil {
+					return nil, err
+				}
+				return encode(fr), nil
+			})
+		}
+	}
+}
 
 // labState decodes the first argument of a lab function, the lab's state,
 // against the lab's schema (core/session/labs/<id>.json): a missing field is
@@ -26,32 +52,36 @@ func labState(id string, v js.Value) (session.State, error) {
 	return lab.Decode(raw)
 }
 
-// divergenceLab takes the Divergence lab's state {p, q, unit, names} and
-// returns everything one frame draws: the readouts (in the state's unit) and
-// the chart arrays.
-func divergenceLab(a []js.Value) (any, error) {
-	st, err := labState("divergence", arg(a, 0))
-	if err != nil {
-		return nil, err
+// labOptions decodes the second argument of a lab function by value;
+// undefined and null are no options.
+func labOptions(v js.Value) (session.Options, error) {
+	switch typeOf(v) {
+	case js.TypeUndefined, js.TypeNull:
+		return session.Options{}, nil
 	}
-	c, err := divergence.Compare(st.Floats("p"), st.Floats("q"), divergence.Options{Base: st.Base()})
-	if err != nil {
-		return nil, err
+	m, err := object("opts", v)
+	return session.NewOptions(m), err
+}
+
+// encode turns a frame into JavaScript values: a []float64 becomes a
+// Float64Array in one copy, a map an object, a []any an array; numbers,
+// strings, booleans and nil pass to js.ValueOf as they are.
+func encode(v any) any {
+	switch x := v.(type) {
+	case []float64:
+		return toFloat64Array(x)
+	case map[string]any:
+		o := jsObject.New()
+		for k, e := range x {
+			o.Set(k, encode(e))
+		}
+		return o
+	case []any:
+		a := jsArray.New(len(x))
+		for i, e := range x {
+			a.SetIndex(i, encode(e))
+		}
+		return a
 	}
-	return map[string]any{
-		"entropyP":         c.EntropyP,
-		"entropyQ":         c.EntropyQ,
-		"crossEntropy":     c.CrossEntropy,
-		"kl":               c.KL,
-		"reverseKL":        c.ReverseKL,
-		"jensenShannon":    c.JensenShannon,
-		"totalVariation":   c.TotalVariation,
-		"hellinger":        c.Hellinger,
-		"squaredHellinger": c.SquaredHellinger,
-		"extraBits":        c.ExtraBits,
-		"terms":            toFloat64Array(c.Terms),
-		"reverseTerms":     toFloat64Array(c.ReverseTerms),
-		"codeP":            toFloat64Array(c.CodeP),
-		"codeQ":            toFloat64Array(c.CodeQ),
-	}, nil
+	return v
 }

@@ -33,7 +33,7 @@ func sessionsAPI() js.Value {
 }
 
 // newSessions builds the object over a service on st. settle, when given,
-// waits for the trial open of IndexedDB (session.Options.Settle); the object's
+// waits for the trial open of IndexedDB (session.ServiceOptions.Settle); the object's
 // storage fields follow the service's fallback.
 func newSessions(st session.Store, where session.Storage, settle func(context.Context) error) js.Value {
 	obj := jsObject.New()
@@ -41,7 +41,7 @@ func newSessions(st session.Store, where session.Storage, settle func(context.Co
 		obj.Set("storage", w.Kind)
 		obj.Set("storageNote", w.Note)
 	}
-	svc := session.NewService(st, where, session.Options{Now: dateNow, NewID: randomID, Settle: settle, Changed: publish})
+	svc := session.NewService(st, where, session.ServiceOptions{Now: dateNow, NewID: randomID, Settle: settle, Changed: publish})
 	publish(svc.Storage())
 	for _, f := range []struct {
 		name string

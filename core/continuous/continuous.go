@@ -8,7 +8,7 @@
 // estimators — with the bias and spread of each estimator as the sample count
 // grows.
 //
-// Frame is cheap (a few hundred density evaluations and the quadratures) and
+// Compute is cheap (a few hundred density evaluations and the quadratures) and
 // is meant to run on every update; Check draws tens of thousands of samples
 // and is meant to run only when its inputs change.
 package continuous
@@ -27,7 +27,7 @@ const DefaultPoints = 241
 // MaxIntegers bounds the grid of a mass function (one point per integer).
 const MaxIntegers = 5000
 
-// Options of Frame. The zero value means: the automatic plot range (Range),
+// Options of Compute. The zero value means: the automatic plot range (Range),
 // DefaultPoints grid points and natural logarithms.
 type Options struct {
 	Lo, Hi float64 // the plot range; Lo = Hi = 0 means Range(p, q)
@@ -42,8 +42,8 @@ type Handles struct {
 	Mean, Sd, AtMean, AtSd []float64
 }
 
-// Frame is everything one update of the lab draws.
-type Frame struct {
+// Comparison is everything one update of the lab draws.
+type Comparison struct {
 	Discrete       bool
 	Lo, Hi         float64 // the range of Xs
 	AutoLo, AutoHi float64 // Range(p, q): where the page should look
@@ -77,7 +77,7 @@ type Frame struct {
 // Errors (*input.Error): an invalid P or Q; P a density and Q a mass function
 // or the reverse (input.Invalid, "q"); a bad base; Lo, Hi not finite or
 // Hi ≤ Lo ("hi"); too many grid points ("n") or integers ("hi").
-func Compute(p, q dist.Dist, o Options) (*Frame, error) {
+func Compute(p, q dist.Dist, o Options) (*Comparison, error) {
 	factor, err := input.LogBase(o.Base)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func Compute(p, q dist.Dist, o Options) (*Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Frame{KL: kl, Discrete: p.Discrete()}
+	f := &Comparison{KL: kl, Discrete: p.Discrete()}
 	f.AutoLo, f.AutoHi = Range(p, q)
 	f.Lo, f.Hi = o.Lo, o.Hi
 	if f.Lo == 0 && f.Hi == 0 {
@@ -228,7 +228,7 @@ func parts(d dist.Dist) []dist.Dist {
 }
 
 // mismatch returns the intervals within [f.Lo, f.Hi] where a > 0 = b.
-func mismatch(a, b dist.Dist, f *Frame) []float64 {
+func mismatch(a, b dist.Dist, f *Comparison) []float64 {
 	out := []float64{}
 	if f.Discrete {
 		for _, x := range f.Xs {

@@ -30,8 +30,8 @@ func InMemory(reason string) Storage {
 		"): sessions last until the tab closes; export them to keep them"}
 }
 
-// Options are what a Service needs from its environment.
-type Options struct {
+// ServiceOptions are what a Service needs from its environment.
+type ServiceOptions struct {
 	// Now is the clock in milliseconds since the epoch (the page's Date.now, so
 	// that times agree with the page's). Required.
 	Now func() float64
@@ -65,8 +65,8 @@ type Service struct {
 }
 
 // NewService returns the service over st, which is the storage where says.
-// With o.Settle it waits for the store in a goroutine (see Options).
-func NewService(st Store, where Storage, o Options) *Service {
+// With o.Settle it waits for the store in a goroutine (see ServiceOptions).
+func NewService(st Store, where Storage, o ServiceOptions) *Service {
 	s := &Service{store: st, storage: where, cache: map[string]decoded{}, settled: make(chan struct{}),
 		now: o.Now, newID: o.NewID, changed: o.Changed}
 	if o.Settle == nil {
@@ -90,7 +90,7 @@ func (s *Service) Storage() Storage {
 	return s.storage
 }
 
-// Ready waits until the storage is known (Options.Settle has returned) or ctx
+// Ready waits until the storage is known (ServiceOptions.Settle has returned) or ctx
 // is done, and returns Storage then.
 func (s *Service) Ready(ctx context.Context) Storage {
 	select {

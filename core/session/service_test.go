@@ -28,7 +28,7 @@ func counterIDs() func() string {
 }
 
 func newTestService(st Store) *Service {
-	return NewService(st, Storage{Kind: StorageMemory, Note: "test"}, Options{Now: stuckClock, NewID: counterIDs()})
+	return NewService(st, Storage{Kind: StorageMemory, Note: "test"}, ServiceOptions{Now: stuckClock, NewID: counterIDs()})
 }
 
 func parsed(t testing.TB, text string) map[string]any {
@@ -75,7 +75,7 @@ func TestStampIsMonotonic(t *testing.T) {
 		{[]float64{0, 0}, []float64{1, 2}}, // never the zero of "no time"
 	} {
 		i := 0
-		s := NewService(NewMemStore(), InMemory("test"), Options{Now: func() float64 { i++; return c.clock[i-1] }})
+		s := NewService(NewMemStore(), InMemory("test"), ServiceOptions{Now: func() float64 { i++; return c.clock[i-1] }})
 		var got []float64
 		for range c.clock {
 			got = append(got, s.stamp())
@@ -87,7 +87,7 @@ func TestStampIsMonotonic(t *testing.T) {
 	// Property: whatever the clock does, stamps strictly increase and never lag it.
 	r := rand.New(rand.NewPCG(1, 2))
 	now := 0.0
-	s := NewService(NewMemStore(), InMemory("test"), Options{Now: func() float64 { return now }})
+	s := NewService(NewMemStore(), InMemory("test"), ServiceOptions{Now: func() float64 { return now }})
 	last := 0.0
 	for range 10_000 {
 		now = float64(r.IntN(1000))
@@ -197,7 +197,7 @@ func TestServiceConflictAndForce(t *testing.T) {
 	_, err = s.Save(ctx, noTime, false)
 	wantCode(t, "save without updated", err, Conflict, "updated")
 	// A generated id that is taken is a conflict, not an overwrite.
-	taken := NewService(NewMemStore(), InMemory("test"), Options{Now: stuckClock, NewID: func() string { return a.ID }})
+	taken := NewService(NewMemStore(), InMemory("test"), ServiceOptions{Now: stuckClock, NewID: func() string { return a.ID }})
 	mustSave(t, taken, draft(t, "first"))
 	_, err = taken.Save(ctx, draft(t, "second"), false)
 	wantCode(t, "taken new id", err, Conflict, "id")
@@ -363,7 +363,7 @@ func TestServiceExportImport(t *testing.T) {
 	}
 	want, _ := src.List(ctx)
 
-	dst := NewService(NewMemStore(), InMemory("test"), Options{Now: stuckClock, NewID: func() string { return "new-id" }})
+	dst := NewService(NewMemStore(), InMemory("test"), ServiceOptions{Now: stuckClock, NewID: func() string { return "new-id" }})
 	r, err := dst.Import(ctx, file)
 	if err != nil || len(r.Added) != 3 || len(r.Skipped) != 0 {
 		t.Fatalf("import: %+v, %v", r, err)
@@ -517,7 +517,7 @@ func TestFallbackToMemory(t *testing.T) {
 	reason := "SecurityError: The operation is insecure."
 	var changes []Storage
 	st := &fakeStore{MemStore: NewMemStore(), err: &UnavailableError{Reason: reason}}
-	s := NewService(st, Storage{Kind: "indexeddb"}, Options{Now: stuckClock, NewID: counterIDs(), Changed: func(w Storage) { changes = append(changes, w) }})
+	s := NewService(st, Storage{Kind: "indexeddb"}, ServiceOptions{Now: stuckClock, NewID: counterIDs(), Changed: func(w Storage) { changes = append(changes, w) }})
 	if got := s.Ready(ctx); got.Kind != "indexeddb" || got.Note != "" {
 		t.Fatalf("before any call: %+v", got)
 	}
@@ -554,7 +554,7 @@ func TestSettleDecidesTheStorageBeforeReady(t *testing.T) {
 	} {
 		release := make(chan struct{})
 		changed := make(chan Storage, 1)
-		s := NewService(NewMemStore(), Storage{Kind: "indexeddb"}, Options{Now: stuckClock, NewID: counterIDs(),
+		s := NewService(NewMemStore(), Storage{Kind: "indexeddb"}, ServiceOptions{Now: stuckClock, NewID: counterIDs(),
 			Settle:  func(context.Context) error { <-release; return c.settle },
 			Changed: func(w Storage) { changed <- w },
 		})

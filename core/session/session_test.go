@@ -55,7 +55,6 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"state p too short", func(s *Session) { s.State["p"] = []any{1.0} }, input.OutOfRange, "state.p"},
 		{"state p entry > 1", func(s *Session) { s.State["p"] = []any{2.0, -1.0} }, input.OutOfRange, "state.p[0]"},
 		{"state p not normalised", func(s *Session) { s.State["p"] = []any{0.5, 0.6} }, input.NotNormalized, "state.p"},
-		{"state q other length", func(s *Session) { s.State["q"] = []any{0.5, 0.25, 0.25} }, input.LengthMismatch, "state.q"},
 		{"state unit unknown", func(s *Session) { s.State["unit"] = "hartleys" }, input.UnknownName, "state.unit"},
 		{"state unit a number", func(s *Session) { s.State["unit"] = 2.0 }, input.WrongType, "state.unit"},
 		{"huge state", func(s *Session) { s.State["names"] = []any{strings.Repeat("x", MaxStateSize)} }, input.TooLarge, "state"},
@@ -313,18 +312,6 @@ func TestSchemaKinds(t *testing.T) {
 	}
 }
 
-func TestDivergenceNamesMustMatchCategories(t *testing.T) {
-	s := valid()
-	s.State["names"] = []any{"dog"}
-	if code, arg := errCode(s.Validate()); code != input.LengthMismatch || arg != "state.names" {
-		t.Errorf("got %s on %q", code, arg)
-	}
-	s.State["names"] = []any{}
-	if err := s.Validate(); err != nil {
-		t.Errorf("no names: %v", err)
-	}
-}
-
 func TestParseRFC3339(t *testing.T) {
 	cases := []struct {
 		in   string
@@ -349,130 +336,5 @@ func TestParseRFC3339(t *testing.T) {
 		if ok != c.ok || (ok && got != c.want) {
 			t.Errorf("%s: %v %v, want %v %v", c.in, got, ok, c.want, c.ok)
 		}
-	}
-}
-
-func TestCrossEntropyClassesMustExist(t *testing.T) {
-	l, ok := Lab("cross-entropy")
-	if !ok {
-		t.Fatal("no cross-entropy lab")
-	}
-	cases := []struct {
-		state map[string]any
-		code  input.Code
-		arg   string
-	}{
-		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "names": []any{"a", "b"}}, input.LengthMismatch, "state.names"},
-		{map[string]any{"logits": []any{1.0, 2.0}, "label": 2.0}, input.OutOfRange, "state.label"},
-		{map[string]any{"label": 1.0, "batch": []any{0.0, 1.5}}, input.OutOfRange, "state.batch[1]"},
-		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "batch": []any{0.0, 3.0}, "names": []any{}}, input.OutOfRange, "state.batch[1]"},
-		{map[string]any{"logits": []any{1.0, 2.0, 3.0}, "batch": []any{0.0, 2.0}, "label": 2.0, "names": []any{"a", "b", "c"}}, "", ""},
-	}
-	for i, c := range cases {
-		code, arg := errCode(l.Validate(c.state))
-		if code != c.code || arg != c.arg {
-			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
-		}
-	}
-}
-
-func TestContinuousParamsMustSuitFamily(t *testing.T) {
-	l, ok := Lab("continuous")
-	if !ok {
-		t.Fatal("no continuous lab")
-	}
-	cases := []struct {
-		state map[string]any
-		code  input.Code
-		arg   string
-	}{
-		{map[string]any{"pFamily": "normal", "p": []any{0.0, -1.0}}, input.OutOfRange, "state.p.sigma"},
-		{map[string]any{"qFamily": "gamma", "q": []any{2.0}}, input.LengthMismatch, "state.q.params"},
-		{map[string]any{"pFamily": "mixture", "p": []any{1.0, 0.0, 1.0, 1.0, 2.0, 0.0}}, input.OutOfRange, "state.p.components[1].sigma"},
-		{map[string]any{"pFamily": "poisson", "p": []any{3.0}, "qFamily": "normal", "q": []any{0.0, 1.0}}, input.Invalid, "state.qFamily"},
-		{map[string]any{"pFamily": "poisson", "p": []any{3.0}, "qFamily": "bernoulli", "q": []any{0.5}}, "", ""},
-		{map[string]any{"pFamily": "mixture", "p": []any{1.0, 0.0, 1.0, 3.0, 2.0, 0.5}, "qFamily": "uniform", "q": []any{-1.0, 1.0}}, "", ""},
-	}
-	for i, c := range cases {
-		code, arg := errCode(l.Validate(c.state))
-		if code != c.code || arg != c.arg {
-			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
-		}
-	}
-}
-
-func TestMutualInformationTableMatchesItsShape(t *testing.T) {
-	l, ok := Lab("mutual-information")
-	if !ok {
-		t.Fatal("no mutual-information lab")
-	}
-	cells := func(n int) []any {
-		out := make([]any, n)
-		for i := range out {
-			out[i] = 1 / float64(n)
-		}
-		return out
-	}
-	cases := []struct {
-		state map[string]any
-		code  input.Code
-		arg   string
-	}{
-		{map[string]any{}, "", ""},
-		{map[string]any{"rows": 2.0, "cols": 3.0, "distribution": cells(6)}, "", ""},
-		{map[string]any{"rows": 2.0, "cols": 3.0, "distribution": cells(8)}, input.LengthMismatch, "state.distribution"},
-		{map[string]any{"rows": 3.0}, input.LengthMismatch, "state.distribution"},
-		{map[string]any{"distribution": cells(4)}, input.LengthMismatch, "state.distribution"},
-		{map[string]any{"rows": 8.0, "cols": 8.0, "distribution": cells(64)}, "", ""},
-		{map[string]any{"rows": 9.0, "cols": 8.0, "distribution": cells(64)}, input.OutOfRange, "state.rows"},
-	}
-	for i, c := range cases {
-		code, arg := errCode(l.Validate(c.state))
-		if code != c.code || arg != c.arg {
-			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
-		}
-	}
-}
-
-func TestFitTargetMustBeAMixture(t *testing.T) {
-	l, ok := Lab("fit")
-	if !ok {
-		t.Fatal("no fit lab")
-	}
-	cases := []struct {
-		state map[string]any
-		code  input.Code
-		arg   string
-	}{
-		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0}}, input.OutOfRange, "state.target"},
-		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0, 1.0, 1.0, 1.0}}, input.LengthMismatch, "state.target"},
-		{map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0, 0.0}}, input.OutOfRange, "state.target.components[1].sigma"},
-		{map[string]any{"target": []any{0.0, -2.0, 1.0, 0.0, 2.0, 1.0}}, input.Invalid, "state.target.weights"},
-		{map[string]any{"target": []any{0.2, -2.0, 1.0, 0.5, 2.0, 1.0, 0.3, 0.0, 0.5}, "lr": 0.5}, "", ""},
-	}
-	for i, c := range cases {
-		code, arg := errCode(l.Validate(c.state))
-		if code != c.code || arg != c.arg {
-			t.Errorf("case %d: got %s on %q, want %s on %q", i, code, arg, c.code, c.arg)
-		}
-	}
-}
-
-func TestMLEParameterRanges(t *testing.T) {
-	l, ok := Lab("mle")
-	if !ok {
-		t.Fatal("no mle lab")
-	}
-	if code, arg := errCode(l.Validate(map[string]any{"truth": "gamma", "a": -1.0})); code != input.OutOfRange || arg != "state.a" {
-		t.Errorf("gamma a = −1: %s %s", code, arg)
-	}
-	if code, _ := errCode(l.Validate(map[string]any{"truth": "poisson", "a": 40.0})); code != "" {
-		t.Errorf("poisson a = 40: %s", code)
-	}
-	if code, _ := errCode(l.Validate(map[string]any{"truth": "normal", "a": 40.0})); code != input.OutOfRange {
-		t.Errorf("normal a = 40: %s", code)
-	}
-	if code, _ := errCode(l.Validate(map[string]any{"truth": "mixture", "a": -1.0})); code != input.OutOfRange {
-		t.Errorf("mixture a = −1: %s", code)
 	}
 }

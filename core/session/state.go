@@ -8,8 +8,8 @@ import (
 
 // State is one lab's state decoded against the lab's schema: every field of
 // the schema is present (a missing one at its default), each of its kind and
-// within its bounds, and the lab's cross-field rules hold. The lab functions
-// of the bridge read their inputs from a State and from nothing else, so a
+// within its bounds, and the lab's registered cross-field rules hold. The lab
+// frames (core/labs) read the state from a State and from nothing else, so a
 // function called with {p, q, unit: "bits"} answers in bits, and a field left
 // out means exactly what the schema's default says.
 //
@@ -23,6 +23,7 @@ type State struct {
 // Decode validates raw as Validate does and returns it as a State. Unknown
 // fields are an error (code invalid), so a misspelt field is reported, not
 // silently replaced by its default. Errors name the field as "state.NAME".
+// The schema is checked first, then the lab's registered rules (RegisterRules).
 func (l *LabInfo) Decode(raw map[string]any) (State, error) {
 	if err := l.Fields.Validate(raw); err != nil {
 		return State{}, err
@@ -38,16 +39,17 @@ func (l *LabInfo) Decode(raw map[string]any) (State, error) {
 			values[f.Name] = f.Default
 		}
 	}
-	if check := extraChecks[l.ID]; check != nil {
-		if err := check(values); err != nil {
+	st := State{lab: l, values: values}
+	if l.rules != nil {
+		if err := l.rules(st); err != nil {
 			return State{}, err
 		}
 	}
-	return State{lab: l, values: values}, nil
+	return st, nil
 }
 
-// Validate checks a state against the lab's schema and its cross-field rules;
-// a missing field means its default, for the cross-field rules too.
+// Validate checks a state against the lab's schema and its registered
+// cross-field rules; a missing field means its default, for the rules too.
 func (l *LabInfo) Validate(state map[string]any) error {
 	_, err := l.Decode(state)
 	return err

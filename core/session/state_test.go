@@ -113,23 +113,6 @@ func TestDecodeErrorsAreDeterministic(t *testing.T) {
 	}
 }
 
-// TestCrossFieldRulesSeeTheDefaults: a rule between fields judges a missing
-// field by its default, as the lab will use it.
-func TestCrossFieldRulesSeeTheDefaults(t *testing.T) {
-	// The default truth is gamma, whose a is a positive rate: a = −1 is out of range.
-	if err := mustLab(t, "mle").Validate(map[string]any{"a": -1.0}); err == nil {
-		t.Error("a = −1 for the default gamma truth was accepted")
-	}
-	// The default logits have 2 classes: label 1 is fine, label 2 is not.
-	l := mustLab(t, "cross-entropy")
-	if err := l.Validate(map[string]any{"label": 1.0}); err != nil {
-		t.Error(err)
-	}
-	if err := l.Validate(map[string]any{"label": 2.0}); err == nil {
-		t.Error("label 2 with the 2 default classes was accepted")
-	}
-}
-
 func TestRangeLiesWithinTheBounds(t *testing.T) {
 	seen := false
 	for _, l := range Labs() {
