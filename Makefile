@@ -6,7 +6,7 @@ ADDR     ?= 127.0.0.1:8080
 CHROMIUM ?= /usr/bin/chromium
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build run test vet gotest wasmtest nodetest e2e bench deps chromium clean
+.PHONY: all build run test vet gotest wasmtest nodetest e2e bench wasmsize deps chromium clean
 
 all: build
 
@@ -59,9 +59,14 @@ e2e: build chromium
 
 test: vet gotest wasmtest nodetest e2e
 
-bench: build chromium
+bench: build chromium wasmsize
 	$(GO) test -run='^$$' -bench=. -count=5 ./core/... | tee bench/go.txt
 	CHROMIUM=$(CHROMIUM) node bench/browser.mjs
+
+# The wasm's code bytes per Go package (the bridge is package main), from an
+# unstripped build's name and code sections.
+wasmsize:
+	$(GO) run ./bench/wasmsize | tee bench/wasmsize.txt
 
 clean:
 	rm -rf dist bin cmd/klplay/site
