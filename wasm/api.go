@@ -88,11 +88,11 @@ func newAPI() js.Value {
 		if err != nil {
 			return nil, err
 		}
-		o, err := decodeOptions(arg(a, 2))
+		o, err := optionsArg(arg(a, 2))
 		if err != nil {
 			return nil, err
 		}
-		do, err := distOptions(o)
+		do, err := dist.ParseOptions(o)
 		if err != nil {
 			return nil, err
 		}
@@ -100,13 +100,7 @@ func newAPI() js.Value {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{
-			"value":         r.Value,
-			"method":        r.Method,
-			"errorEstimate": r.ErrorEstimate,
-			"stdErr":        r.StdErr,
-			"samples":       r.Samples,
-		}, nil
+		return encode(r.Frame()), nil
 	})
 	setLabs(set)
 	api.Set("sessions", sessionsAPI())
@@ -136,11 +130,11 @@ func pairAndOptions(a []js.Value, i int) ([]float64, []float64, divergence.Optio
 }
 
 func measureOptionsAt(a []js.Value, i int) (divergence.Options, error) {
-	o, err := decodeOptions(arg(a, i))
+	o, err := optionsArg(arg(a, i))
 	if err != nil {
 		return divergence.Options{}, err
 	}
-	return o.measure()
+	return divergence.ParseOptions(o)
 }
 
 func distribution(name string, v js.Value) (dist.Dist, error) {
@@ -149,25 +143,4 @@ func distribution(name string, v js.Value) (dist.Dist, error) {
 		return nil, err
 	}
 	return dist.Parse(m)
-}
-
-func distOptions(o options) (dist.Options, error) {
-	var d dist.Options
-	var err error
-	if d.Method, err = o.str("method", "auto"); err != nil {
-		return d, err
-	}
-	if d.Estimator, err = o.str("estimator", ""); err != nil {
-		return d, err
-	}
-	samples, err := o.number("samples", 0)
-	if err != nil {
-		return d, err
-	}
-	seed, err := o.number("seed", 0)
-	if err != nil {
-		return d, err
-	}
-	d.Samples, d.Seed = int(samples), uint64(seed)
-	return d, nil
 }

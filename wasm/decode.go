@@ -7,7 +7,6 @@ import (
 	"syscall/js"
 	"unsafe"
 
-	"github.com/klplayground/klplay/core/divergence"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -139,68 +138,6 @@ func str(name string, v js.Value) (string, error) {
 		return "", input.Errorf(input.TooLarge, name, "is %d characters long; at most 256 are accepted", len(s))
 	}
 	return s, nil
-}
-
-// options reads the optional object of a call; undefined and null mean no options.
-// It returns an error naming opts when it is neither.
-type options struct{ v js.Value }
-
-func decodeOptions(v js.Value) (options, error) {
-	switch typeOf(v) {
-	case js.TypeUndefined, js.TypeNull:
-		return options{js.Undefined()}, nil
-	case js.TypeObject:
-		return options{v}, nil
-	}
-	return options{}, input.Errorf(input.WrongType, "opts", "must be an object, not %s", describe(v))
-}
-
-func (o options) field(name string) js.Value {
-	if o.v.IsUndefined() {
-		return js.Undefined()
-	}
-	return o.v.Get(name)
-}
-
-func (o options) number(name string, def float64) (float64, error) {
-	f := o.field(name)
-	if f.IsUndefined() || f.IsNull() {
-		return def, nil
-	}
-	return number("opts."+name, f)
-}
-
-func (o options) str(name, def string) (string, error) {
-	f := o.field(name)
-	if f.IsUndefined() || f.IsNull() {
-		return def, nil
-	}
-	return str("opts."+name, f)
-}
-
-func (o options) boolean(name string) (bool, error) {
-	f := o.field(name)
-	switch typeOf(f) {
-	case js.TypeUndefined, js.TypeNull:
-		return false, nil
-	case js.TypeBoolean:
-		return f.Bool(), nil
-	}
-	return false, input.Errorf(input.WrongType, "opts."+name, "must be true or false, not %s", describe(f))
-}
-
-// measureOptions decodes {base, normalize}. A base of e is the default.
-func (o options) measure() (divergence.Options, error) {
-	base, err := o.number("base", 0)
-	if err != nil {
-		return divergence.Options{}, err
-	}
-	if base == 0 && !o.field("base").IsUndefined() && !o.field("base").IsNull() {
-		// core reads Base 0 as "the default, e"; a reader who passes 0 means base 0.
-		return divergence.Options{}, input.Errorf(input.BadBase, "base", "is 0; the logarithm base must be > 0 and ≠ 1")
-	}
-	norm, err := o.boolean("normalize")
-	return divergence.Options{Base: base, Normalize: norm}, err
 }
 
 // value decodes a plain JavaScript value (number, string, boolean, array, typed

@@ -21,7 +21,7 @@ func setLabs(set func(string, handler)) {
 				if err != nil {
 					return nil, err
 				}
-				opts, err := labOptions(arg(a, 1))
+				opts, err := optionsArg(arg(a, 1))
 				if err != nil {
 					return nil, err
 				}
@@ -52,9 +52,9 @@ func labState(id string, v js.Value) (session.State, error) {
 	return lab.Decode(raw)
 }
 
-// labOptions decodes the second argument of a lab function by value;
-// undefined and null are no options.
-func labOptions(v js.Value) (session.Options, error) {
+// optionsArg decodes the options object of a call by value; undefined and
+// null are no options, anything else but an object is wrong-type "opts".
+func optionsArg(v js.Value) (session.Options, error) {
 	switch typeOf(v) {
 	case js.TypeUndefined, js.TypeNull:
 		return session.Options{}, nil

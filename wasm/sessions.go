@@ -48,11 +48,11 @@ func newSessions(st session.Store, where session.Storage, settle func(context.Co
 		h    asyncHandler
 	}{
 		{"list", func(args []js.Value) (asyncWork, error) {
-			o, err := decodeOptions(arg(args, 0))
+			o, err := optionsArg(arg(args, 0))
 			if err != nil {
 				return nil, err
 			}
-			withSkipped, err := o.boolean("withSkipped")
+			withSkipped, err := o.Bool("withSkipped")
 			return func(ctx context.Context) (js.Value, error) {
 				l, err := svc.List(ctx)
 				if err != nil {
@@ -71,11 +71,11 @@ func newSessions(st session.Store, where session.Storage, settle func(context.Co
 			if err != nil {
 				return nil, err
 			}
-			o, err := decodeOptions(arg(args, 1))
+			o, err := optionsArg(arg(args, 1))
 			if err != nil {
 				return nil, err
 			}
-			force, err := o.boolean("force")
+			force, err := o.Bool("force")
 			return func(ctx context.Context) (js.Value, error) { return sessionValue(svc.Save(ctx, in, force)) }, err
 		}},
 		{"rename", func(args []js.Value) (asyncWork, error) {

@@ -429,81 +429,25 @@ func (s *idbStore) Scan(ctx context.Context) ([]session.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	index, err := store.Index(indexUpdated)
-	if err != nil {
-		return nil, storageError("read the saved sessions", err)
-	}
-	count := func(r *idb.UintRequest, err error) (uint, error) {
-		if err != nil {
-			return 0, err
-		}
-		n, err := r.Await(ctx)
-		if err == nil {
-			err = session.CheckContext(ctx)
-		}
-		return n, err
-	}
-	inStore, err := count(store.Count())
-	if err != nil {
-		return nil, storageError("count the saved sessions", err)
-	}
-	inIndex, err := count(index.Count())
-	if err != nil {
-		return nil, storageError("count the saved sessions", err)
-	}
+	// One cursor over the store (no GetAll for values in go-indexeddb): every
+	// record, also one whose updated is not a valid key and so is missing from
+	// the index. The service sorts them.
 	values := jsArray.New()
 	n := 0
-	keep := func(c *idb.CursorWithValue) error {
-		v, err := c.Value()
-		values.SetIndex(n, v)
-		n++
-		return err
-	}
-	// Newest first: the index on updated, backwards.
-	cur, err := index.OpenCursor(idb.CursorPrevious)
+	cur, err := store.OpenCursor(idb.CursorNext)
 	if err == nil {
-		err = cur.Iter(ctx, keep)
+		err = cur.Iter(ctx, func(c *idb.CursorWithValue) error {
+			v, err := c.Value()
+			values.SetIndex(n, v)
+			n++
+			return err
+		})
 	}
 	if err == nil {
 		err = session.CheckContext(ctx)
 	}
 	if err != nil {
 		return nil, storageError("read the saved sessions", err)
-	}
-	// A record whose updated is missing or not a valid key is not in the
-	// index; find it in the store so that list can report it.
-	if inStore > inIndex {
-		indexed := map[string]bool{}
-		keys, err := index.GetAllKeys()
-		var ks []js.Value
-		if err == nil {
-			ks, err = keys.Await(ctx)
-		}
-		if err == nil {
-			err = session.CheckContext(ctx)
-		}
-		for _, k := range ks {
-			indexed[keyString(k)] = true
-		}
-		var cur *idb.CursorWithValueRequest
-		if err == nil {
-			cur, err = store.OpenCursor(idb.CursorNext)
-		}
-		if err == nil {
-			err = cur.Iter(ctx, func(c *idb.CursorWithValue) error {
-				k, err := c.PrimaryKey()
-				if err != nil || indexed[keyString(k)] {
-					return err
-				}
-				return keep(c)
-			})
-		}
-		if err == nil {
-			err = session.CheckContext(ctx)
-		}
-		if err != nil {
-			return nil, storageError("read the saved sessions", err)
-		}
 	}
 	return recordsOf(values, n), nil
 }

@@ -80,7 +80,7 @@ type Options struct {
 	// |T| non-negative weights, each row rescaled to sum to 1) instead of
 	// the random ones: a warm start, the only start Solve then tries.
 	Init [][]float64
-	// Base is the unit of the informations: 0 or e for nats, 2 for bits.
+	// Base is the unit of the informations: e for nats, 2 for bits.
 	Base float64
 }
 

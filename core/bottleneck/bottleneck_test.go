@@ -110,10 +110,10 @@ func TestLargeBetaKeepsEverything(t *testing.T) {
 	// Solve alone from a random start at large β, on a joint with distinct
 	// rows and |T| > |X|, reaches I(X;Y) too.
 	j := [][]float64{{0.3, 0.05}, {0.05, 0.3}, {0.15, 0.15}}
-	ixy, _ := divergence.MutualInformation(j, divergence.Options{})
+	ixy, _ := divergence.MutualInformation(j, divergence.Options{Base: math.E})
 	hits := 0
 	for seed := uint64(1); seed <= 10; seed++ {
-		r, err := Solve(j, Options{Clusters: 6, Beta: 500, Seed: seed})
+		r, err := Solve(j, Options{Base: math.E, Clusters: 6, Beta: 500, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,10 +131,10 @@ func TestDataProcessingOnRandomJoints(t *testing.T) {
 	for k := 0; k < 200; k++ {
 		nx, ny, nt := 1+r.IntN(8), 1+r.IntN(8), 1+r.IntN(8)
 		j := randomJoint(r, nx, ny)
-		ixy, _ := divergence.MutualInformation(j, divergence.Options{})
-		hx, _ := divergence.Entropy(rowSums(j), divergence.Options{Normalize: true})
+		ixy, _ := divergence.MutualInformation(j, divergence.Options{Base: math.E})
+		hx, _ := divergence.Entropy(rowSums(j), divergence.Options{Base: math.E, Normalize: true})
 		beta := math.Exp(r.Float64()*9 - 2)
-		res, err := Solve(j, Options{Clusters: nt, Beta: beta, Seed: uint64(k)})
+		res, err := Solve(j, Options{Base: math.E, Clusters: nt, Beta: beta, Seed: uint64(k)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestSweepCurve(t *testing.T) {
 }
 
 func TestReproducible(t *testing.T) {
-	o := Options{Clusters: 3, Beta: 6, Seed: 42}
+	o := Options{Base: math.E, Clusters: 3, Beta: 6, Seed: 42}
 	a, _ := Solve(table4, o)
 	b, _ := Solve(table4, o)
 	for x := range a.Encoder {
@@ -209,8 +209,8 @@ func TestReproducible(t *testing.T) {
 	if c.Encoder[0][0] == a.Encoder[0][0] && c.Encoder[1][1] == a.Encoder[1][1] {
 		t.Errorf("seeds 42 and 43 gave the same encoder")
 	}
-	s1, _ := Sweep(table4, Betas(1, 100, 20), Options{Clusters: 3, Seed: 5})
-	s2, _ := Sweep(table4, Betas(1, 100, 20), Options{Clusters: 3, Seed: 5})
+	s1, _ := Sweep(table4, Betas(1, 100, 20), Options{Base: math.E, Clusters: 3, Seed: 5})
+	s2, _ := Sweep(table4, Betas(1, 100, 20), Options{Base: math.E, Clusters: 3, Seed: 5})
 	for i := range s1.ITY {
 		if s1.ITY[i] != s2.ITY[i] || s1.IXT[i] != s2.IXT[i] {
 			t.Fatalf("sweep with seed 5 differs at %d", i)
@@ -220,20 +220,20 @@ func TestReproducible(t *testing.T) {
 
 func TestEdgeCases(t *testing.T) {
 	// |T| = 1 keeps nothing.
-	r, err := Solve(table4, Options{Clusters: 1, Beta: 100})
+	r, err := Solve(table4, Options{Base: math.E, Clusters: 1, Beta: 100})
 	if err != nil || r.IXT != 0 || r.ITY != 0 {
 		t.Errorf("|T| = 1: %v %v %v", r.IXT, r.ITY, err)
 	}
 	// A row with p(x) = 0 follows p(t); the iteration cap stops early and says so.
 	j := [][]float64{{0.5, 0}, {0, 0}, {0, 0.5}}
-	r, err = Solve(j, Options{Clusters: 2, Beta: 3, Seed: 1, MaxIter: 1, Starts: 1})
+	r, err = Solve(j, Options{Base: math.E, Clusters: 2, Beta: 3, Seed: 1, MaxIter: 1, Starts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Iterations != 1 || r.Converged {
 		t.Errorf("MaxIter 1: %d iterations, converged %v", r.Iterations, r.Converged)
 	}
-	r, _ = Solve(j, Options{Clusters: 2, Beta: 50, Seed: 1})
+	r, _ = Solve(j, Options{Base: math.E, Clusters: 2, Beta: 50, Seed: 1})
 	for tt := range r.PT {
 		if math.Abs(r.Encoder[1][tt]-r.PT[tt]) > 1e-12 {
 			t.Errorf("empty row: p(t|x) = %v, p(t) = %v", r.Encoder[1], r.PT)
@@ -241,7 +241,7 @@ func TestEdgeCases(t *testing.T) {
 	}
 	// A warm start that is already a fixed point: one step, converged.
 	init := [][]float64{{1, 0}, {0.5, 0.5}, {0, 1}}
-	r, err = Solve(j, Options{Clusters: 2, Beta: 50, Init: init})
+	r, err = Solve(j, Options{Base: math.E, Clusters: 2, Beta: 50, Init: init})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestEdgeCases(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	good := Options{Clusters: 2, Beta: 1}
+	good := Options{Base: math.E, Clusters: 2, Beta: 1}
 	for _, c := range []struct {
 		joint [][]float64
 		o     Options
@@ -273,19 +273,19 @@ func TestErrors(t *testing.T) {
 	}{
 		{nil, good, input.Empty, "joint"},
 		{[][]float64{{0.5, 0.6}}, good, input.NotNormalized, "joint"},
-		{table4, Options{Clusters: 0, Beta: 1}, input.OutOfRange, "clusters"},
-		{table4, Options{Clusters: 65, Beta: 1}, input.OutOfRange, "clusters"},
-		{table4, Options{Clusters: 2, Beta: -1}, input.OutOfRange, "beta"},
-		{table4, Options{Clusters: 2, Beta: math.NaN()}, input.NotFinite, "beta"},
-		{table4, Options{Clusters: 2, Beta: 1, Starts: -1}, input.OutOfRange, "starts"},
-		{table4, Options{Clusters: 2, Beta: 1, Starts: MaxStarts + 1}, input.OutOfRange, "starts"},
-		{table4, Options{Clusters: 2, Beta: 1, Tol: 2}, input.OutOfRange, "tol"},
-		{table4, Options{Clusters: 2, Beta: 1, MaxIter: -3}, input.OutOfRange, "maxIter"},
+		{table4, Options{Base: math.E, Clusters: 0, Beta: 1}, input.OutOfRange, "clusters"},
+		{table4, Options{Base: math.E, Clusters: 65, Beta: 1}, input.OutOfRange, "clusters"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: -1}, input.OutOfRange, "beta"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: math.NaN()}, input.NotFinite, "beta"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Starts: -1}, input.OutOfRange, "starts"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Starts: MaxStarts + 1}, input.OutOfRange, "starts"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Tol: 2}, input.OutOfRange, "tol"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, MaxIter: -3}, input.OutOfRange, "maxIter"},
 		{table4, Options{Clusters: 2, Beta: 1, Base: 1}, input.BadBase, "base"},
-		{table4, Options{Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}}}, input.LengthMismatch, "init"},
-		{table4, Options{Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}, {1, 0}, {1}, {1, 0}}}, input.LengthMismatch, "init[2]"},
-		{table4, Options{Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}, {1, 0}, {0, 0}, {1, 0}}}, input.NotNormalized, "init[2]"},
-		{table4, Options{Clusters: 2, Beta: 1, Init: [][]float64{{1, -1}, {1, 0}, {0, 1}, {1, 0}}}, input.Negative, "init[0][1]"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}}}, input.LengthMismatch, "init"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}, {1, 0}, {1}, {1, 0}}}, input.LengthMismatch, "init[2]"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Init: [][]float64{{1, 0}, {1, 0}, {0, 0}, {1, 0}}}, input.NotNormalized, "init[2]"},
+		{table4, Options{Base: math.E, Clusters: 2, Beta: 1, Init: [][]float64{{1, -1}, {1, 0}, {0, 1}, {1, 0}}}, input.Negative, "init[0][1]"},
 	} {
 		_, err := Solve(c.joint, c.o)
 		if gc, ga := code(err); gc != c.code || ga != c.arg {
@@ -303,7 +303,7 @@ func TestErrors(t *testing.T) {
 		{[]float64{1, math.Inf(1)}, good, input.NotFinite, "betas[1]"},
 		{[]float64{1, 2e6}, good, input.OutOfRange, "betas[1]"},
 		{[]float64{2, 1}, good, input.Invalid, "betas[1]"},
-		{[]float64{1}, Options{Clusters: 0}, input.OutOfRange, "clusters"},
+		{[]float64{1}, Options{Base: math.E, Clusters: 0}, input.OutOfRange, "clusters"},
 		{[]float64{1}, Options{Clusters: 1, Base: -1}, input.BadBase, "base"},
 	} {
 		_, err := Sweep(table4, c.betas, c.o)
@@ -318,14 +318,14 @@ func TestErrors(t *testing.T) {
 
 func BenchmarkSolve(b *testing.B) {
 	for b.Loop() {
-		_, _ = Solve(table4, Options{Clusters: 4, Beta: 5, Seed: 1})
+		_, _ = Solve(table4, Options{Base: math.E, Clusters: 4, Beta: 5, Seed: 1})
 	}
 }
 
 func BenchmarkSweep(b *testing.B) {
 	betas := Betas(0.1, 1000, 81)
 	for b.Loop() {
-		_, _ = Sweep(table4, betas, Options{Clusters: 4, Seed: 1})
+		_, _ = Sweep(table4, betas, Options{Base: math.E, Clusters: 4, Seed: 1})
 	}
 }
 
@@ -335,7 +335,7 @@ func BenchmarkSolve8x8(b *testing.B) {
 	j := randomJoint(rand.New(rand.NewPCG(5, 6)), 8, 8)
 	for b.Loop() {
 		for _, beta := range []float64{0.5, 2, 5, 20, 200} {
-			_, _ = Solve(j, Options{Clusters: 8, Beta: beta, Seed: 1})
+			_, _ = Solve(j, Options{Base: math.E, Clusters: 8, Beta: beta, Seed: 1})
 		}
 	}
 }
@@ -344,6 +344,6 @@ func BenchmarkSweep8x8(b *testing.B) {
 	j := randomJoint(rand.New(rand.NewPCG(5, 6)), 8, 8)
 	betas := Betas(0.1, 1000, 81)
 	for b.Loop() {
-		_, _ = Sweep(j, betas, Options{Clusters: 8, Seed: 1})
+		_, _ = Sweep(j, betas, Options{Base: math.E, Clusters: 8, Seed: 1})
 	}
 }

@@ -22,7 +22,7 @@ type problem struct {
 
 // newProblem validates joint and derives what the iteration needs.
 func newProblem(joint [][]float64) (*problem, error) {
-	ixy, err := divergence.MutualInformation(joint, divergence.Options{})
+	ixy, err := divergence.MutualInformation(joint, divergence.Options{Base: math.E})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func newProblem(joint [][]float64) (*problem, error) {
 	for _, v := range p.py {
 		p.phiY += phi(v)
 	}
-	p.hx, err = divergence.Entropy(p.px, divergence.Options{Normalize: true})
+	p.hx, err = divergence.Entropy(p.px, divergence.Options{Base: math.E, Normalize: true})
 	return p, err
 }
 

@@ -51,7 +51,7 @@ func informations(joint, q [][]float64) (float64, float64) {
 			}
 		}
 	}
-	o := divergence.Options{Normalize: true}
+	o := divergence.Options{Base: math.E, Normalize: true}
 	ixt, err := divergence.MutualInformation(xt, o)
 	if err != nil {
 		panic(err)
@@ -139,7 +139,7 @@ func lagrangianTol(joint [][]float64, beta float64) float64 {
 // at β ≈ 1.6 and stayed at h(1/3, 2/3) = 0.6365 up to β = 1000.
 func TestDiagonalSweepEverySeed(t *testing.T) {
 	for seed := uint64(1); seed <= 10; seed++ {
-		c, err := Sweep(diag3, Betas(0.1, 1000, 81), Options{Clusters: 3, Seed: seed})
+		c, err := Sweep(diag3, Betas(0.1, 1000, 81), Options{Base: math.E, Clusters: 3, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestDiagonalSweepEverySeed(t *testing.T) {
 				t.Errorf("seed %d, β = %.4g: I(X;T) = %.3g, I(T;Y) = %.3g; want 0", seed, b, c.IXT[i], c.ITY[i])
 			}
 		}
-		r, err := Solve(diag3, Options{Clusters: 3, Beta: 1.6, Seed: seed})
+		r, err := Solve(diag3, Options{Base: math.E, Clusters: 3, Beta: 1.6, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestHandDerivedOptima(t *testing.T) {
 		{"diagonal, β = 0.5", diag3, 3, 0.5, 0, 0},
 	} {
 		for seed := uint64(1); seed <= 5; seed++ {
-			r, err := Solve(c.joint, Options{Clusters: c.clusters, Beta: c.beta, Seed: seed})
+			r, err := Solve(c.joint, Options{Base: math.E, Clusters: c.clusters, Beta: c.beta, Seed: seed})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,7 +198,7 @@ func TestHandDerivedOptima(t *testing.T) {
 		}
 	}
 	// Just above the critical β the trivial encoder is no longer optimal.
-	r, err := Solve(bsc, Options{Clusters: 2, Beta: 1.1 * betaCBSC, Seed: 1})
+	r, err := Solve(bsc, Options{Base: math.E, Clusters: 2, Beta: 1.1 * betaCBSC, Seed: 1})
 	if err != nil || r.IXT < 0.01 || r.ITY < 0.001 {
 		t.Errorf("BSC, β = 1.1 βc: I(X;T) = %v, I(T;Y) = %v (%v); want > 0", r.IXT, r.ITY, err)
 	}
@@ -217,7 +217,7 @@ func TestSolveBeatsRandomStarts(t *testing.T) {
 		j := randomJoint(r, nx, ny)
 		nt := 2 + r.IntN(5)
 		for _, beta := range []float64{2, 5, 20, 50, 300} {
-			res, err := Solve(j, Options{Clusters: nt, Beta: beta, Seed: uint64(k)})
+			res, err := Solve(j, Options{Base: math.E, Clusters: nt, Beta: beta, Seed: uint64(k)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,7 +246,7 @@ func TestSweepPointsNotDominated(t *testing.T) {
 		}
 		j := randomJoint(r, nx, ny)
 		nt := 1 + r.IntN(7)
-		c, found, err := sweep(j, Betas(0.1, 1000, 81), Options{Clusters: nt, Seed: uint64(k)})
+		c, found, err := sweep(j, Betas(0.1, 1000, 81), Options{Base: math.E, Clusters: nt, Seed: uint64(k)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestStartDependenceReport(t *testing.T) {
 	}{
 		{diag3, 3, 50}, {table4, 1, 50}, {table4, 4, 0}, {groups4, 2, 1000}, {bsc, 2, 0.5},
 	} {
-		r, err := Solve(c.joint, Options{Clusters: c.clusters, Beta: c.beta, Seed: 3})
+		r, err := Solve(c.joint, Options{Base: math.E, Clusters: c.clusters, Beta: c.beta, Seed: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -336,7 +336,7 @@ func TestSolveBestOfItsStarts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := Options{Clusters: 4, Beta: 50, Seed: uint64(k)}
+		o := Options{Base: math.E, Clusters: 4, Beta: 50, Seed: uint64(k)}
 		res, err := Solve(j, o)
 		if err != nil {
 			t.Fatal(err)

@@ -165,7 +165,7 @@ type Eval struct {
 // accepted logits: with z = (1000, 0) and the one-hot label of class 1 the
 // loss and the KL are 1000 + log1p(e⁻¹⁰⁰⁰) = 1000 although q₁ rounds to 0.
 // With a one-hot label on class c the loss is −log q_c. base is the
-// logarithm base of the unit (0 or e: nats; 2: bits).
+// logarithm base of the unit (e: nats; 2: bits).
 //
 // Errors: those of Softmax; p not a probability vector of the same length
 // ("p"); a bad base.

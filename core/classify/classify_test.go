@@ -29,7 +29,7 @@ func TestDogVsCat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := Evaluate(z, p, 0)
+	e, err := Evaluate(z, p, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestDogVsCat(t *testing.T) {
 func TestSmoothedAndThreeClasses(t *testing.T) {
 	z := []float64{math.Log(9), 0}
 	p, _ := Label(2, 0, 0.1) // [0.95, 0.05]
-	e, err := Evaluate(z, p, 0)
+	e, err := Evaluate(z, p, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestSmoothedAndThreeClasses(t *testing.T) {
 		}
 	}
 	p3, _ := Label(3, 2, 0.3) // [0.1, 0.1, 0.8]
-	e3, _ := Evaluate([]float64{1, 2, 3}, p3, 0)
+	e3, _ := Evaluate([]float64{1, 2, 3}, p3, math.E)
 	if !near(e3.EntropyP, 0.639031859650176941, 1e-14) || !near(e3.KL, 0.0685741047942033631, 1e-13) {
 		t.Errorf("3 classes: %+v", e3)
 	}
@@ -86,7 +86,7 @@ func TestBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := Evaluate([]float64{math.Log(9), 0}, p, 0)
+	e, _ := Evaluate([]float64{math.Log(9), 0}, p, math.E)
 	// mpmath: mean of the four −log q_c = H(P̄, Q) = 0.654666659991881146…; H(P̄) = 0.562335144618808350…
 	if !near(e.CrossEntropy, 0.654666659991881146925, 1e-14) || !near(e.EntropyP, 0.562335144618808350288, 1e-14) {
 		t.Errorf("%+v", e)
@@ -95,11 +95,11 @@ func TestBatch(t *testing.T) {
 	cs := []int{2, 0, 2, 1, 2}
 	z := []float64{0.3, -1, 2}
 	pb, _ := BatchLabel(3, cs, 0.2)
-	eb, _ := Evaluate(z, pb, 0)
+	eb, _ := Evaluate(z, pb, math.E)
 	mean := 0.0
 	for _, c := range cs {
 		pc, _ := Label(3, c, 0.2)
-		ec, _ := Evaluate(z, pc, 0)
+		ec, _ := Evaluate(z, pc, math.E)
 		mean += ec.CrossEntropy / float64(len(cs))
 	}
 	if !near(mean, eb.CrossEntropy, 1e-14) {
@@ -153,7 +153,7 @@ func TestProperties(t *testing.T) {
 	// CE = H + KL, loss = CE, Σ grad = 0, and the gradient matches finite differences.
 	z := []float64{0.4, -1.3, 2.2, 0.1}
 	p, _ := Label(4, 1, 0.15)
-	e, _ := Evaluate(z, p, 0)
+	e, _ := Evaluate(z, p, math.E)
 	if !near(e.CrossEntropy, e.EntropyP+e.KL, 1e-14) || !near(e.Loss, e.CrossEntropy, 1e-14) {
 		t.Errorf("identity: %+v", e)
 	}
@@ -165,8 +165,8 @@ func TestProperties(t *testing.T) {
 		zm := append([]float64(nil), z...)
 		zp[i] += h
 		zm[i] -= h
-		ep, _ := Evaluate(zp, p, 0)
-		em, _ := Evaluate(zm, p, 0)
+		ep, _ := Evaluate(zp, p, math.E)
+		em, _ := Evaluate(zm, p, math.E)
 		fd := (ep.Loss - em.Loss) / (2 * h)
 		if math.Abs(fd-e.Grad[i]) > 1e-8 {
 			t.Errorf("grad[%d] = %v, finite difference %v", i, e.Grad[i], fd)
@@ -176,7 +176,7 @@ func TestProperties(t *testing.T) {
 		t.Errorf("Σ grad = %v", sum)
 	}
 	// Where q is far from underflow, divergence's functions of P and Q agree.
-	o := divergence.Options{}
+	o := divergence.Options{Base: math.E}
 	ce, _ := divergence.CrossEntropy(p, e.Q, o)
 	kl, _ := divergence.KL(p, e.Q, o)
 	if !near(ce, e.CrossEntropy, 1e-14) || !near(kl, e.KL, 1e-13) {
@@ -199,17 +199,17 @@ func TestExtremeLogits(t *testing.T) {
 		h, kl, ce, relCE float64
 	}{
 		// One-hot on the class with q = e⁻¹⁰⁰⁰: loss = KL = 1000 + log1p(e⁻¹⁰⁰⁰) = 1000.
-		{"one-hot", z, 1, 0, 0, 0, 1000, 1000, 0},
+		{"one-hot", z, 1, 0, math.E, 0, 1000, 1000, 0},
 		// ε = 0.1: P = (0.05, 0.95) (as float64, 0.9 + 0.05 = 0.9500000000000001);
 		// H(P, Q) = 0.95·1000 + log1p(e⁻¹⁰⁰⁰) = 950.0000000000000666, H(P) by mpmath.
-		{"smoothed", z, 1, 0.1, 0, 0.1985152433458724987694, 949.8014847566541941146, 950.0000000000000666134, 1e-15},
+		{"smoothed", z, 1, 0.1, math.E, 0.1985152433458724987694, 949.8014847566541941146, 950.0000000000000666134, 1e-15},
 		{"smoothed bits", z, 1, 0.1, 2, 0.1985152433458724987694 / math.Ln2, 1370.273891887399377049, 1370.560288844515333095, 1e-15},
 		// The likely class: loss = log1p(e⁻¹⁰⁰⁰) = 5e−435, 0 in float64.
-		{"one-hot likely", z, 0, 0, 0, 0, 0, 0, 0},
+		{"one-hot likely", z, 0, 0, math.E, 0, 0, 0, 0},
 		// q₀ rounds to 1, but loss = KL = log1p(e⁻⁴⁰) = 4.2484e−18, not 0.
-		{"q rounds to 1", []float64{40, 0}, 0, 0, 0, 0, 4.248354255291588986305e-18, 4.248354255291588986305e-18, 1e-15},
+		{"q rounds to 1", []float64{40, 0}, 0, 0, math.E, 0, 4.248354255291588986305e-18, 4.248354255291588986305e-18, 1e-15},
 		// The largest logits accepted.
-		{"±1e6", []float64{-MaxInput, MaxInput}, 0, 0, 0, 0, 2e6, 2e6, 0},
+		{"±1e6", []float64{-MaxInput, MaxInput}, 0, 0, math.E, 0, 2e6, 2e6, 0},
 	}
 	for _, c := range cases {
 		p, _ := Label(len(c.z), c.label, c.eps)
@@ -224,7 +224,7 @@ func TestExtremeLogits(t *testing.T) {
 		}
 	}
 	// The gradient is q − p = (1, −1) for the one-hot label of class 1.
-	e, _ := Evaluate(z, []float64{0, 1}, 0)
+	e, _ := Evaluate(z, []float64{0, 1}, math.E)
 	if e.Grad[0] != 1 || e.Grad[1] != -1 || e.LogQ[0] != 0 || e.LogQ[1] != -1000 || e.Q[1] != 0 {
 		t.Errorf("%+v", e)
 	}
@@ -232,7 +232,7 @@ func TestExtremeLogits(t *testing.T) {
 	// A batch against z = (1000, 0, −1000): the examples' losses are
 	// −log q_c = (0, 1000, 2000) (the first is log1p(e⁻¹⁰⁰⁰ + e⁻²⁰⁰⁰) = 0 in
 	// float64) and their mean 1000 is H(P̄, Q) with P̄ = (¼, ½, ¼), H(P̄) = 1.5 log 2.
-	r, err := Run(State{Logits: []float64{1000, 0, -1000}, Batch: true, Examples: []float64{0, 1, 2, 1}})
+	r, err := Run(State{Base: math.E, Logits: []float64{1000, 0, -1000}, Batch: true, Examples: []float64{0, 1, 2, 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestExtremeLogits(t *testing.T) {
 func TestKLNearZero(t *testing.T) {
 	p, _ := Label(2, 0, 0.1)
 	z := []float64{math.Log(0.95/0.05) + 1e-6, 0}
-	e, err := Evaluate(z, p, 0)
+	e, err := Evaluate(z, p, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestTrain(t *testing.T) {
 	ps, _ := Label(3, 0, 0.2)
 	z3 := []float64{-1, 2, 0.5}
 	zs, tr, _ := Train(z3, ps, 2, 400)
-	h, _ := divergence.Entropy(ps, divergence.Options{})
+	h, _ := divergence.Entropy(ps, divergence.Options{Base: math.E})
 	last := tr[len(tr)-1]
 	if math.Abs(last.Loss-h) > 1e-10 || last.KL > 1e-10 || h <= 0 {
 		t.Errorf("smoothed end %+v, H(P) %v", last, h)
@@ -344,7 +344,7 @@ func TestErrors(t *testing.T) {
 		{"eleven", func() error { _, err := LogSoftmax(make([]float64, 11)); return err }(), input.OutOfRange},
 		{"nan", func() error { _, err := Softmax([]float64{0, math.NaN()}); return err }(), input.NotFinite},
 		{"huge", func() error { _, err := Softmax([]float64{2e6, 0}); return err }(), input.OutOfRange},
-		{"inf", func() error { _, err := Evaluate([]float64{math.Inf(1), 0}, p2, 0); return err }(), input.NotFinite},
+		{"inf", func() error { _, err := Evaluate([]float64{math.Inf(1), 0}, p2, math.E); return err }(), input.NotFinite},
 		{"classes", func() error { _, err := Label(1, 0, 0); return err }(), input.OutOfRange},
 		{"label", func() error { _, err := Label(2, 2, 0); return err }(), input.OutOfRange},
 		{"negative label", func() error { _, err := BatchLabel(3, []int{0, -1}, 0); return err }(), input.OutOfRange},
@@ -352,10 +352,10 @@ func TestErrors(t *testing.T) {
 		{"smoothing nan", func() error { _, err := Label(2, 0, math.NaN()); return err }(), input.NotFinite},
 		{"batch empty", func() error { _, err := BatchLabel(2, nil, 0); return err }(), input.Empty},
 		{"batch big", func() error { _, err := BatchLabel(2, make([]int, 17), 0); return err }(), input.TooLarge},
-		{"p length", func() error { _, err := Evaluate([]float64{0, 0, 0}, p2, 0); return err }(), input.LengthMismatch},
-		{"p sum", func() error { _, err := Evaluate([]float64{0, 0}, []float64{0.5, 0.6}, 0); return err }(), input.NotNormalized},
+		{"p length", func() error { _, err := Evaluate([]float64{0, 0, 0}, p2, math.E); return err }(), input.LengthMismatch},
+		{"p sum", func() error { _, err := Evaluate([]float64{0, 0}, []float64{0.5, 0.6}, math.E); return err }(), input.NotNormalized},
 		{"base", func() error { _, err := Evaluate([]float64{0, 0}, p2, 1); return err }(), input.BadBase},
-		{"bad logits", func() error { _, err := Evaluate(nil, p2, 0); return err }(), input.Empty},
+		{"bad logits", func() error { _, err := Evaluate(nil, p2, math.E); return err }(), input.Empty},
 		{"lr", func() error { _, _, err := Train([]float64{0, 0}, p2, 0, 1); return err }(), input.OutOfRange},
 		{"lr big", func() error { _, _, err := Train([]float64{0, 0}, p2, 101, 1); return err }(), input.OutOfRange},
 		{"steps", func() error { _, _, err := Train([]float64{0, 0}, p2, 1, 1001); return err }(), input.OutOfRange},
@@ -385,7 +385,7 @@ func FuzzEvaluateTrain(f *testing.F) {
 			}
 			return
 		}
-		e, err := Evaluate(z, p, 0)
+		e, err := Evaluate(z, p, math.E)
 		if err != nil {
 			if code(err) == "" {
 				t.Fatalf("untyped %v", err)
@@ -450,7 +450,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("the trace's last point %v is the readout %v", r.TraceLoss[999], r.CrossEntropy)
 	}
 	// Single example.
-	r, _ = Run(State{Logits: []float64{0, 0, 0}, Label: 1, Smoothing: 0.3})
+	r, _ = Run(State{Base: math.E, Logits: []float64{0, 0, 0}, Label: 1, Smoothing: 0.3})
 	if len(r.Losses) != 1 || !near(r.Losses[0], r.CrossEntropy, 1e-14) {
 		t.Errorf("single: %+v", r)
 	}
@@ -458,14 +458,14 @@ func TestRun(t *testing.T) {
 		st   State
 		code input.Code
 	}{
-		{State{Logits: []float64{0}}, input.OutOfRange},
-		{State{Logits: []float64{0, 0}, Batch: true, Examples: []float64{0.5}}, input.OutOfRange},
-		{State{Logits: []float64{0, 0}, Batch: true, Examples: []float64{2}}, input.OutOfRange},
-		{State{Logits: []float64{0, 0}, Batch: true, Examples: make([]float64, 17)}, input.TooLarge},
-		{State{Logits: []float64{0, 0}, Batch: true}, input.Empty},
-		{State{Logits: []float64{0, 0}, Label: 3}, input.OutOfRange},
+		{State{Base: math.E, Logits: []float64{0}}, input.OutOfRange},
+		{State{Base: math.E, Logits: []float64{0, 0}, Batch: true, Examples: []float64{0.5}}, input.OutOfRange},
+		{State{Base: math.E, Logits: []float64{0, 0}, Batch: true, Examples: []float64{2}}, input.OutOfRange},
+		{State{Base: math.E, Logits: []float64{0, 0}, Batch: true, Examples: make([]float64, 17)}, input.TooLarge},
+		{State{Base: math.E, Logits: []float64{0, 0}, Batch: true}, input.Empty},
+		{State{Base: math.E, Logits: []float64{0, 0}, Label: 3}, input.OutOfRange},
 		{State{Logits: []float64{0, 0}, Base: -1}, input.BadBase},
-		{State{Logits: []float64{0, 0}, Steps: 1}, input.OutOfRange},
+		{State{Base: math.E, Logits: []float64{0, 0}, Steps: 1}, input.OutOfRange},
 	}
 	for i, b := range bad {
 		if _, err := Run(b.st); code(err) != b.code {

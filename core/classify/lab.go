@@ -14,7 +14,7 @@ type State struct {
 	Batch     bool      // true: the label is the mean label of Examples
 	Examples  []float64 // the batch's classes, whole numbers in 0..k−1 (Batch true)
 	Smoothing float64   // ε in [0, 1]
-	Base      float64   // unit of the logarithmic readouts: 0 or e (nats), 2 (bits)
+	Base      float64   // unit of the logarithmic readouts: e (nats), 2 (bits)
 	LR        float64   // learning rate of Train (used when Steps > 0)
 	Steps     int       // gradient steps to take before evaluating (0..1000)
 }

@@ -9,7 +9,7 @@ import (
 
 func TestCheckAgreesWithDist(t *testing.T) {
 	p, q := mustParams(t, "normal", 0, 1), mustParams(t, "normal", 1, 1.5)
-	c, err := Check(p, q, 20000, 7, 0)
+	c, err := Check(p, q, 20000, 7, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestCheckAgreesWithDist(t *testing.T) {
 	}
 	// Each MC estimate is exactly dist.KL's Monte Carlo with the same seed.
 	for e, est := range Estimators {
-		r, err := dist.KL(p, q, dist.Options{Method: "monte-carlo", Samples: 20000, Seed: 7, Estimator: string(est)})
+		r, err := dist.KL(p, q, dist.Options{Base: math.E, Method: "monte-carlo", Samples: 20000, Seed: 7, Estimator: string(est)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestCheckAgreesWithDist(t *testing.T) {
 		t.Errorf("k3 se %v not above k1 se %v", c.MC[2].StdErr, c.MC[0].StdErr)
 	}
 	// The same seed gives the same answer.
-	c2, _ := Check(p, q, 20000, 7, 0)
+	c2, _ := Check(p, q, 20000, 7, math.E)
 	if c2.MC != c.MC || c2.Bias[0][2] != c.Bias[0][2] {
 		t.Error("Check is not reproducible")
 	}
@@ -60,7 +60,7 @@ func TestCheckSeries(t *testing.T) {
 	// Var k1 = 0.1858, Var k3 = 0.0963 per draw.
 	const kl, ek2 = 0.11183910542415956811854740592, 0.09916089801707186393703691517
 	p, q := mustParams(t, "normal", 0, 1), mustParams(t, "normal", 0.5, 1.1)
-	c, err := Check(p, q, 1000, 3, 0)
+	c, err := Check(p, q, 1000, 3, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestCheckSeries(t *testing.T) {
 }
 
 func TestCheckInfiniteAndDiscrete(t *testing.T) {
-	c, err := Check(mustParams(t, "normal", 0, 1), mustParams(t, "exponential", 1), 1000, 1, 0)
+	c, err := Check(mustParams(t, "normal", 0, 1), mustParams(t, "exponential", 1), 1000, 1, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestCheckInfiniteAndDiscrete(t *testing.T) {
 	}
 	// A mixture: no closed form; the reference is the quadrature.
 	mix := mustParams(t, "mixture", 3, -2, 0.5, 7, 1, 1)
-	c, err = Check(mix, mustParams(t, "normal", 0, 2), 500, 1, 0)
+	c, err = Check(mix, mustParams(t, "normal", 0, 2), 500, 1, math.E)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,16 +129,16 @@ func TestCheckInfiniteAndDiscrete(t *testing.T) {
 
 func TestCheckErrors(t *testing.T) {
 	n := mustParams(t, "normal", 0, 1)
-	if _, err := Check(n, n, 0, 1, 0); err == nil {
+	if _, err := Check(n, n, 0, 1, math.E); err == nil {
 		t.Error("0 samples accepted")
 	}
 	if _, err := Check(n, n, 10, 1, -1); err == nil {
 		t.Error("base −1 accepted")
 	}
-	if _, err := Check(n, mustParams(t, "poisson", 1), 10, 1, 0); err == nil {
+	if _, err := Check(n, mustParams(t, "poisson", 1), 10, 1, math.E); err == nil {
 		t.Error("density vs mass function accepted")
 	}
-	if c, err := Check(n, n, 1, 0, 0); err != nil || c.Seed != dist.DefaultSeed || !math.IsInf(c.MC[0].StdErr, 1) {
+	if c, err := Check(n, n, 1, 0, math.E); err != nil || c.Seed != dist.DefaultSeed || !math.IsInf(c.MC[0].StdErr, 1) {
 		t.Errorf("one sample: %+v %v", c, err)
 	}
 }

@@ -32,7 +32,7 @@ const MaxIntegers = 5000
 type Options struct {
 	Lo, Hi float64 // the plot range; Lo = Hi = 0 means Range(p, q)
 	Points int     // grid points for densities (2 to dist.MaxGrid); 0 means DefaultPoints
-	Base   float64 // logarithm base of every divergence and entropy: 0 or e (nats), 2 (bits)
+	Base   float64 // logarithm base of every divergence and entropy: e (nats), 2 (bits)
 }
 
 // Handles are the points a reader drags: for each component (one for a plain

@@ -57,7 +57,7 @@ func TestComputeValues(t *testing.T) {
 		{"uniforms", mustParams(t, "uniform", 0, 1), mustParams(t, "uniform", -1, 2), klUniUni, math.Inf(1), "closed-form", "closed-form", 0, klUniUni, 1e-12},
 	}
 	for _, c := range cases {
-		f, err := Compute(c.p, c.q, Options{})
+		f, err := Compute(c.p, c.q, Options{Base: math.E})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -87,7 +87,7 @@ func TestComputeValues(t *testing.T) {
 // the integrand agree with the number.
 func TestIntegrandIntegratesToKL(t *testing.T) {
 	p, q := mustParams(t, "normal", 0, 1), mustParams(t, "normal", 1, 1.5)
-	f, err := Compute(p, q, Options{Lo: -12, Hi: 12, Points: 4001})
+	f, err := Compute(p, q, Options{Base: math.E, Lo: -12, Hi: 12, Points: 4001})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestIntegrandIntegratesToKL(t *testing.T) {
 
 func TestBits(t *testing.T) {
 	p, q := mustParams(t, "normal", 0, 1), mustParams(t, "normal", 1, 1.5)
-	nats, _ := Compute(p, q, Options{})
+	nats, _ := Compute(p, q, Options{Base: math.E})
 	bits, err := Compute(p, q, Options{Base: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestBits(t *testing.T) {
 func TestMismatch(t *testing.T) {
 	// Normal P, exponential Q: q = 0 < p on (−∞, 0): KL(P‖Q) = ∞, KL(Q‖P) finite.
 	p, q := mustParams(t, "normal", 1, 1), mustParams(t, "exponential", 1)
-	f, err := Compute(p, q, Options{})
+	f, err := Compute(p, q, Options{Base: math.E})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +148,13 @@ func TestMismatch(t *testing.T) {
 	}
 	// Uniform inside a wider uniform: both ends stick out in reverse.
 	u1, u2 := mustParams(t, "uniform", 0, 1), mustParams(t, "uniform", -1, 2)
-	f, _ = Compute(u1, u2, Options{Lo: -2, Hi: 3})
+	f, _ = Compute(u1, u2, Options{Base: math.E, Lo: -2, Hi: 3})
 	if len(f.Mismatch) != 0 || len(f.ReverseMismatch) != 4 || f.ReverseMismatch[0] != -1 || f.ReverseMismatch[1] != 0 || f.ReverseMismatch[2] != 1 || f.ReverseMismatch[3] != 2 {
 		t.Errorf("uniform mismatch %v / %v", f.Mismatch, f.ReverseMismatch)
 	}
 	// Mass functions: Poisson P against Bernoulli Q: q = 0 at k ≥ 2.
 	pp, qb := mustParams(t, "poisson", 2), mustParams(t, "bernoulli", 0.5)
-	f, err = Compute(pp, qb, Options{})
+	f, err = Compute(pp, qb, Options{Base: math.E})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestRange(t *testing.T) {
 
 func TestHandles(t *testing.T) {
 	mix := mustParams(t, "mixture", 1, -2, 0.5, 0, 3, 2, 1, 1, 1)
-	f, err := Compute(mix, mustParams(t, "gamma", 4, 2), Options{})
+	f, err := Compute(mix, mustParams(t, "gamma", 4, 2), Options{Base: math.E})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,12 +219,12 @@ func TestComputeErrors(t *testing.T) {
 		o    Options
 		arg  string
 	}{
-		{n, mustParams(t, "poisson", 1), Options{}, "q"},
-		{n, n, Options{Lo: 2, Hi: 1}, "hi"},
-		{n, n, Options{Lo: math.NaN(), Hi: 1}, "lo"},
-		{n, n, Options{Points: 1}, "n"},
-		{mustParams(t, "poisson", 1), mustParams(t, "poisson", 1), Options{Lo: 0, Hi: 1e6}, "hi"},
-		{n, dist.Normal{Mu: 0, Sigma: -1}, Options{}, "q.sigma"},
+		{n, mustParams(t, "poisson", 1), Options{Base: math.E}, "q"},
+		{n, n, Options{Base: math.E, Lo: 2, Hi: 1}, "hi"},
+		{n, n, Options{Base: math.E, Lo: math.NaN(), Hi: 1}, "lo"},
+		{n, n, Options{Base: math.E, Points: 1}, "n"},
+		{mustParams(t, "poisson", 1), mustParams(t, "poisson", 1), Options{Base: math.E, Lo: 0, Hi: 1e6}, "hi"},
+		{n, dist.Normal{Mu: 0, Sigma: -1}, Options{Base: math.E}, "q.sigma"},
 	}
 	for _, c := range cases {
 		_, err := Compute(c.p, c.q, c.o)
@@ -336,7 +336,7 @@ func FuzzFromParams(f *testing.F) {
 		if math.Abs(a) > 1e6 || math.Abs(b) > 1e6 || math.Abs(c) > 1e6 {
 			return
 		}
-		r, err := dist.KL(d, d, dist.Options{})
+		r, err := dist.KL(d, d, dist.Options{Base: math.E})
 		if err != nil {
 			t.Fatalf("KL(%v‖itself): %v", d.Spec(), err)
 		}
@@ -357,7 +357,7 @@ func TestCurvesMatchDist(t *testing.T) {
 	}
 	for _, pq := range pairs {
 		p, q := pq[0], pq[1]
-		f, err := Compute(p, q, Options{Lo: -1, Hi: 6, Points: 57})
+		f, err := Compute(p, q, Options{Base: math.E, Lo: -1, Hi: 6, Points: 57})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,7 @@ type Options struct {
 	Seed uint64
 	// Estimator is "k1", "k2", "k3" or "" (k3); see package estimate.
 	Estimator string
-	// Base is the logarithm base of the result: 0 or e for nats, 2 for bits.
+	// Base is the logarithm base of the result: e for nats, 2 for bits (0 is not a base: input.LogBase).
 	Base float64
 }
 

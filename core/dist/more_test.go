@@ -99,11 +99,11 @@ func TestMVNormalDiag(t *testing.T) {
 	if err != nil || relDiff(v, 0.4431471805599453) > 1e-15 {
 		t.Errorf("KL = %v %v", v, err)
 	}
-	r, err := KLSpec(p.Spec(), q.Spec(), Options{})
+	r, err := KLSpec(p.Spec(), q.Spec(), Options{Base: math.E})
 	if err != nil || r.Value != v || r.Method != MethodClosedForm {
 		t.Errorf("KLSpec = %v %v", r, err)
 	}
-	mc, err := KLSpec(p.Spec(), q.Spec(), Options{Method: MethodMonteCarlo, Samples: 20000})
+	mc, err := KLSpec(p.Spec(), q.Spec(), Options{Base: math.E, Method: MethodMonteCarlo, Samples: 20000})
 	if err != nil || math.Abs(mc.Value-v) > 4*mc.StdErr || mc.Samples != 20000 {
 		t.Errorf("MC = %v %v", mc, err)
 	}
@@ -132,16 +132,16 @@ func TestMVNormalDiag(t *testing.T) {
 		code input.Code
 		arg  string
 	}{
-		{p.Spec(), Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Options{}, input.Invalid, "q"},
-		{p.Spec(), Spec{"family": "mvnormal-diag", "mu": []any{0.0}, "sigma": []any{1.0}}, Options{}, input.LengthMismatch, "q"},
-		{p.Spec(), Spec{"family": "mvnormal-diag", "mu": []any{0.0, 1.0}, "sigma": []any{1.0}}, Options{}, input.LengthMismatch, "q.sigma"},
-		{Spec{"family": "mvnormal-diag", "mu": []any{0.0}, "sigma": []any{-1.0}}, p.Spec(), Options{}, input.OutOfRange, "p.sigma[0]"},
-		{Spec{"family": "mvnormal-diag", "mu": []any{}, "sigma": []any{}}, p.Spec(), Options{}, input.Empty, "p.mu"},
-		{Spec{"family": "mvnormal-diag", "sigma": []any{1.0}}, p.Spec(), Options{}, input.WrongType, "p.mu"},
-		{p.Spec(), q.Spec(), Options{Method: MethodQuadrature}, input.UnknownName, "method"},
-		{p.Spec(), q.Spec(), Options{Estimator: "k9"}, input.UnknownName, "estimator"},
-		{Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Spec{"family": "normal", "mu": 0.0}, Options{}, input.WrongType, "q.sigma"},
-		{Spec{"family": "normal"}, Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Options{}, input.WrongType, "p.mu"},
+		{p.Spec(), Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Options{Base: math.E}, input.Invalid, "q"},
+		{p.Spec(), Spec{"family": "mvnormal-diag", "mu": []any{0.0}, "sigma": []any{1.0}}, Options{Base: math.E}, input.LengthMismatch, "q"},
+		{p.Spec(), Spec{"family": "mvnormal-diag", "mu": []any{0.0, 1.0}, "sigma": []any{1.0}}, Options{Base: math.E}, input.LengthMismatch, "q.sigma"},
+		{Spec{"family": "mvnormal-diag", "mu": []any{0.0}, "sigma": []any{-1.0}}, p.Spec(), Options{Base: math.E}, input.OutOfRange, "p.sigma[0]"},
+		{Spec{"family": "mvnormal-diag", "mu": []any{}, "sigma": []any{}}, p.Spec(), Options{Base: math.E}, input.Empty, "p.mu"},
+		{Spec{"family": "mvnormal-diag", "sigma": []any{1.0}}, p.Spec(), Options{Base: math.E}, input.WrongType, "p.mu"},
+		{p.Spec(), q.Spec(), Options{Base: math.E, Method: MethodQuadrature}, input.UnknownName, "method"},
+		{p.Spec(), q.Spec(), Options{Base: math.E, Estimator: "k9"}, input.UnknownName, "estimator"},
+		{Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Spec{"family": "normal", "mu": 0.0}, Options{Base: math.E}, input.WrongType, "q.sigma"},
+		{Spec{"family": "normal"}, Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Options{Base: math.E}, input.WrongType, "p.mu"},
 	} {
 		_, err := KLSpec(c.p, c.q, c.o)
 		var e *input.Error
@@ -168,27 +168,27 @@ func TestMVNormalDiag(t *testing.T) {
 	if _, err := KLMVNormalDiag(&MVNormalDiag{Mu: []float64{math.NaN()}, Sigma: []float64{1}}, q); !isCode(err, input.NotFinite) {
 		t.Errorf("NaN: %v", err)
 	}
-	if _, err := KLMV(p, q, Options{Method: "x"}); !isCode(err, input.UnknownName) {
+	if _, err := KLMV(p, q, Options{Base: math.E, Method: "x"}); !isCode(err, input.UnknownName) {
 		t.Errorf("method: %v", err)
 	}
-	if _, err := KLMV(p, nil, Options{}); !isCode(err, input.Invalid) {
+	if _, err := KLMV(p, nil, Options{Base: math.E}); !isCode(err, input.Invalid) {
 		t.Errorf("nil: %v", err)
 	}
 }
 
 func TestKLSpecUnivariate(t *testing.T) {
-	r, err := KLSpec(Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Spec{"family": "normal", "mu": 1.0, "sigma": 2.0}, Options{})
+	r, err := KLSpec(Spec{"family": "normal", "mu": 0.0, "sigma": 1.0}, Spec{"family": "normal", "mu": 1.0, "sigma": 2.0}, Options{Base: math.E})
 	if err != nil || relDiff(r.Value, 0.4431471805599453) > 1e-15 {
 		t.Errorf("%v %v", r, err)
 	}
 	if s := r.String(); s != "0.44314718055994529 (closed-form)" {
 		t.Errorf("String = %q", s)
 	}
-	r, _ = KL(Normal{0, 1}, Normal{1, 2}, Options{Method: MethodMonteCarlo, Samples: 10})
+	r, _ = KL(Normal{0, 1}, Normal{1, 2}, Options{Base: math.E, Method: MethodMonteCarlo, Samples: 10})
 	if s := r.String(); s == "" {
 		t.Error("String")
 	}
-	r, _ = KL(Normal{0, 1}, Normal{1, 2}, Options{Method: MethodMonteCarlo, Samples: 1})
+	r, _ = KL(Normal{0, 1}, Normal{1, 2}, Options{Base: math.E, Method: MethodMonteCarlo, Samples: 1})
 	if !math.IsInf(r.StdErr, 1) {
 		t.Errorf("one sample: %v", r)
 	}
@@ -229,7 +229,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%v: LogProb(%v) is NaN", d.Spec(), x)
 			}
 		}
-		r, err := KL(d, d, Options{})
+		r, err := KL(d, d, Options{Base: math.E})
 		if err != nil || r.Value != 0 {
 			t.Fatalf("%v: KL to itself %v %v", d.Spec(), r, err)
 		}
@@ -248,7 +248,7 @@ func FuzzKL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, fp uint8, a1, a2 float64, fq uint8, b1, b2 float64, m uint8) {
 		p, q := fuzzDist(fp, a1, a2), fuzzDist(fq, b1, b2)
 		method := []string{"", MethodQuadrature, MethodSeries, MethodClosedForm, MethodMonteCarlo}[int(m)%5]
-		o := Options{Method: method, Samples: 200}
+		o := Options{Base: math.E, Method: method, Samples: 200}
 		r, err := KL(p, q, o)
 		if err != nil {
 			var e *input.Error
@@ -295,7 +295,7 @@ func fuzzDist(fam uint8, a, b float64) Dist {
 func BenchmarkKLQuadratureMixture(b *testing.B) {
 	p := Normal{0, 2.1}
 	for b.Loop() {
-		if _, err := KL(p, bimodal, Options{}); err != nil {
+		if _, err := KL(p, bimodal, Options{Base: math.E}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -304,7 +304,7 @@ func BenchmarkKLQuadratureMixture(b *testing.B) {
 func BenchmarkKLClosedFormNormal(b *testing.B) {
 	p, q := Normal{0, 1}, Normal{1, 2}
 	for b.Loop() {
-		if _, err := KL(p, q, Options{}); err != nil {
+		if _, err := KL(p, q, Options{Base: math.E}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -313,14 +313,14 @@ func BenchmarkKLClosedFormNormal(b *testing.B) {
 func BenchmarkKLQuadratureGammaLogNormal(b *testing.B) {
 	p, q := Gamma{3, 2}, LogNormal{0, 1}
 	for b.Loop() {
-		KL(p, q, Options{})
+		KL(p, q, Options{Base: math.E})
 	}
 }
 
 func BenchmarkKLMonteCarloNormal(b *testing.B) {
 	p, q := Normal{0, 1}, Normal{1, 2}
 	for b.Loop() {
-		KL(p, q, Options{Method: MethodMonteCarlo})
+		KL(p, q, Options{Base: math.E, Method: MethodMonteCarlo})
 	}
 }
 
@@ -339,8 +339,8 @@ func TestConcurrentUse(t *testing.T) {
 	done := make(chan float64)
 	for i := 0; i < 4; i++ {
 		go func() {
-			a, _ := KL(Normal{0, 2.1}, bimodal, Options{})
-			b, _ := KL(Normal{0, 2.1}, lit, Options{})
+			a, _ := KL(Normal{0, 2.1}, bimodal, Options{Base: math.E})
+			b, _ := KL(Normal{0, 2.1}, lit, Options{Base: math.E})
 			done <- a.Value - b.Value
 		}()
 	}

@@ -50,10 +50,10 @@ import (
 
 // Options are the options shared by every measure.
 type Options struct {
-	// Base is the logarithm base of the result's unit: 0 (the default) means e
-	// (nats), 2 gives bits, 10 gives hartleys. It is checked with
-	// input.LogBase (a base ≤ 0, = 1 or not finite is an input.BadBase error)
-	// even for the measures it does not apply to.
+	// Base is the logarithm base of the result's unit: e gives nats, 2 bits,
+	// 10 hartleys. There is no default: the zero value is base 0, which like
+	// any base ≤ 0, = 1 or not finite is an input.BadBase error (input.LogBase),
+	// checked even for the measures it does not apply to.
 	Base float64
 	// Normalize scales each input to sum to 1 before use. Without it a vector
 	// with |Σ − 1| > input.NormTolerance is an input.NotNormalized error.

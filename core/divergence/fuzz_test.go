@@ -150,11 +150,11 @@ func FuzzRenyi(f *testing.F) {
 	f.Add([]byte{40}, []byte{40}, math.NaN(), false)
 	f.Fuzz(func(t *testing.T, pb, qb []byte, alpha float64, normalize bool) {
 		p, q := decode(pb), decode(qb)
-		v, err := Renyi(p, q, alpha, Options{Normalize: normalize})
+		v, err := Renyi(p, q, alpha, Options{Base: math.E, Normalize: normalize})
 		checkResult(t, "Renyi", v, err, 0, true, math.Inf(1))
 		if err == nil && alpha >= 0 && !math.IsInf(alpha, 1) {
 			// Monotone in α (loosely: rounding and the tolerance on Σ).
-			w, err := Renyi(p, q, alpha*2+0.5, Options{Normalize: normalize})
+			w, err := Renyi(p, q, alpha*2+0.5, Options{Base: math.E, Normalize: normalize})
 			if err != nil {
 				t.Fatal(err)
 			}

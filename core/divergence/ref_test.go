@@ -118,7 +118,7 @@ func probOKRef(p []float64) bool {
 	return math.Abs(a.Value()-1) < input.NormTolerance-1e-12
 }
 
-// klBefore is KL(p, q, Options{}) for valid p, q as it was before fastlog:
+// klBefore is KL(p, q, Options{Base: math.E}) for valid p, q as it was before fastlog:
 // the same checks (probOK on each vector, input.LogBase) and klRef.
 func klBefore(p, q []float64) (float64, error) {
 	if len(p) != len(q) || !probOKRef(p) || !probOKRef(q) {

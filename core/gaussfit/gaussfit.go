@@ -70,7 +70,7 @@ func NewTarget(m *dist.Mixture) (*Target, error) {
 		d := n.Mu - t.mean
 		t.vari += m.Weights[i] * (n.Sigma*n.Sigma + d*d)
 	}
-	h, err := dist.Entropy(m, dist.Options{})
+	h, err := dist.Entropy(m, dist.Options{Base: math.E})
 	if err != nil {
 		return nil, err
 	}

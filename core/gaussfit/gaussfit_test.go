@@ -47,11 +47,11 @@ func TestObjectiveAgainstMpmath(t *testing.T) {
 		}
 	}
 	// Both objectives agree with dist's quadrature.
-	r, _ := dist.KL(tg.Mix, dist.Normal{Mu: -1, Sigma: 2.5}, dist.Options{})
+	r, _ := dist.KL(tg.Mix, dist.Normal{Mu: -1, Sigma: 2.5}, dist.Options{Base: math.E})
 	if kl, _ := tg.Objective(Gaussian{-1, 2.5}, Forward); !near(kl, r.Value, 1e-9) {
 		t.Errorf("forward %v, dist.KL %v", kl, r.Value)
 	}
-	r, _ = dist.KL(dist.Normal{Mu: 1, Sigma: 0.7}, tg.Mix, dist.Options{})
+	r, _ = dist.KL(dist.Normal{Mu: 1, Sigma: 0.7}, tg.Mix, dist.Options{Base: math.E})
 	if kl, _ := tg.Objective(Gaussian{1, 0.7}, Reverse); !near(kl, r.Value, 1e-9) {
 		t.Errorf("reverse %v, dist.KL %v", kl, r.Value)
 	}
@@ -59,7 +59,7 @@ func TestObjectiveAgainstMpmath(t *testing.T) {
 	// the kinks of log p between modes limit the accuracy to about 1e-7 here.
 	narrow := target(t, 1, -3, 0.1, 2, 3, 0.15, 1, 0, 0.1)
 	for _, q := range []Gaussian{{0, 8}, {0.5, 3}, {-3, 0.1}} {
-		r, _ = dist.KL(dist.Normal{Mu: q.Mu, Sigma: q.Sigma}, narrow.Mix, dist.Options{})
+		r, _ = dist.KL(dist.Normal{Mu: q.Mu, Sigma: q.Sigma}, narrow.Mix, dist.Options{Base: math.E})
 		if kl, _ := narrow.Objective(q, Reverse); !near(kl, r.Value, 1e-7) {
 			t.Errorf("narrow target, q %+v: reverse %v, dist.KL %v", q, kl, r.Value)
 		}

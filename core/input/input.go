@@ -112,12 +112,12 @@ func Pair(p, q []float64, normalize bool) ([]float64, []float64, error) {
 	return p, q, nil
 }
 
-// LogBase returns the factor 1/ln(b) that converts nats to units of base b.
-// b = 0 means the default, base e (factor 1). A base that is not finite, ≤ 0 or
-// equal to 1 is an error.
+// LogBase returns the factor 1/ln(b) that converts nats to units of base b:
+// exactly 1 for b = e. A base that is not finite, ≤ 0 (0 included: the zero
+// value of an Options is not a base) or equal to 1 is an error.
 func LogBase(b float64) (float64, error) {
 	switch {
-	case b == 0 || b == math.E:
+	case b == math.E:
 		return 1, nil
 	case math.IsNaN(b) || math.IsInf(b, 0):
 		return 0, Errorf(BadBase, "base", "is %v; the logarithm base must be a finite number > 0 and ≠ 1", b)

@@ -1,6 +1,8 @@
 package mle
 
 import (
+	"math"
+
 	"github.com/klplayground/klplay/core/dist"
 	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/session"
@@ -168,7 +170,7 @@ func (s *Store) Frame(st session.State, opts session.Options) (map[string]any, e
 	if st.Enum("reference") == "truth" && e.truth != nil {
 		ref.Truth = e.truth
 		if !e.hOK {
-			if hr, err := dist.Entropy(e.truth, dist.Options{}); err == nil {
+			if hr, err := dist.Entropy(e.truth, dist.Options{Base: math.E}); err == nil {
 				e.h, e.hOK = hr.Value, true
 			}
 		}

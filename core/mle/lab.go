@@ -131,10 +131,10 @@ func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 		}
 		q := e.Params
 		var err error
-		if e.KL, err = divergence.KL(f, q, divergence.Options{Normalize: true}); err != nil {
+		if e.KL, err = divergence.KL(f, q, divergence.Options{Base: math.E, Normalize: true}); err != nil {
 			return Eval{}, err
 		}
-		e.H, _ = divergence.Entropy(f, divergence.Options{Normalize: true})
+		e.H, _ = divergence.Entropy(f, divergence.Options{Base: math.E, Normalize: true})
 		e.Kind, e.Method, e.BinnedNLL = "empirical", "exact", e.H+e.KL
 		return e, nil
 	}
@@ -143,13 +143,13 @@ func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 		if err != nil {
 			return Eval{}, err
 		}
-		r, err := dist.KL(ref.Truth, p, dist.Options{})
+		r, err := dist.KL(ref.Truth, p, dist.Options{Base: math.E})
 		if err != nil {
 			return Eval{}, err
 		}
 		h := ref.TruthH
 		if !ref.TruthHKnown {
-			hr, err := dist.Entropy(ref.Truth, dist.Options{})
+			hr, err := dist.Entropy(ref.Truth, dist.Options{Base: math.E})
 			if err != nil {
 				return Eval{}, err
 			}
@@ -238,7 +238,7 @@ func Study(family string, truth dist.Dist, xs []float64) ([]StudyPoint, error) {
 		if err != nil {
 			continue
 		}
-		r, err := dist.KL(truth, p, dist.Options{})
+		r, err := dist.KL(truth, p, dist.Options{Base: math.E})
 		if err != nil {
 			continue
 		}

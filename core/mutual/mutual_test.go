@@ -32,7 +32,7 @@ var table4 = []float64{
 // Reference values: mpmath at 30 digits (python3, mp.dps = 30), from the
 // definitions over the exact decimals of table4, in bits.
 func TestAnalyzeReference(t *testing.T) {
-	j, err := Table(table4, 4, 4, divergence.Options{})
+	j, err := Table(table4, 4, 4, divergence.Options{Base: math.E})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestAnalyzeReference(t *testing.T) {
 // A binary symmetric channel with uniform input and crossover 0.1:
 // I = 1 − h(0.1) bits = 0.531004406410718778746410669617 (mpmath).
 func TestBinarySymmetricChannel(t *testing.T) {
-	j, _ := Table([]float64{0.45, 0.05, 0.05, 0.45}, 2, 2, divergence.Options{})
+	j, _ := Table([]float64{0.45, 0.05, 0.05, 0.45}, 2, 2, divergence.Options{Base: math.E})
 	r, err := Analyze(j, divergence.Options{Base: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -104,11 +104,11 @@ func TestIdentities(t *testing.T) {
 		case 9:
 			rows, cols = 3, 3
 		}
-		j, err := Table(flat, rows, cols, divergence.Options{})
+		j, err := Table(flat, rows, cols, divergence.Options{Base: math.E})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := Analyze(j, divergence.Options{})
+		r, err := Analyze(j, divergence.Options{Base: math.E})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,24 +123,24 @@ func TestIdentities(t *testing.T) {
 }
 
 func TestNormalizeAndUnderflow(t *testing.T) {
-	j, err := Table([]float64{2, 1, 1, 0}, 2, 2, divergence.Options{Normalize: true})
+	j, err := Table([]float64{2, 1, 1, 0}, 2, 2, divergence.Options{Base: math.E, Normalize: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !near(j[0][0], 0.5, 1e-15) {
 		t.Errorf("normalised %v", j)
 	}
-	r, err := Analyze([][]float64{{2, 1}, {1, 0}}, divergence.Options{Normalize: true})
+	r, err := Analyze([][]float64{{2, 1}, {1, 0}}, divergence.Options{Base: math.E, Normalize: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, _ := Analyze(j, divergence.Options{})
+	r2, _ := Analyze(j, divergence.Options{Base: math.E})
 	if !near(r.MI, r2.MI, 1e-15) || !near(r.Terms[0], r2.Terms[0], 1e-15) {
 		t.Errorf("normalize: %v vs %v", r.MI, r2.MI)
 	}
 	// Marginals whose product underflows: the term stays finite (log space).
 	tiny := 1e-200
-	r, err = Analyze([][]float64{{tiny, 0}, {0, 1 - tiny}}, divergence.Options{})
+	r, err = Analyze([][]float64{{tiny, 0}, {0, 1 - tiny}}, divergence.Options{Base: math.E})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,15 +161,15 @@ func TestTableErrors(t *testing.T) {
 		code       input.Code
 		arg        string
 	}{
-		{[]float64{1}, 0, 1, divergence.Options{}, input.OutOfRange, "rows"},
-		{[]float64{1}, 1, -1, divergence.Options{}, input.OutOfRange, "cols"},
-		{[]float64{1}, 5000, 1, divergence.Options{}, input.TooLarge, "distribution"},
-		{[]float64{1}, 70, 70, divergence.Options{}, input.TooLarge, "distribution"},
-		{[]float64{0.5, 0.5}, 2, 2, divergence.Options{}, input.LengthMismatch, "distribution"},
-		{[]float64{0.5, 0.6}, 1, 2, divergence.Options{}, input.NotNormalized, "distribution"},
-		{[]float64{1.5, -0.5}, 1, 2, divergence.Options{}, input.Negative, "distribution[1]"},
-		{[]float64{math.NaN(), 1}, 2, 1, divergence.Options{}, input.NotFinite, "distribution[0]"},
-		{[]float64{0, 0}, 2, 1, divergence.Options{Normalize: true}, input.NotNormalized, "distribution"},
+		{[]float64{1}, 0, 1, divergence.Options{Base: math.E}, input.OutOfRange, "rows"},
+		{[]float64{1}, 1, -1, divergence.Options{Base: math.E}, input.OutOfRange, "cols"},
+		{[]float64{1}, 5000, 1, divergence.Options{Base: math.E}, input.TooLarge, "distribution"},
+		{[]float64{1}, 70, 70, divergence.Options{Base: math.E}, input.TooLarge, "distribution"},
+		{[]float64{0.5, 0.5}, 2, 2, divergence.Options{Base: math.E}, input.LengthMismatch, "distribution"},
+		{[]float64{0.5, 0.6}, 1, 2, divergence.Options{Base: math.E}, input.NotNormalized, "distribution"},
+		{[]float64{1.5, -0.5}, 1, 2, divergence.Options{Base: math.E}, input.Negative, "distribution[1]"},
+		{[]float64{math.NaN(), 1}, 2, 1, divergence.Options{Base: math.E}, input.NotFinite, "distribution[0]"},
+		{[]float64{0, 0}, 2, 1, divergence.Options{Base: math.E, Normalize: true}, input.NotNormalized, "distribution"},
 		{[]float64{0.5, 0.5}, 2, 1, divergence.Options{Base: 1}, input.BadBase, "base"},
 	} {
 		_, err := Table(c.flat, c.rows, c.cols, c.o)
@@ -178,7 +178,7 @@ func TestTableErrors(t *testing.T) {
 			t.Errorf("Table(%v, %d, %d) = %v; want %s on %s", c.flat, c.rows, c.cols, err, c.code, c.arg)
 		}
 	}
-	if _, err := Analyze(nil, divergence.Options{}); code(err) != input.Empty {
+	if _, err := Analyze(nil, divergence.Options{Base: math.E}); code(err) != input.Empty {
 		t.Errorf("Analyze(nil) = %v", err)
 	}
 	if _, err := Analyze([][]float64{{1}}, divergence.Options{Base: -2}); code(err) != input.BadBase {
@@ -210,7 +210,7 @@ func FuzzTable(f *testing.F) {
 				flat[i] /= s
 			}
 		}
-		j, err := Table(flat, int(rows), int(cols), divergence.Options{Normalize: norm})
+		j, err := Table(flat, int(rows), int(cols), divergence.Options{Base: math.E, Normalize: norm})
 		if err != nil {
 			if code(err) == "" {
 				t.Fatalf("untyped error %v", err)
