@@ -5,7 +5,7 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/divergence"
 )
 
@@ -80,11 +80,11 @@ func newAPI() js.Value {
 		return divergence.MutualInformation(joint, o)
 	})
 	set("klDist", func(a []js.Value) (any, error) {
-		p, err := distribution("pSpec", arg(a, 0))
+		p, err := specArg("pSpec", arg(a, 0))
 		if err != nil {
 			return nil, err
 		}
-		q, err := distribution("qSpec", arg(a, 1))
+		q, err := specArg("qSpec", arg(a, 1))
 		if err != nil {
 			return nil, err
 		}
@@ -92,11 +92,11 @@ func newAPI() js.Value {
 		if err != nil {
 			return nil, err
 		}
-		do, err := dist.ParseOptions(o)
+		do, err := distribution.ParseOptions(o)
 		if err != nil {
 			return nil, err
 		}
-		r, err := dist.KL(p, q, do)
+		r, err := distribution.KL(p, q, do)
 		if err != nil {
 			return nil, err
 		}
@@ -137,10 +137,10 @@ func measureOptionsAt(a []js.Value, i int) (divergence.Options, error) {
 	return divergence.ParseOptions(o)
 }
 
-func distribution(name string, v js.Value) (dist.Dist, error) {
+func specArg(name string, v js.Value) (distribution.Dist, error) {
 	m, err := object(name, v)
 	if err != nil {
 		return nil, err
 	}
-	return dist.Parse(m)
+	return distribution.Parse(m)
 }

@@ -3,7 +3,7 @@ package continuous
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/estimate"
 	"github.com/klplayground/klplay/core/input"
 )
@@ -28,15 +28,15 @@ type Estimate struct {
 // CheckResult is the three-way check of KL(P‖Q).
 type CheckResult struct {
 	// Closed is the closed form when the pair has one (HasClosed).
-	Closed    dist.Result
+	Closed    distribution.Result
 	HasClosed bool
 	// Numeric is the quadrature (densities) or series (mass functions).
-	Numeric dist.Result
+	Numeric distribution.Result
 	// Reference is the value the bias is measured from: the closed form if
 	// there is one, else Numeric.
 	Reference float64
 	// QMassOutside is 1 − Q(supp P), the probability Q gives to where p = 0
-	// (dist.MassOutside): a probability, whatever the base. No draw from P
+	// (distribution.MassOutside): a probability, whatever the base. No draw from P
 	// lands there, so k3 misses it: E_P[k3] = KL(P‖Q) − QMassOutside.
 	QMassOutside float64
 	// K3Expected is what k3 converges to, Reference − QMassOutside (the mass
@@ -44,7 +44,7 @@ type CheckResult struct {
 	// QMassOutside = 0, and is +Inf when Reference is.
 	K3Expected float64
 	// MC holds k1, k2, k3 from the same Samples draws x ~ P (seeded by
-	// Seed), each equal to dist.KL with Method "monte-carlo" and that
+	// Seed), each equal to distribution.KL with Method "monte-carlo" and that
 	// estimator.
 	MC      [3]Estimate
 	Samples int
@@ -77,8 +77,8 @@ type CheckResult struct {
 // When KL(P‖Q) = +Inf every estimate is +Inf (a draw with q = 0 < p proves
 // it), K3Expected is +Inf and the series is empty. Values are in base (0 or
 // e: nats), except QMassOutside, a probability.
-// Errors: those of dist.KL, and samples outside 1…estimate.MaxSamples.
-func Check(p, q dist.Dist, samples int, seed uint64, base float64) (*CheckResult, error) {
+// Errors: those of distribution.KL, and samples outside 1…estimate.MaxSamples.
+func Check(p, q distribution.Dist, samples int, seed uint64, base float64) (*CheckResult, error) {
 	if err := estimate.CheckSamples(samples); err != nil {
 		return nil, err
 	}
@@ -87,27 +87,27 @@ func Check(p, q dist.Dist, samples int, seed uint64, base float64) (*CheckResult
 		return nil, err
 	}
 	if seed == 0 {
-		seed = dist.DefaultSeed
+		seed = distribution.DefaultSeed
 	}
-	do := dist.Options{Base: base}
+	do := distribution.Options{Base: base}
 	c := &CheckResult{Samples: samples, Seed: seed}
-	if c.Numeric, err = dist.KL(p, q, do); err != nil {
+	if c.Numeric, err = distribution.KL(p, q, do); err != nil {
 		return nil, err
 	}
-	if c.Numeric.Method == dist.MethodClosedForm {
+	if c.Numeric.Method == distribution.MethodClosedForm {
 		c.Closed, c.HasClosed = c.Numeric, true
-		do.Method = dist.MethodQuadrature
+		do.Method = distribution.MethodQuadrature
 		if p.Discrete() {
-			do.Method = dist.MethodSeries
+			do.Method = distribution.MethodSeries
 		}
-		c.Numeric, _ = dist.KL(p, q, do)
+		c.Numeric, _ = distribution.KL(p, q, do)
 	}
 	c.Reference = c.Numeric.Value
 	if c.HasClosed {
 		c.Reference = c.Closed.Value
 	}
 	// P and Q are valid and of one kind (KL checked), so this cannot fail.
-	c.QMassOutside, _ = dist.MassOutside(p, q)
+	c.QMassOutside, _ = distribution.MassOutside(p, q)
 	c.K3Expected = c.Reference - c.QMassOutside*factor
 
 	r := estimate.NewRand(seed)
@@ -146,7 +146,7 @@ func Check(p, q dist.Dist, samples int, seed uint64, base float64) (*CheckResult
 }
 
 // series fills Bias and Spread (Welford over the replications).
-func series(c *CheckResult, p, q dist.Dist, seed uint64, factor float64) {
+func series(c *CheckResult, p, q distribution.Dist, seed uint64, factor float64) {
 	k := len(SeriesNs)
 	var mean, m2 [3][]float64
 	for e := range mean {

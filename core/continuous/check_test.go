@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 )
 
 func TestCheckAgreesWithDist(t *testing.T) {
@@ -22,14 +22,14 @@ func TestCheckAgreesWithDist(t *testing.T) {
 	if c.Reference != c.Closed.Value {
 		t.Errorf("reference %v", c.Reference)
 	}
-	// Each MC estimate is exactly dist.KL's Monte Carlo with the same seed.
+	// Each MC estimate is exactly distribution.KL's Monte Carlo with the same seed.
 	for e, est := range Estimators {
-		r, err := dist.KL(p, q, dist.Options{Base: math.E, Method: "monte-carlo", Samples: 20000, Seed: 7, Estimator: string(est)})
+		r, err := distribution.KL(p, q, distribution.Options{Base: math.E, Method: "monte-carlo", Samples: 20000, Seed: 7, Estimator: string(est)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.MC[e].Mean != r.Value || c.MC[e].StdErr != r.StdErr {
-			t.Errorf("%s: %v ± %v, dist.KL %v", est, c.MC[e].Mean, c.MC[e].StdErr, r)
+			t.Errorf("%s: %v ± %v, distribution.KL %v", est, c.MC[e].Mean, c.MC[e].StdErr, r)
 		}
 	}
 	// k1 and k3 are within 4 standard errors of the truth; k3's standard error is smaller than k1's.
@@ -138,7 +138,7 @@ func TestCheckErrors(t *testing.T) {
 	if _, err := Check(n, mustParams(t, "poisson", 1), 10, 1, math.E); err == nil {
 		t.Error("density vs mass function accepted")
 	}
-	if c, err := Check(n, n, 1, 0, math.E); err != nil || c.Seed != dist.DefaultSeed || !math.IsInf(c.MC[0].StdErr, 1) {
+	if c, err := Check(n, n, 1, 0, math.E); err != nil || c.Seed != distribution.DefaultSeed || !math.IsInf(c.MC[0].StdErr, 1) {
 		t.Errorf("one sample: %+v %v", c, err)
 	}
 }

@@ -2,7 +2,7 @@
 // and Q of any univariate family (or both mass functions), drawn on a grid,
 // with the signed integrand p(x) log(p(x)/q(x)) whose area is KL(P‖Q); KL in
 // both directions, the cross-entropies and entropies, each with the method
-// that produced it (package dist); the regions where one support does not
+// that produced it (package distribution); the regions where one support does not
 // cover the other; and a three-way check of the divergence — closed form,
 // quadrature (or series) and Monte Carlo with Schulman's k1, k2, k3
 // estimators — with the bias and spread of each estimator as the sample count
@@ -16,7 +16,7 @@ package continuous
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -31,7 +31,7 @@ const MaxIntegers = 5000
 // DefaultPoints grid points and natural logarithms.
 type Options struct {
 	Lo, Hi float64 // the plot range; Lo = Hi = 0 means Range(p, q)
-	Points int     // grid points for densities (2 to dist.MaxGrid); 0 means DefaultPoints
+	Points int     // grid points for densities (2 to distribution.MaxGrid); 0 means DefaultPoints
 	Base   float64 // logarithm base of every divergence and entropy: e (nats), 2 (bits)
 }
 
@@ -53,9 +53,9 @@ type Comparison struct {
 	// q = 0 < p); ReverseIntegrand is q(x) log(q(x)/p(x)).
 	Integrand, ReverseIntegrand []float64
 
-	KL, ReverseKL                     dist.Result // KL(P‖Q), KL(Q‖P)
-	CrossEntropy, ReverseCrossEntropy dist.Result // H(P,Q), H(Q,P)
-	EntropyP, EntropyQ                dist.Result
+	KL, ReverseKL                     distribution.Result // KL(P‖Q), KL(Q‖P)
+	CrossEntropy, ReverseCrossEntropy distribution.Result // H(P,Q), H(Q,P)
+	EntropyP, EntropyQ                distribution.Result
 
 	// Mismatch holds intervals [a₀, b₀, a₁, b₁, …] inside [Lo, Hi] where
 	// q = 0 < p (they make KL(P‖Q) infinite); ReverseMismatch where p = 0 < q.
@@ -69,7 +69,7 @@ type Comparison struct {
 //
 //	KL(P‖Q) = ∫ p log(p/q) dx,   H(P,Q) = −∫ p log q dx = H(P) + KL(P‖Q),
 //
-// each by dist's automatic method (closed form when the pair has one, else
+// each by distribution's automatic method (closed form when the pair has one, else
 // quadrature for densities and series for mass functions), the densities and
 // integrands on an even grid of opts.Points points over [Lo, Hi] (every
 // integer there for mass functions), and the support mismatch intervals.
@@ -77,12 +77,12 @@ type Comparison struct {
 // Errors (*input.Error): an invalid P or Q; P a density and Q a mass function
 // or the reverse (input.Invalid, "q"); a bad base; Lo, Hi not finite or
 // Hi ≤ Lo ("hi"); too many grid points ("n") or integers ("hi").
-func Compute(p, q dist.Dist, o Options) (*Comparison, error) {
+func Compute(p, q distribution.Dist, o Options) (*Comparison, error) {
 	factor, err := input.LogBase(o.Base)
 	if err != nil {
 		return nil, err
 	}
-	kl, err := dist.KL(p, q, dist.Options{Base: o.Base})
+	kl, err := distribution.KL(p, q, distribution.Options{Base: o.Base})
 	if err != nil {
 		return nil, err
 	}
@@ -99,16 +99,16 @@ func Compute(p, q dist.Dist, o Options) (*Comparison, error) {
 	if n == 0 {
 		n = DefaultPoints
 	}
-	if f.Xs, _, err = dist.Grid(p, f.Lo, f.Hi, n); err != nil {
+	if f.Xs, _, err = distribution.Grid(p, f.Lo, f.Hi, n); err != nil {
 		return nil, err
 	}
 	f.P, f.Q, f.Integrand, f.ReverseIntegrand = curves(p, q, f.Xs, factor)
 
-	do := dist.Options{Base: o.Base}
+	do := distribution.Options{Base: o.Base}
 	// P and Q are valid and of one kind (KL checked), so these cannot fail.
-	f.ReverseKL, _ = dist.KL(q, p, do)
-	f.EntropyP, _ = dist.Entropy(p, do)
-	f.EntropyQ, _ = dist.Entropy(q, do)
+	f.ReverseKL, _ = distribution.KL(q, p, do)
+	f.EntropyP, _ = distribution.Entropy(p, do)
+	f.EntropyQ, _ = distribution.Entropy(q, do)
 	f.CrossEntropy = cross(p, q, f.EntropyP, f.KL, do)
 	f.ReverseCrossEntropy = cross(q, p, f.EntropyQ, f.ReverseKL, do)
 
@@ -120,10 +120,10 @@ func Compute(p, q dist.Dist, o Options) (*Comparison, error) {
 }
 
 // curves evaluates log p and log q once per point and returns p, q and the
-// two integrands (in units of factor), with dist.Integrand's conventions: 0
+// two integrands (in units of factor), with distribution.Integrand's conventions: 0
 // where the weighting density is 0 or unbounded at a point, +Inf where the
 // other density is 0 (but not the weighting one).
-func curves(p, q dist.Dist, xs []float64, factor float64) (pp, qq, fwd, rev []float64) {
+func curves(p, q distribution.Dist, xs []float64, factor float64) (pp, qq, fwd, rev []float64) {
 	n := len(xs)
 	pp, qq, fwd, rev = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, x := range xs {
@@ -151,16 +151,16 @@ func term(a, la, lb float64) float64 {
 // cross is H(P,Q) = H(P) + KL(P‖Q): exact when both parts are, and otherwise
 // as accurate as the quadratures behind them, without a third integral. Its
 // method is the less exact of the two parts'.
-func cross(p, q dist.Dist, h, kl dist.Result, o dist.Options) dist.Result {
-	if h.Method == dist.MethodClosedForm && kl.Method == dist.MethodClosedForm || math.IsInf(kl.Value, 1) {
-		r, _ := dist.CrossEntropy(p, q, o)
+func cross(p, q distribution.Dist, h, kl distribution.Result, o distribution.Options) distribution.Result {
+	if h.Method == distribution.MethodClosedForm && kl.Method == distribution.MethodClosedForm || math.IsInf(kl.Value, 1) {
+		r, _ := distribution.CrossEntropy(p, q, o)
 		return r
 	}
 	m := kl.Method
-	if m == dist.MethodClosedForm {
+	if m == distribution.MethodClosedForm {
 		m = h.Method
 	}
-	return dist.Result{Value: h.Value + kl.Value, Method: m, ErrorEstimate: h.ErrorEstimate + kl.ErrorEstimate}
+	return distribution.Result{Value: h.Value + kl.Value, Method: m, ErrorEstimate: h.ErrorEstimate + kl.ErrorEstimate}
 }
 
 // Range returns a plot range that shows both distributions: the union over
@@ -168,9 +168,9 @@ func cross(p, q dist.Dist, h, kl dist.Result, o dist.Options) dist.Result {
 // to the support, widened to include a bounded support's ends, and padded by
 // 5 %. For mass functions the ends are integers, at least one apart, widened
 // by ½ so the outermost stems are not on the frame.
-func Range(p, q dist.Dist) (lo, hi float64) {
+func Range(p, q distribution.Dist) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, d := range []dist.Dist{p, q} {
+	for _, d := range []distribution.Dist{p, q} {
 		for _, c := range parts(d) {
 			a, b := span(c)
 			lo, hi = math.Min(lo, a), math.Max(hi, b)
@@ -191,7 +191,7 @@ func Range(p, q dist.Dist) (lo, hi float64) {
 }
 
 // span is mean ± 4 sd clipped to the support, plus finite support ends.
-func span(d dist.Dist) (lo, hi float64) {
+func span(d distribution.Dist) (lo, hi float64) {
 	m, sd := d.Mean(), math.Sqrt(d.Variance())
 	slo, shi := d.Support()
 	lo, hi = m-4*sd, m+4*sd
@@ -204,7 +204,7 @@ func span(d dist.Dist) (lo, hi float64) {
 	if !math.IsInf(shi, 0) {
 		hi = shi
 	}
-	if ln, ok := d.(dist.LogNormal); ok {
+	if ln, ok := d.(distribution.LogNormal); ok {
 		// The lognormal's right tail is long: show up to its 99.7 % quantile.
 		hi = math.Exp(ln.Mu + 2.75*ln.Sigma)
 	}
@@ -214,9 +214,9 @@ func span(d dist.Dist) (lo, hi float64) {
 	return lo, hi
 }
 
-func parts(d dist.Dist) []dist.Dist {
-	if m, ok := d.(*dist.Mixture); ok {
-		out := make([]dist.Dist, 0, len(m.Components))
+func parts(d distribution.Dist) []distribution.Dist {
+	if m, ok := d.(*distribution.Mixture); ok {
+		out := make([]distribution.Dist, 0, len(m.Components))
 		for i, c := range m.Components {
 			if m.Weights[i] > 0 {
 				out = append(out, c)
@@ -224,11 +224,11 @@ func parts(d dist.Dist) []dist.Dist {
 		}
 		return out
 	}
-	return []dist.Dist{d}
+	return []distribution.Dist{d}
 }
 
 // mismatch returns the intervals within [f.Lo, f.Hi] where a > 0 = b.
-func mismatch(a, b dist.Dist, f *Comparison) []float64 {
+func mismatch(a, b distribution.Dist, f *Comparison) []float64 {
 	out := []float64{}
 	if f.Discrete {
 		for _, x := range f.Xs {
@@ -255,7 +255,7 @@ func mismatch(a, b dist.Dist, f *Comparison) []float64 {
 	return out
 }
 
-func handles(d dist.Dist) Handles {
+func handles(d distribution.Dist) Handles {
 	var h Handles
 	at := func(x float64) float64 {
 		if d.Discrete() {
@@ -279,9 +279,9 @@ func handles(d dist.Dist) Handles {
 
 // comps is every component of a mixture (zero weights included, so that the
 // page's handles line up with its parameter list), or d itself.
-func comps(d dist.Dist) []dist.Dist {
-	if m, ok := d.(*dist.Mixture); ok {
+func comps(d distribution.Dist) []distribution.Dist {
+	if m, ok := d.(*distribution.Mixture); ok {
 		return m.Components
 	}
-	return []dist.Dist{d}
+	return []distribution.Dist{d}
 }

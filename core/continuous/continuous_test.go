@@ -5,11 +5,11 @@ import (
 	"math"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
-func mustParams(t *testing.T, family string, params ...float64) dist.Dist {
+func mustParams(t *testing.T, family string, params ...float64) distribution.Dist {
 	t.Helper()
 	d, err := FromParams("p", family, params)
 	if err != nil {
@@ -46,7 +46,7 @@ func TestComputeValues(t *testing.T) {
 	mix := mustParams(t, "mixture", 3, -2, 0.5, 7, 1, 1) // relative weights 3:7
 	cases := []struct {
 		name          string
-		p, q          dist.Dist
+		p, q          distribution.Dist
 		kl, rkl       float64
 		klMeth, rMeth string
 		hp, hq        float64 // NaN: not checked
@@ -170,7 +170,7 @@ func TestMismatch(t *testing.T) {
 
 func TestRange(t *testing.T) {
 	cases := []struct {
-		p, q   dist.Dist
+		p, q   distribution.Dist
 		lo, hi float64
 	}{
 		// N(0,1) ∪ N(1,1.5): [−5, 7] padded by 5 % of 12.
@@ -215,7 +215,7 @@ func TestHandles(t *testing.T) {
 func TestComputeErrors(t *testing.T) {
 	n := mustParams(t, "normal", 0, 1)
 	cases := []struct {
-		p, q dist.Dist
+		p, q distribution.Dist
 		o    Options
 		arg  string
 	}{
@@ -224,7 +224,7 @@ func TestComputeErrors(t *testing.T) {
 		{n, n, Options{Base: math.E, Lo: math.NaN(), Hi: 1}, "lo"},
 		{n, n, Options{Base: math.E, Points: 1}, "n"},
 		{mustParams(t, "poisson", 1), mustParams(t, "poisson", 1), Options{Base: math.E, Lo: 0, Hi: 1e6}, "hi"},
-		{n, dist.Normal{Mu: 0, Sigma: -1}, Options{Base: math.E}, "q.sigma"},
+		{n, distribution.Normal{Mu: 0, Sigma: -1}, Options{Base: math.E}, "q.sigma"},
 	}
 	for _, c := range cases {
 		_, err := Compute(c.p, c.q, c.o)
@@ -239,17 +239,17 @@ func TestFromParams(t *testing.T) {
 	good := []struct {
 		family string
 		params []float64
-		spec   dist.Spec
+		spec   distribution.Spec
 	}{
-		{"normal", []float64{1, 2}, dist.Spec{"family": "normal", "mu": 1.0, "sigma": 2.0}},
-		{"laplace", []float64{0, 1}, dist.Spec{"family": "laplace", "mu": 0.0, "b": 1.0}},
-		{"exponential", []float64{3}, dist.Spec{"family": "exponential", "rate": 3.0}},
-		{"gamma", []float64{2, 3}, dist.Spec{"family": "gamma", "shape": 2.0, "rate": 3.0}},
-		{"beta", []float64{2, 5}, dist.Spec{"family": "beta", "alpha": 2.0, "beta": 5.0}},
-		{"uniform", []float64{-1, 1}, dist.Spec{"family": "uniform", "min": -1.0, "max": 1.0}},
-		{"lognormal", []float64{0, 0.5}, dist.Spec{"family": "lognormal", "mu": 0.0, "sigma": 0.5}},
-		{"poisson", []float64{4}, dist.Spec{"family": "poisson", "rate": 4.0}},
-		{"bernoulli", []float64{0.25}, dist.Spec{"family": "bernoulli", "p": 0.25}},
+		{"normal", []float64{1, 2}, distribution.Spec{"family": "normal", "mu": 1.0, "sigma": 2.0}},
+		{"laplace", []float64{0, 1}, distribution.Spec{"family": "laplace", "mu": 0.0, "b": 1.0}},
+		{"exponential", []float64{3}, distribution.Spec{"family": "exponential", "rate": 3.0}},
+		{"gamma", []float64{2, 3}, distribution.Spec{"family": "gamma", "shape": 2.0, "rate": 3.0}},
+		{"beta", []float64{2, 5}, distribution.Spec{"family": "beta", "alpha": 2.0, "beta": 5.0}},
+		{"uniform", []float64{-1, 1}, distribution.Spec{"family": "uniform", "min": -1.0, "max": 1.0}},
+		{"lognormal", []float64{0, 0.5}, distribution.Spec{"family": "lognormal", "mu": 0.0, "sigma": 0.5}},
+		{"poisson", []float64{4}, distribution.Spec{"family": "poisson", "rate": 4.0}},
+		{"bernoulli", []float64{0.25}, distribution.Spec{"family": "bernoulli", "p": 0.25}},
 	}
 	for _, g := range good {
 		d, err := FromParams("p", g.family, g.params)
@@ -271,8 +271,8 @@ func TestFromParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mx := m.(*dist.Mixture)
-	if mx.Weights[0] != 0.25 || mx.Weights[1] != 0.75 || mx.Components[1].(dist.Normal).Sigma != 0.5 {
+	mx := m.(*distribution.Mixture)
+	if mx.Weights[0] != 0.25 || mx.Weights[1] != 0.75 || mx.Components[1].(distribution.Normal).Sigma != 0.5 {
 		t.Errorf("mixture %+v", mx.Spec())
 	}
 	if ParamNames("mixture") != nil {
@@ -336,7 +336,7 @@ func FuzzFromParams(f *testing.F) {
 		if math.Abs(a) > 1e6 || math.Abs(b) > 1e6 || math.Abs(c) > 1e6 {
 			return
 		}
-		r, err := dist.KL(d, d, dist.Options{Base: math.E})
+		r, err := distribution.KL(d, d, distribution.Options{Base: math.E})
 		if err != nil {
 			t.Fatalf("KL(%v‖itself): %v", d.Spec(), err)
 		}
@@ -346,10 +346,10 @@ func FuzzFromParams(f *testing.F) {
 	})
 }
 
-// The frame's curves agree with dist.Grid and dist.Integrand, edge cases
+// The frame's curves agree with distribution.Grid and distribution.Integrand, edge cases
 // included: an unbounded Gamma density at 0, and q = 0 < p.
 func TestCurvesMatchDist(t *testing.T) {
-	pairs := [][2]dist.Dist{
+	pairs := [][2]distribution.Dist{
 		{mustParams(t, "gamma", 0.5, 1), mustParams(t, "exponential", 2)},
 		{mustParams(t, "normal", 1, 1), mustParams(t, "exponential", 1)},
 		{mustParams(t, "mixture", 1, -2, 0.5, 1, 2, 0.5), mustParams(t, "laplace", 0, 1)},
@@ -361,10 +361,10 @@ func TestCurvesMatchDist(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, gp, _ := dist.Grid(p, -1, 6, 57)
-		_, gq, _ := dist.Grid(q, -1, 6, 57)
-		in, _ := dist.Integrand(p, q, f.Xs)
-		rin, _ := dist.Integrand(q, p, f.Xs)
+		_, gp, _ := distribution.Grid(p, -1, 6, 57)
+		_, gq, _ := distribution.Grid(q, -1, 6, 57)
+		in, _ := distribution.Integrand(p, q, f.Xs)
+		rin, _ := distribution.Integrand(q, p, f.Xs)
 		for i, x := range f.Xs {
 			if !near(f.P[i], gp[i], 1e-15) || !near(f.Q[i], gq[i], 1e-15) || !near(f.Integrand[i], in[i], 1e-15) || !near(f.ReverseIntegrand[i], rin[i], 1e-15) {
 				t.Fatalf("%s‖%s at %v: p %v/%v q %v/%v fwd %v/%v rev %v/%v", p.Family(), q.Family(), x, f.P[i], gp[i], f.Q[i], gq[i], f.Integrand[i], in[i], f.ReverseIntegrand[i], rin[i])

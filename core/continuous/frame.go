@@ -1,7 +1,7 @@
 package continuous
 
 import (
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/session"
 )
@@ -18,7 +18,7 @@ func Rules(st session.State) error {
 }
 
 // sides returns the state's P and Q.
-func sides(st session.State) (p, q dist.Dist, err error) {
+func sides(st session.State) (p, q distribution.Dist, err error) {
 	if p, err = FromParams("state.p", st.Enum("pFamily"), st.Floats("p")); err != nil {
 		return nil, nil, err
 	}
@@ -31,7 +31,7 @@ func sides(st session.State) (p, q dist.Dist, err error) {
 	return p, q, nil
 }
 
-func kindName(d dist.Dist) string {
+func kindName(d distribution.Dist) string {
 	if d.Discrete() {
 		return "mass function"
 	}
@@ -136,7 +136,7 @@ func Frame(st session.State, opts session.Options) (map[string]any, error) {
 	return out, nil
 }
 
-func result(r dist.Result) map[string]any {
+func result(r distribution.Result) map[string]any {
 	return map[string]any{"value": r.Value, "method": r.Method, "errorEstimate": r.ErrorEstimate}
 }
 

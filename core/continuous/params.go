@@ -4,7 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -44,9 +44,9 @@ func ParamNames(family string) []string { return paramNames[family] }
 // Errors (*input.Error): an unknown family (input.UnknownFamily, arg + ".family");
 // the wrong number of parameters (input.LengthMismatch, arg + ".params"); a
 // parameter outside its family's domain, named by its spec key
-// (arg + ".sigma", arg + ".components[1].sigma", as dist.Parse names them); a
+// (arg + ".sigma", arg + ".components[1].sigma", as distribution.Parse names them); a
 // mixture whose weights are negative or all zero (arg + ".weights").
-func FromParams(arg, family string, params []float64) (dist.Dist, error) {
+func FromParams(arg, family string, params []float64) (distribution.Dist, error) {
 	for i, x := range params {
 		if err := input.Finite(arg+".params["+strconv.Itoa(i)+"]", x); err != nil {
 			return nil, err
@@ -62,21 +62,21 @@ func FromParams(arg, family string, params []float64) (dist.Dist, error) {
 	if len(params) != len(names) {
 		return nil, input.Errorf(input.LengthMismatch, arg+".params", "has %d numbers; a %s takes %d", len(params), family, len(names))
 	}
-	spec := dist.Spec{"family": family}
+	spec := distribution.Spec{"family": family}
 	for i, k := range names {
 		spec[k] = params[i]
 	}
-	d, err := dist.Parse(spec)
+	d, err := distribution.Parse(spec)
 	return d, prefix(err, arg+".")
 }
 
-func mixture(arg string, params []float64) (dist.Dist, error) {
+func mixture(arg string, params []float64) (distribution.Dist, error) {
 	if len(params) == 0 || len(params)%3 != 0 || len(params) > 3*MaxComponents {
 		return nil, input.Errorf(input.LengthMismatch, arg+".params", "has %d numbers; a mixture takes 3 per component (weight, μ, σ) for 1 to %d components", len(params), MaxComponents)
 	}
 	k := len(params) / 3
 	w := make([]float64, k)
-	comps := make([]dist.Dist, k)
+	comps := make([]distribution.Dist, k)
 	sum := 0.0
 	for i := 0; i < k; i++ {
 		w[i] = params[3*i]
@@ -84,7 +84,7 @@ func mixture(arg string, params []float64) (dist.Dist, error) {
 			return nil, input.Errorf(input.Negative, arg+".weights["+strconv.Itoa(i)+"]", "is %v; weights cannot be negative", w[i])
 		}
 		sum += w[i]
-		c := dist.Normal{Mu: params[3*i+1], Sigma: params[3*i+2]}
+		c := distribution.Normal{Mu: params[3*i+1], Sigma: params[3*i+2]}
 		if err := input.Positive(arg+".components["+strconv.Itoa(i)+"].sigma", c.Sigma); err != nil {
 			return nil, err
 		}
@@ -96,8 +96,8 @@ func mixture(arg string, params []float64) (dist.Dist, error) {
 	for i := range w {
 		w[i] /= sum
 	}
-	// Dividing by the sum leaves it within a few ulps of 1, inside dist's tolerance.
-	m, err := dist.NewMixture(w, comps)
+	// Dividing by the sum leaves it within a few ulps of 1, inside distribution's tolerance.
+	m, err := distribution.NewMixture(w, comps)
 	return m, prefix(err, arg+".")
 }
 

@@ -21,7 +21,7 @@
 //
 // In both, E_q[log p(x|z)] and KL(q‖p(z)) have closed forms (moments of a
 // normal up to the fourth), so the ELBO is exact; for the square model the
-// evidence and the gap are integrals that dist.Integrate computes to a
+// evidence and the gap are integrals that distribution.Integrate computes to a
 // relative 1e-10, so the identity holds to about 1e-10.
 //
 // Bad input (σ ≤ 0, a non-finite parameter, s ≤ 0, β < 0, an unknown model
@@ -33,7 +33,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -61,9 +61,9 @@ const (
 
 const (
 	log2Pi = 1.8378770664093454835606594728112 // log 2π
-	// Method names, as in core/dist.
-	MethodClosed     = dist.MethodClosedForm
-	MethodQuadrature = dist.MethodQuadrature
+	// Method names, as in core/distribution.
+	MethodClosed     = distribution.MethodClosedForm
+	MethodQuadrature = distribution.MethodQuadrature
 )
 
 // Model is a latent-variable model: p(z) = N(0, 1) and the likelihood Kind
@@ -78,7 +78,7 @@ type Model struct {
 	widths      []float64
 	postMean    float64
 	postSD      float64
-	modeNormals []dist.Dist
+	modeNormals []distribution.Dist
 }
 
 // Q is the variational distribution N(M, S²).
@@ -201,14 +201,14 @@ func (m *Model) prepare() error {
 		m.modes = append(m.modes, z)
 		m.widths = append(m.widths, width)
 	}
-	comps := make([]dist.Dist, len(m.modes))
+	comps := make([]distribution.Dist, len(m.modes))
 	weights := make([]float64, len(m.modes))
 	for i, z := range m.modes {
-		comps[i] = dist.Normal{Mu: z, Sigma: m.widths[i]}
+		comps[i] = distribution.Normal{Mu: z, Sigma: m.widths[i]}
 		weights[i] = 1 / float64(len(m.modes))
 	}
 	m.modeNormals = comps
-	mix, err := dist.NewMixture(weights, comps)
+	mix, err := distribution.NewMixture(weights, comps)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (m *Model) prepare() error {
 	for _, z := range m.modes {
 		top = math.Max(top, m.LogJoint(z))
 	}
-	v, e, err := dist.Integrate(func(z float64) float64 { return math.Exp(m.LogJoint(z) - top) }, mix, dist.Normal{Mu: 0, Sigma: 1})
+	v, e, err := distribution.Integrate(func(z float64) float64 { return math.Exp(m.LogJoint(z) - top) }, mix, distribution.Normal{Mu: 0, Sigma: 1})
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (m *Model) prepare() error {
 	}
 	m.logPX, m.logPXErr = top+math.Log(v), e/v
 	// Posterior spread (its mean is 0 by symmetry).
-	m2, _, err := dist.Integrate(func(z float64) float64 { return z * z * math.Exp(m.LogPosterior(z)) }, mix, dist.Normal{Mu: 0, Sigma: 1})
+	m2, _, err := distribution.Integrate(func(z float64) float64 { return z * z * math.Exp(m.LogPosterior(z)) }, mix, distribution.Normal{Mu: 0, Sigma: 1})
 	if err != nil {
 		return err
 	}
@@ -295,9 +295,9 @@ func (m *Model) Evaluate(q Q, beta float64) (Terms, error) {
 		t.Gap = KLNormal(q.M, q.S, m.postMean, m.postSD)
 		return t, nil
 	}
-	qd := dist.Normal{Mu: q.M, Sigma: q.S}
+	qd := distribution.Normal{Mu: q.M, Sigma: q.S}
 	lz := math.Log(q.S) + 0.5*log2Pi
-	gap, e, err := dist.Integrate(func(z float64) float64 {
+	gap, e, err := distribution.Integrate(func(z float64) float64 {
 		u := (z - q.M) / q.S
 		lq := -0.5*u*u - lz
 		return math.Exp(lq) * (lq - m.LogJoint(z) + m.logPX)

@@ -26,7 +26,7 @@
 // seeded from the caller's seed, so the same seed reproduces the same estimate.
 //
 // The package knows nothing of distribution families: MonteCarlo takes any
-// pair with LogProb and Rand (package dist's Dist has both), so dist can use
+// pair with LogProb and Rand (package distribution's Dist has both), so distribution can use
 // it without an import cycle.
 package estimate
 

@@ -10,7 +10,7 @@ import (
 )
 
 // normal is a minimal N(μ, σ²) sampler, so that these tests do not depend on
-// package dist.
+// package distribution.
 type normal struct{ mu, sigma float64 }
 
 func (n normal) LogProb(x float64) float64 {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 )
 
 // Vector-valued adaptive Gauss–Kronrod quadrature: several integrands that
@@ -29,8 +29,8 @@ const (
 )
 
 // The 15-point Kronrod rule and its embedded 7-point Gauss rule on [−1, 1],
-// shared with core/dist (see dist.GaussKronrod15 for the layout).
-var xgk, wgk, wg = dist.GaussKronrod15()
+// shared with core/distribution (see distribution.GaussKronrod15 for the layout).
+var xgk, wgk, wg = distribution.GaussKronrod15()
 
 // vecFunc writes the m integrands at x = base + off into out (len m): base
 // is the nearer end of the node's panel and off the signed distance from it,

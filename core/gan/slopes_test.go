@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 )
 
 // slopeClose compares a slope with its reference: relative 1e-9, and 1e-15
@@ -167,15 +167,15 @@ func TestSlopesAreDerivativesOfAt(t *testing.T) {
 	}
 }
 
-// The rule shared with core/dist: the 15-point Kronrod rule integrates x^k on
+// The rule shared with core/distribution: the 15-point Kronrod rule integrates x^k on
 // [−1, 1] exactly for k ≤ 22 (2/(k + 1) for even k, 0 for odd), and its
 // embedded 7-point Gauss rule for k ≤ 13, where the error estimate from
 // |K − G| vanishes; at even k ≥ 14 it does not (odd powers both rules
 // integrate to 0 by symmetry).
 func TestKronrodRule(t *testing.T) {
-	xk, wk, wg4 := dist.GaussKronrod15()
+	xk, wk, wg4 := distribution.GaussKronrod15()
 	if xk != xgk || wk != wgk || wg4 != wg {
-		t.Fatal("gan's rule is not dist's")
+		t.Fatal("gan's rule is not distribution's")
 	}
 	for k := 0; k <= 22; k++ {
 		in := &integrator{f: func(base, off float64, out []float64) { out[0] = math.Pow(base+off, float64(k)) }, m: 1, panels: [][2]float64{{-1, 1}}, buf: make([]float64, 15)}

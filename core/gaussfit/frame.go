@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/klplayground/klplay/core/continuous"
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/session"
 )
@@ -90,13 +90,13 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 			"grad":   tr.Grad[:],
 			"values": tr.Values,
 		}
-		curves[side.name] = density(dist.Normal{Mu: tr.Q.Mu, Sigma: tr.Q.Sigma})
+		curves[side.name] = density(distribution.Normal{Mu: tr.Q.Mu, Sigma: tr.Q.Sigma})
 	}
-	xs, p, _ := dist.Grid(t.Mix, plotLo, plotHi, plotPoints)
+	xs, p, _ := distribution.Grid(t.Mix, plotLo, plotHi, plotPoints)
 	m := t.Moments()
 	var mean, sd, atMean []float64
 	for _, c := range t.Mix.Components {
-		n := c.(dist.Normal)
+		n := c.(distribution.Normal)
 		mean, sd, atMean = append(mean, n.Mu), append(sd, n.Sigma), append(atMean, t.Mix.Prob(n.Mu))
 	}
 	out["moments"] = map[string]any{"mu": m.Mu, "sigma": m.Sigma}
@@ -105,7 +105,7 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	out["p"] = p
 	out["qForward"] = curves["forward"]
 	out["qReverse"] = curves["reverse"]
-	out["qStart"] = density(dist.Normal{Mu: start.Mu, Sigma: start.Sigma})
+	out["qStart"] = density(distribution.Normal{Mu: start.Mu, Sigma: start.Sigma})
 	out["handles"] = map[string]any{"mean": mean, "sd": sd, "atMean": atMean}
 	return out, nil
 }
@@ -119,7 +119,7 @@ func (l *Lab) targetFor(params []float64) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := NewTarget(d.(*dist.Mixture))
+	t, err := NewTarget(d.(*distribution.Mixture))
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +128,8 @@ func (l *Lab) targetFor(params []float64) (*Target, error) {
 }
 
 // density is d on the plot grid, 0 where it is not a number.
-func density(d dist.Dist) []float64 {
-	_, p, err := dist.Grid(d, plotLo, plotHi, plotPoints)
+func density(d distribution.Dist) []float64 {
+	_, p, err := distribution.Grid(d, plotLo, plotHi, plotPoints)
 	if err != nil {
 		return make([]float64, plotPoints)
 	}

@@ -14,7 +14,7 @@ package gaussfit
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -41,22 +41,22 @@ const (
 
 // Target is p: a mixture of normals with its moments precomputed.
 type Target struct {
-	Mix        *dist.Mixture
+	Mix        *distribution.Mixture
 	mean, vari float64
 	minSigma   float64 // the narrowest component's σ
-	entropy    float64 // H(P), by dist.Entropy's quadrature
+	entropy    float64 // H(P), by distribution.Entropy's quadrature
 }
 
 // NewTarget wraps a mixture whose components are all normal. Errors: a nil
-// mixture or a component that is not a dist.Normal (input.Invalid on "target").
-func NewTarget(m *dist.Mixture) (*Target, error) {
+// mixture or a component that is not a distribution.Normal (input.Invalid on "target").
+func NewTarget(m *distribution.Mixture) (*Target, error) {
 	if m == nil {
 		return nil, input.Errorf(input.Invalid, "target", "is missing")
 	}
 	t := &Target{Mix: m, minSigma: math.Inf(1)}
-	comps := make([]dist.Normal, len(m.Components))
+	comps := make([]distribution.Normal, len(m.Components))
 	for i, c := range m.Components {
-		n, ok := c.(dist.Normal)
+		n, ok := c.(distribution.Normal)
 		if !ok {
 			return nil, input.Errorf(input.Invalid, "target", "component %d is a %s; the target is a mixture of normals", i, c.Family())
 		}
@@ -70,7 +70,7 @@ func NewTarget(m *dist.Mixture) (*Target, error) {
 		d := n.Mu - t.mean
 		t.vari += m.Weights[i] * (n.Sigma*n.Sigma + d*d)
 	}
-	h, err := dist.Entropy(m, dist.Options{Base: math.E})
+	h, err := distribution.Entropy(m, distribution.Options{Base: math.E})
 	if err != nil {
 		return nil, err
 	}

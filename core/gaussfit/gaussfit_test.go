@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/klplayground/klplay/core/continuous"
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -16,7 +16,7 @@ func target(t *testing.T, params ...float64) *Target {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := NewTarget(d.(*dist.Mixture))
+	tg, err := NewTarget(d.(*distribution.Mixture))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,22 +46,22 @@ func TestObjectiveAgainstMpmath(t *testing.T) {
 			t.Errorf("%+v dir %d: KL %v grad %v, want %v [%v %v]", c.q, c.d, kl, g, c.kl, c.gm, c.gs)
 		}
 	}
-	// Both objectives agree with dist's quadrature.
-	r, _ := dist.KL(tg.Mix, dist.Normal{Mu: -1, Sigma: 2.5}, dist.Options{Base: math.E})
+	// Both objectives agree with distribution's quadrature.
+	r, _ := distribution.KL(tg.Mix, distribution.Normal{Mu: -1, Sigma: 2.5}, distribution.Options{Base: math.E})
 	if kl, _ := tg.Objective(Gaussian{-1, 2.5}, Forward); !near(kl, r.Value, 1e-9) {
-		t.Errorf("forward %v, dist.KL %v", kl, r.Value)
+		t.Errorf("forward %v, distribution.KL %v", kl, r.Value)
 	}
-	r, _ = dist.KL(dist.Normal{Mu: 1, Sigma: 0.7}, tg.Mix, dist.Options{Base: math.E})
+	r, _ = distribution.KL(distribution.Normal{Mu: 1, Sigma: 0.7}, tg.Mix, distribution.Options{Base: math.E})
 	if kl, _ := tg.Objective(Gaussian{1, 0.7}, Reverse); !near(kl, r.Value, 1e-9) {
-		t.Errorf("reverse %v, dist.KL %v", kl, r.Value)
+		t.Errorf("reverse %v, distribution.KL %v", kl, r.Value)
 	}
 	// Narrow modes (σ 0.1) under a wide q: the panels shrink with the narrowest σ;
 	// the kinks of log p between modes limit the accuracy to about 1e-7 here.
 	narrow := target(t, 1, -3, 0.1, 2, 3, 0.15, 1, 0, 0.1)
 	for _, q := range []Gaussian{{0, 8}, {0.5, 3}, {-3, 0.1}} {
-		r, _ = dist.KL(dist.Normal{Mu: q.Mu, Sigma: q.Sigma}, narrow.Mix, dist.Options{Base: math.E})
+		r, _ = distribution.KL(distribution.Normal{Mu: q.Mu, Sigma: q.Sigma}, narrow.Mix, distribution.Options{Base: math.E})
 		if kl, _ := narrow.Objective(q, Reverse); !near(kl, r.Value, 1e-7) {
-			t.Errorf("narrow target, q %+v: reverse %v, dist.KL %v", q, kl, r.Value)
+			t.Errorf("narrow target, q %+v: reverse %v, distribution.KL %v", q, kl, r.Value)
 		}
 	}
 }
@@ -154,7 +154,7 @@ func TestErrors(t *testing.T) {
 	if _, err := NewTarget(nil); err == nil {
 		t.Error("nil target accepted")
 	}
-	m, _ := dist.NewMixture([]float64{1}, []dist.Dist{dist.Laplace{Mu: 0, B: 1}})
+	m, _ := distribution.NewMixture([]float64{1}, []distribution.Dist{distribution.Laplace{Mu: 0, B: 1}})
 	if _, err := NewTarget(m); err == nil {
 		t.Error("a Laplace component accepted")
 	}

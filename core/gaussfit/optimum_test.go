@@ -5,17 +5,17 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 )
 
 // exactMoments returns the mean and variance of a mixture of normals in
 // exact rational arithmetic from its float64 weights and parameters,
 // m = Σ wᵢμᵢ and v = Σ wᵢ(σᵢ² + μᵢ²) − m², rounded once at the end.
-func exactMoments(t *testing.T, m *dist.Mixture) (mean, vari float64) {
+func exactMoments(t *testing.T, m *distribution.Mixture) (mean, vari float64) {
 	t.Helper()
 	var mu, second big.Rat
 	for i, c := range m.Components {
-		n := c.(dist.Normal)
+		n := c.(distribution.Normal)
 		w, a, s := new(big.Rat).SetFloat64(m.Weights[i]), new(big.Rat).SetFloat64(n.Mu), new(big.Rat).SetFloat64(n.Sigma)
 		mu.Add(&mu, new(big.Rat).Mul(w, a))
 		sq := new(big.Rat).Add(new(big.Rat).Mul(s, s), new(big.Rat).Mul(a, a))

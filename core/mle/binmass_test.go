@@ -6,7 +6,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -307,7 +307,7 @@ func randomTheta(r *rand.Rand, fam string, d *Data) []float64 {
 // density to its density at each value.
 func TestBinnedIdentities(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	truth := dist.Gamma{Shape: 3, Rate: 2}
+	truth := distribution.Gamma{Shape: 3, Rate: 2}
 	for trial := range 12 {
 		xs, _ := Sample(truth, 20+r.IntN(400), uint64(trial))
 		d := data(t, xs...)
@@ -419,7 +419,7 @@ func TestFitIsTheMaximum(t *testing.T) {
 		return out
 	}
 	for trial := range 5 {
-		truth := dist.Gamma{Shape: 0.5 + 4*r.Float64(), Rate: 0.5 + 2*r.Float64()}
+		truth := distribution.Gamma{Shape: 0.5 + 4*r.Float64(), Rate: 0.5 + 2*r.Float64()}
 		xs, _ := Sample(truth, 30+r.IntN(300), uint64(100+trial))
 		d := data(t, xs...)
 		ls := math.Log(d.Std())

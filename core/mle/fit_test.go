@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 )
 
@@ -217,7 +217,7 @@ func TestClosedForms(t *testing.T) {
 	}
 }
 
-// LogLik equals (1/n) Σ log p_θ(x) from core/dist, and its gradient matches
+// LogLik equals (1/n) Σ log p_θ(x) from core/distribution, and its gradient matches
 // central differences, for every family.
 func TestLogLikAndGradient(t *testing.T) {
 	cont := data(t, 0.3, 1.7, 2.2, 0.9, 5.1, 3.3, 0.05, 2.8)
@@ -282,7 +282,7 @@ func TestEvaluateIdentities(t *testing.T) {
 	}
 
 	// Truth N(0, 1), model N(μ, σ): KL = log σ + (1 + μ²)/(2σ²) − ½, H = ½ log 2πe.
-	truth := dist.Normal{Mu: 0, Sigma: 1}
+	truth := distribution.Normal{Mu: 0, Sigma: 1}
 	xs, _ := Sample(truth, 5000, 7)
 	mn := model(t, Normal, data(t, xs...))
 	e, err = mn.Evaluate([]float64{0.5, math.Log(2)}, Reference{Truth: truth})
@@ -290,7 +290,7 @@ func TestEvaluateIdentities(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantKL := math.Log(2) + 1.25/8 - 0.5
-	if !near(e.KL, wantKL, 1e-14) || !near(e.H, 0.5*math.Log(2*math.Pi*math.E), 1e-14) || e.Kind != "truth" || e.Method != dist.MethodClosedForm {
+	if !near(e.KL, wantKL, 1e-14) || !near(e.H, 0.5*math.Log(2*math.Pi*math.E), 1e-14) || e.Kind != "truth" || e.Method != distribution.MethodClosedForm {
 		t.Errorf("%+v, want KL %v", e, wantKL)
 	}
 	// The mean NLL is the sample estimate of H + KL: close for n = 5000.
@@ -321,7 +321,7 @@ func TestEvaluateIdentities(t *testing.T) {
 	mm := model(t, Mixture, data(t, xs...))
 	th2, _, _ := mm.Ascend(mm.Init(), 0.5, 1500)
 	em, err := mm.Evaluate(th2, Reference{Truth: mix})
-	if err != nil || em.KL > 0.01 || em.Method != dist.MethodQuadrature {
+	if err != nil || em.KL > 0.01 || em.Method != distribution.MethodQuadrature {
 		t.Errorf("mixture fit %+v %v (params %v)", em, err, mm.Natural(th2))
 	}
 }
@@ -406,7 +406,7 @@ func TestErrors(t *testing.T) {
 	_, _, e14 := m.Ascend([]float64{0, 0}, 0.1, MaxSteps+1)
 	_, e15 := Truth("zipf", 1, 1)
 	_, e16 := Truth("normal", 0, -1)
-	_, e17 := Sample(dist.Normal{Mu: 0, Sigma: 1}, 1, 0)
+	_, e17 := Sample(distribution.Normal{Mu: 0, Sigma: 1}, 1, 0)
 	_, e18 := m.Evaluate([]float64{0}, Reference{Bins: 10})
 	_, _, e19 := m.Curve([]float64{0}, 0, 1, 10)
 	for _, x := range []c{
@@ -450,7 +450,7 @@ func TestCurveNamesAndRange(t *testing.T) {
 }
 
 func TestReferenceEntropyGiven(t *testing.T) {
-	truth := dist.Normal{Mu: 0, Sigma: 1}
+	truth := distribution.Normal{Mu: 0, Sigma: 1}
 	xs, _ := Sample(truth, 200, 3)
 	m := model(t, Normal, data(t, xs...))
 	e1, _ := m.Evaluate([]float64{0.1, 0}, Reference{Truth: truth})

@@ -3,7 +3,7 @@ package mle
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/session"
 )
@@ -52,9 +52,9 @@ type Store struct {
 
 type entry struct {
 	data  *Data
-	truth dist.Dist // nil for the reader's own numbers
-	raw   []float64 // the sample in draw order (for the sample-size study); nil for pasted data
-	h     float64   // H(truth), once computed
+	truth distribution.Dist // nil for the reader's own numbers
+	raw   []float64         // the sample in draw order (for the sample-size study); nil for pasted data
+	h     float64           // H(truth), once computed
 	hOK   bool
 }
 
@@ -170,7 +170,7 @@ func (s *Store) Frame(st session.State, opts session.Options) (map[string]any, e
 	if st.Enum("reference") == "truth" && e.truth != nil {
 		ref.Truth = e.truth
 		if !e.hOK {
-			if hr, err := dist.Entropy(e.truth, dist.Options{Base: math.E}); err == nil {
+			if hr, err := distribution.Entropy(e.truth, distribution.Options{Base: math.E}); err == nil {
 				e.h, e.hOK = hr.Value, true
 			}
 		}
@@ -199,7 +199,7 @@ func (s *Store) Frame(st session.State, opts session.Options) (map[string]any, e
 		"closed": nil, "study": nil, "truthX": nil, "truthY": nil,
 	}
 	if e.truth != nil {
-		if tx, ty, err := dist.Grid(e.truth, lo, hi, 240); err == nil {
+		if tx, ty, err := distribution.Grid(e.truth, lo, hi, 240); err == nil {
 			out["truthX"], out["truthY"] = tx, ty
 		}
 	}

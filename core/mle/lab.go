@@ -3,7 +3,7 @@ package mle
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/divergence"
 	"github.com/klplayground/klplay/core/estimate"
 	"github.com/klplayground/klplay/core/input"
@@ -16,29 +16,29 @@ import (
 //	mixture 0.35 N(−a, b) + 0.65 N(a, b), poisson(rate a)
 //
 // Errors: an unknown family (input.UnknownFamily, "truth"); parameters out of
-// their family's range (from core/dist, e.g. "truth.sigma").
-func Truth(family string, a, b float64) (dist.Dist, error) {
-	var spec dist.Spec
+// their family's range (from core/distribution, e.g. "truth.sigma").
+func Truth(family string, a, b float64) (distribution.Dist, error) {
+	var spec distribution.Spec
 	switch family {
 	case "normal":
-		spec = dist.Spec{"family": "normal", "mu": a, "sigma": b}
+		spec = distribution.Spec{"family": "normal", "mu": a, "sigma": b}
 	case "laplace":
-		spec = dist.Spec{"family": "laplace", "mu": a, "b": b}
+		spec = distribution.Spec{"family": "laplace", "mu": a, "b": b}
 	case "exponential":
-		spec = dist.Spec{"family": "exponential", "rate": a}
+		spec = distribution.Spec{"family": "exponential", "rate": a}
 	case "gamma":
-		spec = dist.Spec{"family": "gamma", "shape": a, "rate": b}
+		spec = distribution.Spec{"family": "gamma", "shape": a, "rate": b}
 	case "mixture":
-		spec = dist.Spec{"family": "mixture", "weights": []any{0.35, 0.65}, "components": []any{
+		spec = distribution.Spec{"family": "mixture", "weights": []any{0.35, 0.65}, "components": []any{
 			map[string]any{"family": "normal", "mu": -a, "sigma": b},
 			map[string]any{"family": "normal", "mu": a, "sigma": b},
 		}}
 	case "poisson":
-		spec = dist.Spec{"family": "poisson", "rate": a}
+		spec = distribution.Spec{"family": "poisson", "rate": a}
 	default:
 		return nil, input.Errorf(input.UnknownFamily, "truth", "is %q; it must be normal, laplace, exponential, gamma, mixture or poisson", truncate(family))
 	}
-	d, err := dist.Parse(spec)
+	d, err := distribution.Parse(spec)
 	if err != nil {
 		var ie *input.Error
 		if e, ok := err.(*input.Error); ok {
@@ -54,7 +54,7 @@ func Truth(family string, a, b float64) (dist.Dist, error) {
 // the same (d, n, seed) always gives the same values, and the first m values
 // of a sample of size n are the sample of size m. Errors: n not in
 // MinValues..MaxValues ("n").
-func Sample(d dist.Dist, n int, seed uint64) ([]float64, error) {
+func Sample(d distribution.Dist, n int, seed uint64) ([]float64, error) {
 	if n < MinValues || n > MaxValues {
 		return nil, input.Errorf(input.OutOfRange, "n", "is %d; it must be between %d and %d", n, MinValues, MaxValues)
 	}
@@ -71,8 +71,8 @@ func Sample(d dist.Dist, n int, seed uint64) ([]float64, error) {
 // density (Truth), else the data's histogram with Bins bins (categorical
 // models: the data's exact frequencies).
 type Reference struct {
-	Truth dist.Dist // nil: use the histogram
-	Bins  int       // 5..200
+	Truth distribution.Dist // nil: use the histogram
+	Bins  int               // 5..200
 	// TruthH, when TruthHKnown, is H(Truth), computed once by the caller
 	// (for a mixture it takes a quadrature) instead of at every call.
 	TruthH      float64
@@ -98,7 +98,7 @@ type Eval struct {
 
 // Evaluate returns the fit's measures at θ against the reference:
 //
-//   - truth: KL(P‖P_θ) by core/dist (closed form or quadrature) and H(P). The
+//   - truth: KL(P‖P_θ) by core/distribution (closed form or quadrature) and H(P). The
 //     mean NLL is the sample mean of −log p_θ, whose expectation is the
 //     cross-entropy H(P) + KL(P‖P_θ): NLL − KL = H(P) + ε(θ), ε the sampling
 //     error of that mean (zero mean, of order 1/√n, different at each θ).
@@ -115,7 +115,7 @@ type Eval struct {
 //     NLL = H(f) + KL(f‖q) exactly.
 //
 // Errors: θ of the wrong length or not finite ("theta"), bins not in
-// 5..200 ("bins"); a KL or entropy core/dist cannot compute.
+// 5..200 ("bins"); a KL or entropy core/distribution cannot compute.
 func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 	if err := m.CheckTheta(th); err != nil {
 		return Eval{}, err
@@ -143,13 +143,13 @@ func (m *Model) Evaluate(th []float64, ref Reference) (Eval, error) {
 		if err != nil {
 			return Eval{}, err
 		}
-		r, err := dist.KL(ref.Truth, p, dist.Options{Base: math.E})
+		r, err := distribution.KL(ref.Truth, p, distribution.Options{Base: math.E})
 		if err != nil {
 			return Eval{}, err
 		}
 		h := ref.TruthH
 		if !ref.TruthHKnown {
-			hr, err := dist.Entropy(ref.Truth, dist.Options{Base: math.E})
+			hr, err := distribution.Entropy(ref.Truth, distribution.Options{Base: math.E})
 			if err != nil {
 				return Eval{}, err
 			}
@@ -199,7 +199,7 @@ func (m *Model) Curve(th []float64, lo, hi float64, n int) (xs, ys []float64, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return dist.Grid(p, lo, hi, n)
+	return distribution.Grid(p, lo, hi, n)
 }
 
 // StudyPoint is one sample size of Study.
@@ -215,7 +215,7 @@ type StudyPoint struct {
 // with d parameters the KL falls like d/(2m); for a misspecified one it
 // levels off at the smallest KL the family can reach. It returns nil for a
 // mixture (no closed form), a categorical model, or a discrete truth.
-func Study(family string, truth dist.Dist, xs []float64) ([]StudyPoint, error) {
+func Study(family string, truth distribution.Dist, xs []float64) ([]StudyPoint, error) {
 	if family == Mixture || family == Categorical || truth == nil || truth.Discrete() {
 		return nil, nil
 	}
@@ -238,7 +238,7 @@ func Study(family string, truth dist.Dist, xs []float64) ([]StudyPoint, error) {
 		if err != nil {
 			continue
 		}
-		r, err := dist.KL(truth, p, dist.Options{Base: math.E})
+		r, err := distribution.KL(truth, p, distribution.Options{Base: math.E})
 		if err != nil {
 			continue
 		}

@@ -3,7 +3,7 @@ package mle
 import (
 	"math"
 
-	"github.com/klplayground/klplay/core/dist"
+	"github.com/klplayground/klplay/core/distribution"
 	"github.com/klplayground/klplay/core/input"
 	"github.com/klplayground/klplay/core/softmax"
 	"gonum.org/v1/gonum/mathext"
@@ -149,22 +149,22 @@ func (m *Model) Natural(th []float64) []float64 {
 	return softmax.Softmax(th)
 }
 
-// Dist returns P_θ as a core/dist distribution.
-func (m *Model) Dist(th []float64) (dist.Dist, error) {
+// Dist returns P_θ as a core/distribution distribution.
+func (m *Model) Dist(th []float64) (distribution.Dist, error) {
 	v := m.Natural(th)
 	switch m.Family {
 	case Normal:
-		return dist.Normal{Mu: v[0], Sigma: v[1]}, nil
+		return distribution.Normal{Mu: v[0], Sigma: v[1]}, nil
 	case Laplace:
-		return dist.Laplace{Mu: v[0], B: v[1]}, nil
+		return distribution.Laplace{Mu: v[0], B: v[1]}, nil
 	case Exponential:
-		return dist.Exponential{Rate: v[0]}, nil
+		return distribution.Exponential{Rate: v[0]}, nil
 	case Gamma:
-		return dist.Gamma{Shape: v[0], Rate: v[1]}, nil
+		return distribution.Gamma{Shape: v[0], Rate: v[1]}, nil
 	case Mixture:
-		return dist.NewMixture([]float64{v[0], 1 - v[0]}, []dist.Dist{dist.Normal{Mu: v[1], Sigma: v[2]}, dist.Normal{Mu: v[3], Sigma: v[4]}})
+		return distribution.NewMixture([]float64{v[0], 1 - v[0]}, []distribution.Dist{distribution.Normal{Mu: v[1], Sigma: v[2]}, distribution.Normal{Mu: v[3], Sigma: v[4]}})
 	}
-	return dist.Categorical{P: v}, nil
+	return distribution.Categorical{P: v}, nil
 }
 
 func sigmoid(t float64) float64 {

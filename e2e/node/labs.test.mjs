@@ -80,6 +80,23 @@ describe('the state’s unit is the unit of the answer', () => {
   });
 });
 
+describe('the measures’ options: base is e unless given, and 0 is no base', () => {
+  const n01 = { family: 'normal', mu: 0, sigma: 1 };
+  const n12 = { family: 'normal', mu: 1, sigma: 2 };
+  const nats = Math.log(2) + (1 + 1) / 8 - 0.5; // log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½
+  test('klDist answers in the base asked for', () => {
+    close(klplay.klDist(n01, n12).value, nats);
+    close(klplay.klDist(n01, n12, { base: 2 }).value, nats / Math.LN2);
+    close(klplay.klDist(n01, n12, { base: Math.E }).value, nats);
+  });
+  test('an explicit base 0 is bad-base, for every measure', () => {
+    for (const f of [() => klplay.kl([1], [1], { base: 0 }), () => klplay.entropy([1], { base: 0 }), () => klplay.klDist(n01, n12, { base: 0 })]) {
+      assert.throws(f, (e) => e.code === 'bad-base' && e.arg === 'base');
+    }
+    close(klplay.kl([1, 0], [0.5, 0.5], { base: null }), Math.LN2);
+  });
+});
+
 describe('bad state is an error that names the field, and the next call works', () => {
   const expectError = (f, code, arg) => assert.throws(f, (e) => e.code === code && e.arg === arg && e.message.includes(arg));
   test('a field the schema does not know', () => {

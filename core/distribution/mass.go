@@ -1,4 +1,4 @@
-package dist
+package distribution
 
 import (
 	"math"
@@ -151,7 +151,7 @@ func cdf(q Dist, x float64) (f, s float64) {
 		x = math.Min(math.Max(x, q.Min), q.Max)
 		return (x - q.Min) / w, (q.Max - x) / w
 	}
-	panic("dist: cdf of " + q.Family())
+	panic("distribution: cdf of " + q.Family())
 }
 
 // normalCDF returns Φ(z) and 1 − Φ(z) = Φ(−z) from erfc, accurate in both tails.

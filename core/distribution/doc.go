@@ -1,4 +1,4 @@
-// Package dist holds the probability distributions of the playground and the
+// Package distribution holds the probability distributions of the playground and the
 // Kullback–Leibler divergence between them:
 //
 //	KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx        (densities)
@@ -29,4 +29,4 @@
 // would pull mat and lapack into the WebAssembly build). Digamma is computed
 // here: mathext.Digamma is accurate to about 1e-10, short of the 1e-12 the
 // closed forms promise.
-package dist
+package distribution
