@@ -39,19 +39,18 @@ export function slider({ label, min, max, step, value, onInput, hint, cls = '' }
 }
 
 /**
- * Play/pause, step and reset buttons. The play button carries data-action="play"
+ * Play/pause, step and reset buttons driving a Player (lib/player.js), whose state
+ * the play button then shows. The play button carries data-action="play"
  * (benchmarks click it) and toggles aria-pressed and its text.
  */
-export function transport({ onPlay, onStep, onReset, label = 'Animation' }) {
-  const play = h('button', { type: 'button', class: 'chip transport-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: () => onPlay() }, '▶ Play');
-  const step = h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: () => onStep() }, 'Step');
-  const reset = h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: () => onReset() }, 'Reset');
+export function transport({ player, label = 'Animation' }) {
+  const play = h('button', { type: 'button', class: 'chip transport-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: player.toggle }, '▶ Play');
+  const step = h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: player.step }, 'Step');
+  const reset = h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: player.reset }, 'Reset');
   const el = h('div', { class: 'transport', role: 'group', 'aria-label': label }, play, step, reset);
-  return {
-    el, play, step, reset,
-    setPlaying(on) {
-      play.setAttribute('aria-pressed', String(on));
-      play.textContent = on ? '❚❚ Pause' : '▶ Play';
-    },
+  player.onChange = (on) => {
+    play.setAttribute('aria-pressed', String(on));
+    play.textContent = on ? '❚❚ Pause' : '▶ Play';
   };
+  return { el, play, step, reset };
 }

@@ -11,6 +11,7 @@ import { format } from 'd3-format';
 import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, hatch, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/cross-entropy.json';
 
@@ -76,12 +77,21 @@ class View {
     this.ctx = ctx;
     this.state = null;
     this.r = null;
-    this.playing = false;
     this.trace = { step: [], loss: [], kl: [], h: [] };
     this.traceKey = null;
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      start: () => { if (this.stepsTaken >= MAX_TRACE) this.traceKey = null; }, // a full curve: start a new one
+      tick: () => this.ctx.refresh({ train: STEPS_PER_FRAME }),
+      step: () => this.ctx.refresh({ train: 1 }),
+      reset: () => { this.traceKey = null; this.ctx.refresh({}); },
+      // No animation: take the steps at once and show where they lead.
+      reduced: () => this.ctx.refresh({ train: 200 }),
+      onChange: (on) => {
+        this.playBtn.setAttribute('aria-pressed', String(on));
+        this.playBtn.textContent = on ? '❚❚ Pause' : '▶ Train';
+      },
+    });
     this.build();
   }
 
@@ -115,42 +125,6 @@ class View {
 
   setBatch(batch) {
     this.set({ batch }, { animate: true });
-  }
-
-  // ---- training -------------------------------------------------------------
-
-  play() {
-    if (this.ctx.reducedMotion()) {
-      // No animation: take the steps at once and show where they lead.
-      this.ctx.refresh({ train: 200 });
-      return;
-    }
-    if (this.stepsTaken >= MAX_TRACE) this.traceKey = null; // a full curve: start a new one
-    this.playing = true;
-    this.syncButtons();
-    this.ctx.refresh({ train: STEPS_PER_FRAME });
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.syncButtons();
-  }
-
-  step() {
-    this.pause();
-    this.ctx.refresh({ train: 1 });
-  }
-
-  resetTrace() {
-    this.pause();
-    this.traceKey = null;
-    this.ctx.refresh({});
-  }
-
-  syncButtons() {
-    this.playBtn.setAttribute('aria-pressed', String(this.playing));
-    this.playBtn.textContent = this.playing ? '❚❚ Pause' : '▶ Train';
   }
 
   // ---- DOM ------------------------------------------------------------------
@@ -247,7 +221,7 @@ class View {
     // Training and the gradient.
     this.traceHost = h('div', { class: 'chart-host' });
     this.gradHost = h('div', { class: 'chart-host' });
-    this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: () => (this.playing ? this.pause() : this.play()) }, '▶ Train');
+    this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: this.player.toggle }, '▶ Train');
     this.lrRange = h('input', { type: 'range', id: 'xe-lr', min: Math.log10(LR_MIN), max: Math.log10(LR_MAX), step: 0.05,
       oninput: (e) => this.set({ lr: +(10 ** Number(e.target.value)).toPrecision(3) }) });
     this.lrNumber = h('input', { type: 'number', min: LR_MIN, max: LR_MAX, step: 0.1, class: 'xe-num', 'aria-label': 'Learning rate η, typed',
@@ -261,8 +235,8 @@ class View {
           h('p', { class: 'legend' }, h('span', {}, swatch('sum'), 'loss H(P, Q)'), h('span', {}, swatch('q'), 'its KL part'), h('span', {}, swatch('p'), 'H(P)'))),
         h('div', { class: 'xe-train' },
           this.playBtn,
-          h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: () => this.step() }, 'Step'),
-          h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: () => this.resetTrace() }, 'Clear curve'),
+          h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: this.player.step }, 'Step'),
+          h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: this.player.reset }, 'Clear curve'),
           h('span', { class: 'xe-lr' }, h('label', { for: 'xe-lr' }, 'Learning rate η'), this.lrRange, this.lrNumber),
           h('span', { class: 'small xe-steps' }, 'step ', this.stepCount)),
         this.traceHost, this.traceNote),
@@ -361,11 +335,10 @@ class View {
       const converged = r.gradNorm < 1e-6;
       if (this.stepsTaken >= MAX_TRACE || converged) {
         this.traceNote.textContent = converged ? `Converged after ${this.stepsTaken} steps: Q = ${state.mode === 'batch' ? 'P̄' : 'P'}, so the KL part is 0 and the loss equals the label’s entropy.` : `Paused after ${MAX_TRACE} steps.`;
-        this.playing = false;
-        this.syncButtons();
+        this.player.pause();
       }
       this.traceKey = this.key(next);
-      this.ctx.set(next, this.playing ? { train: STEPS_PER_FRAME } : {});
+      this.ctx.set(next, {});
     } else if (this.trace.step.length === 0 || this.key(state) !== this.traceKey) {
       this.traceKey = this.key(state);
       this.pushTrace(0, r.crossEntropy, r.kl, r.entropyP);
@@ -419,7 +392,7 @@ class View {
     this.stepCount.textContent = String(this.stepsTaken);
     this.explain(state);
 
-    const animate = Boolean(info.animate) && prev !== null && !this.playing;
+    const animate = Boolean(info.animate) && prev !== null && !this.player.playing;
     for (const chart of [this.dist, this.stack, this.traceChart, this.grad, this.batchChart]) chart.ready = true;
     this.dist.redraw({ animate });
     this.stack.redraw({ animate });
@@ -624,9 +597,8 @@ class View {
   }
 
   destroy() {
-    this.playing = false;
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const chart of [this.dist, this.stack, this.traceChart, this.grad, this.batchChart]) chart.destroy();
   }
 }

@@ -16,6 +16,7 @@ import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/elbo.json';
 
@@ -65,7 +66,6 @@ class View {
     this.ctx = ctx;
     this.state = null;
     this.r = null;
-    this.playing = false;
     this.iter = 0;
     this.trace = null;
     this.modelKey = null;
@@ -73,8 +73,13 @@ class View {
     this.path = null;
     this.dragging = null;
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      start: () => { if (this.trace && this.trace.iter.length >= MAX_TRACE) this.trace = null; },
+      tick: () => this.ctx.refresh({ steps: STEPS_PER_FRAME, run: true }),
+      step: () => this.ctx.refresh({ steps: 1, run: false }),
+      reset: () => this.reset(),
+      reduced: () => this.ctx.refresh({ steps: REDUCED_STEPS, run: false }),
+    });
     this.build();
   }
 
@@ -90,30 +95,8 @@ class View {
     this.set({ m, s });
   }
 
-  play() {
-    if (this.ctx.reducedMotion()) {
-      this.ctx.refresh({ steps: REDUCED_STEPS, run: false });
-      return;
-    }
-    if (this.trace && this.trace.iter.length >= MAX_TRACE) this.trace = null;
-    this.playing = true;
-    this.transport.setPlaying(true);
-    this.ctx.refresh({ steps: STEPS_PER_FRAME, run: true });
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.transport.setPlaying(false);
-  }
-
-  step() {
-    this.pause();
-    this.ctx.refresh({ steps: 1, run: false });
-  }
-
+  /** Back to where the trace started (Reset, after the player paused). */
   reset() {
-    this.pause();
     const start = this.trace?.start;
     this.trace = null;
     this.iter = 0;
@@ -130,7 +113,7 @@ class View {
     const out = (key, attrs = {}) => keep(key, h('output', { 'data-readout': key, ...attrs }, '—'));
 
     this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      onclick: () => { this.pause(); this.set({ ...ps.st }, {}); } }, ps.label));
+      onclick: () => { this.player.pause(); this.set({ ...ps.st }, {}); } }, ps.label));
     this.modelRadios = [['linear', 'x | z ~ N(wz + b, σ²)'], ['square', 'x | z ~ N(wz² + b, σ²)']].map(([v, text]) => {
       const input = h('input', { type: 'radio', name: 'elbo-model', value: v, id: `elbo-model-${v}`, onchange: () => this.set({ model: v }, {}) });
       return { input, text };
@@ -193,7 +176,7 @@ class View {
     ));
 
     // Optimisation.
-    this.transport = transport({ onPlay: () => (this.playing ? this.pause() : this.play()), onStep: () => this.step(), onReset: () => this.reset(), label: 'Optimise q' });
+    this.transport = transport({ player: this.player, label: 'Optimise q' });
     this.gradRadios = [['reparam', 'Reparameterised (K draws)'], ['exact', 'Exact gradient']].map(([v, text]) => {
       const input = h('input', { type: 'radio', name: 'elbo-grad', value: v, id: `elbo-grad-${v}`, onchange: () => this.set({ gradient: v }) });
       return { input, text };
@@ -299,7 +282,7 @@ class View {
   update(state, info = {}) {
     const prev = this.state;
     // A frame the play loop asked for before Pause was pressed takes no steps.
-    const steps = info.run && !this.playing ? 0 : Math.min(info.steps ?? 0, 500);
+    const steps = info.run && !this.player.playing ? 0 : Math.min(info.steps ?? 0, 500);
     const mk = this.modelOf(state);
     // A new trace when the problem changed, or when q was moved by hand.
     const moved = this.trace && (state.m !== this.trace.m || state.s !== this.trace.s);
@@ -315,7 +298,7 @@ class View {
       r = this.ctx.klplay.elboLab(state,
         { steps, iter: this.iter, path: wantPath, start: steps > 0 && this.trace.iter.length === 0 });
     } catch (err) {
-      this.pause();
+      this.player.pause();
       this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
       this.ctx.set(this.ctx.defaults());
       return;
@@ -337,10 +320,10 @@ class View {
       const still = Math.abs(r.m - state.m) < 1e-10 && Math.abs(r.s - state.s) < 1e-10 && state.gradient === 'exact';
       if (tr.iter.length >= MAX_TRACE || still) {
         this.traceNote.textContent = still ? `Converged after ${this.iter} steps: the gradient is zero.` : `Paused after ${MAX_TRACE} steps.`;
-        this.pause();
+        this.player.pause();
       }
       state = { ...state, m: r.m, s: r.s };
-      this.ctx.set(state, this.playing ? { steps: STEPS_PER_FRAME, run: true } : {});
+      this.ctx.set(state, {});
     }
     this.state = state;
 
@@ -469,7 +452,7 @@ class View {
       .container(() => f.plot.node())
       .subject((event) => ({ x: event.x, y: event.y }))
       .on('start', (event, d) => {
-        this.pause();
+        this.player.pause();
         this.dragging = d.kind;
         f.svg.classed('dragging', true);
         event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true });
@@ -482,7 +465,7 @@ class View {
     const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 8, PageDown: -8 }[event.key];
     if (dir === undefined) return;
     event.preventDefault();
-    this.pause();
+    this.player.pause();
     const st = this.ctx.state();
     const step = event.shiftKey ? 0.01 : 0.05;
     if (d.kind === 'mean') this.setQ(st.m + dir * step, st.s);
@@ -590,9 +573,8 @@ class View {
   }
 
   destroy() {
-    this.playing = false;
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const c of [this.dens, this.bar, this.boundChart, this.termsChart, this.betaChart]) c.destroy();
   }
 }

@@ -11,6 +11,7 @@ import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/fit.json';
 
@@ -65,12 +66,14 @@ class View {
     this.fits = null; // {forward: {mu, sigma}, reverse: {...}}
     this.trace = { forward: [], reverse: [] };
     this.stepCount = 0;
-    this.playing = false;
-    this.raf = 0;
     this.startKey = null;
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      tick: () => this.ctx.refresh({ steps: this.ctx.state().speed }),
+      step: () => this.ctx.refresh({ steps: 1 }),
+      reset: () => this.ctx.refresh({ reset: true }),
+      reduced: () => this.ctx.refresh({ steps: REDUCED_STEPS }),
+    });
     this.build();
   }
 
@@ -83,32 +86,6 @@ class View {
     this.set({ target: t });
   }
 
-  // ---- animation ----------------------------------------------------------
-
-  play() {
-    if (this.playing) { this.pause(); return; }
-    if (this.ctx.reducedMotion()) { this.ctx.refresh({ steps: REDUCED_STEPS }); return; }
-    this.playing = true;
-    this.transport.setPlaying(true);
-    const tick = () => {
-      if (!this.playing) return;
-      this.ctx.refresh({ steps: this.ctx.state().speed });
-      this.raf = requestAnimationFrame(tick);
-    };
-    this.raf = requestAnimationFrame(tick);
-  }
-
-  pause() {
-    this.playing = false;
-    cancelAnimationFrame(this.raf);
-    this.transport?.setPlaying(false);
-  }
-
-  reset() {
-    this.pause();
-    this.ctx.refresh({ reset: true });
-  }
-
   // ---- DOM ------------------------------------------------------------------
 
   build() {
@@ -117,7 +94,7 @@ class View {
     const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
     const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
 
-    this.transport = transport({ onPlay: () => this.play(), onStep: () => { this.pause(); this.ctx.refresh({ steps: 1 }); }, onReset: () => this.reset(), label: 'Fitting' });
+    this.transport = transport({ player: this.player, label: 'Fitting' });
     this.lr = slider({ label: 'Step size η', min: field('lr').min, max: field('lr').max, step: 0.01, value: 0.1, onInput: (v) => this.set({ lr: v }) });
     this.speed = slider({ label: 'Steps per frame', min: 1, max: 10, step: 1, value: 2, onInput: (v) => this.set({ speed: Math.round(v) }) });
     this.startMu = slider({ label: 'Start μ', min: field('startMu').min, max: field('startMu').max, step: 0.01, value: -1, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
@@ -243,7 +220,7 @@ class View {
     try {
       r = this.ctx.klplay.fitLab({ target: state.target, startMu: state.startMu, startSigma: state.startSigma, lr: state.lr }, { ...(this.fits ?? {}), steps });
     } catch (err) {
-      this.pause();
+      this.player.pause();
       this.ctx.notify(`That cannot be computed: ${err.message}. Back to the defaults.`);
       this.ctx.set(this.ctx.defaults(), { reset: true });
       return;
@@ -258,7 +235,7 @@ class View {
     }
     this.stepCount += steps;
     const done = DIRS.every((d) => Math.abs(r[d.key].grad[0]) + Math.abs(r[d.key].grad[1]) < 1e-7);
-    if (done && this.playing) this.pause();
+    if (done && this.player.playing) this.player.pause();
 
     // Controls.
     this.lr.set(state.lr);
@@ -288,7 +265,7 @@ class View {
     this.plot.ready = this.traceChart.ready = true;
     this.plot.redraw();
     this.traceChart.redraw();
-    if (prev !== null && !this.playing) this.announce();
+    if (prev !== null && !this.player.playing) this.announce();
   }
 
   speak() {
@@ -400,9 +377,8 @@ class View {
   }
 
   destroy() {
-    this.pause();
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     this.plot.destroy();
     this.traceChart.destroy();
   }

@@ -14,6 +14,7 @@ import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/gan.json';
 
@@ -97,12 +98,14 @@ class View {
     this.sweeps = new Map(); // shape → sweep (Float64Arrays)
     this.curves = null; // generator curves {us, <name>: Float64Array}
     this.curvesKey = null;
-    this.playing = false;
     this.dir = 1;
-    this.raf = 0;
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      tick: (dt) => this.advance(SPEED * dt),
+      step: () => this.advance(STEP),
+      reset: () => { this.dir = 1; this.set({ theta: 0 }); },
+      reduced: () => this.advance(REDUCED_STEP),
+    });
     this.build();
   }
 
@@ -122,28 +125,6 @@ class View {
     this.set({ theta: Math.round(t * 1000) / 1000 });
   }
 
-  play() {
-    if (this.playing) { this.pause(); return; }
-    if (this.ctx.reducedMotion()) { this.advance(REDUCED_STEP); return; }
-    this.playing = true;
-    this.transport.setPlaying(true);
-    let last = performance.now();
-    const tick = (now) => {
-      if (!this.playing) return;
-      const dt = Math.min(0.1, Math.max(0, (now - last) / 1000));
-      last = now;
-      this.advance(SPEED * dt);
-      this.raf = requestAnimationFrame(tick);
-    };
-    this.raf = requestAnimationFrame(tick);
-  }
-
-  pause() {
-    this.playing = false;
-    cancelAnimationFrame(this.raf);
-    this.transport?.setPlaying(false);
-  }
-
   // ---- DOM ------------------------------------------------------------------
 
   build() {
@@ -152,12 +133,7 @@ class View {
     const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
     const out = (key, attrs = {}) => keep(key, h('output', { 'data-readout': key, ...attrs }, '—'));
 
-    this.transport = transport({
-      onPlay: () => this.play(),
-      onStep: () => { this.pause(); this.advance(STEP); },
-      onReset: () => { this.pause(); this.dir = 1; this.set({ theta: 0 }); },
-      label: 'Sweep θ',
-    });
+    this.transport = transport({ player: this.player, label: 'Sweep θ' });
     this.shapeRadios = SHAPES.map((s) => ({
       s, r: h('input', { type: 'radio', name: 'gan-shape', value: s.key, id: `gan-shape-${s.key}`, onchange: () => this.set({ shape: s.key }) }),
     }));
@@ -298,7 +274,7 @@ class View {
     try {
       r = this.ctx.klplay.ganLab({ shape: state.shape, theta: state.theta, gens: state.gens, alpha: state.alpha }, { sweep: wantSweep, curves: wantCurves });
     } catch (err) {
-      this.pause();
+      this.player.pause();
       this.ctx.notify(`That cannot be computed: ${err.message}. Back to the defaults.`);
       this.ctx.set(this.ctx.defaults());
       return;
@@ -335,7 +311,7 @@ class View {
     for (const [frame, draw] of [[this.dens, (f) => this.drawDens(f)], [this.divChart, (f) => this.drawDivs(f)], [this.genChart, (f) => this.drawGen(f)]]) {
       if (!frame.ready || frame.width === 0) { frame.ready = true; frame.redraw(); } else draw(frame);
     }
-    if (prev !== null && !this.playing) this.announce();
+    if (prev !== null && !this.player.playing) this.announce();
   }
 
   speak() {
@@ -389,7 +365,7 @@ class View {
         .attr('aria-label', 'Shift θ of Q').attr('aria-valuemin', THETA.min).attr('aria-valuemax', THETA.max)
         .on('keydown', (event) => this.onKey(event))
         .call(drag().container(() => f.plot.node()).subject((event) => ({ x: event.x, y: event.y }))
-          .on('start', (event) => { this.pause(); f.svg.classed('dragging', true); event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true }); })
+          .on('start', (event) => { this.player.pause(); f.svg.classed('dragging', true); event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true }); })
           .on('drag', (event) => this.setTheta(Math.round(this.x.invert(event.x) * 100) / 100))
           .on('end', () => f.svg.classed('dragging', false)));
       e.append('circle').attr('class', 'hit-area').attr('r', 16);
@@ -403,7 +379,7 @@ class View {
     const d = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 }[event.key];
     if (d === undefined && event.key !== 'Home' && event.key !== 'End') return;
     event.preventDefault();
-    this.pause();
+    this.player.pause();
     if (event.key === 'Home') { this.setTheta(THETA.min); return; }
     if (event.key === 'End') { this.setTheta(THETA.max); return; }
     this.setTheta(this.ctx.state().theta + d * (event.shiftKey ? 0.01 : 0.1));
@@ -451,7 +427,7 @@ class View {
     // Click or drag anywhere on the chart to move θ.
     f.plot.selectAll('rect.scrub').data([0]).join((enter) => enter.append('rect').attr('class', 'scrub')
       .on('pointerdown', (event) => {
-        this.pause();
+        this.player.pause();
         const node = event.currentTarget;
         node.setPointerCapture?.(event.pointerId);
         this.setTheta(Math.round(this.divX.invert(pointer(event, f.plot.node())[0]) * 100) / 100);
@@ -491,9 +467,8 @@ class View {
   }
 
   destroy() {
-    this.pause();
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     this.dens.destroy();
     this.divChart.destroy();
     this.genChart.destroy();

@@ -14,6 +14,7 @@ import { format } from 'd3-format';
 import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/mle.json';
 
@@ -79,14 +80,22 @@ class View {
     this.state = null;
     this.r = null;
     this.theta = null;
-    this.playing = false;
     this.trace = { step: [], nll: [], kl: [] };
     this.stepsTaken = 0;
     this.data = null; // {key, handle, info}
     this.pasted = null; // {handle, info, text}
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      start: () => { if (this.stepsTaken >= MAX_TRACE) this.restart(); },
+      tick: () => this.ctx.refresh({ train: 1 }),
+      step: () => this.ctx.refresh({ train: 1 }),
+      reset: () => { this.restart(); this.ctx.refresh({}); },
+      reduced: () => this.ctx.refresh({ train: 300 }),
+      onChange: (on) => {
+        this.playBtn.setAttribute('aria-pressed', String(on));
+        this.playBtn.textContent = on ? '❚❚ Pause' : '▶ Fit';
+      },
+    });
     this.build();
   }
 
@@ -94,30 +103,11 @@ class View {
 
   // ---- training -------------------------------------------------------------
 
-  play() {
-    if (this.ctx.reducedMotion()) { this.ctx.refresh({ train: 300 }); return; }
-    if (this.stepsTaken >= MAX_TRACE) this.restart();
-    this.playing = true;
-    this.syncButtons();
-    this.ctx.refresh({ train: 1 });
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.syncButtons();
-  }
-
   restart() {
     this.theta = null;
     this.trace = { step: [], nll: [], kl: [] };
     this.stepsTaken = 0;
     this.note.textContent = '';
-  }
-
-  syncButtons() {
-    this.playBtn.setAttribute('aria-pressed', String(this.playing));
-    this.playBtn.textContent = this.playing ? '❚❚ Pause' : '▶ Fit';
   }
 
   // ---- DOM ------------------------------------------------------------------
@@ -227,7 +217,7 @@ class View {
     ));
 
     // Fitting and sample size.
-    this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: () => (this.playing ? this.pause() : this.play()) }, '▶ Fit');
+    this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: this.player.toggle }, '▶ Fit');
     this.lrInput = h('input', { type: 'range', id: 'mle-lr', min: field('lr').min, max: field('lr').max, step: 0.01, oninput: (e) => this.set({ lr: Number(e.target.value) }) });
     this.lrOut = h('output', { for: 'mle-lr' });
     this.stepOut = h('output', { 'data-readout': 'steps' }, '0');
@@ -252,8 +242,8 @@ class View {
         h('figcaption', {}, h('h2', {}, 'The fit: NLL and KL move together'),
           h('p', { class: 'legend' }, h('span', {}, swatch('sum'), 'mean NLL'), h('span', {}, swatch('q'), 'KL(P_data‖P_θ)'), h('span', {}, swatch('p'), 'the gap NLL − KL'))),
         h('div', { class: 'xe-train' }, this.playBtn,
-          h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: () => { this.pause(); this.ctx.refresh({ train: 1 }); } }, 'Step'),
-          h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: () => { this.pause(); this.restart(); this.ctx.refresh({}); } }, 'Restart'),
+          h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: this.player.step }, 'Step'),
+          h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: this.player.reset }, 'Restart'),
           h('span', { class: 'xe-lr' }, h('label', { for: 'mle-lr' }, 'Step size η'), this.lrInput, this.lrOut),
           h('span', { class: 'small xe-steps' }, 'step ', this.stepOut)),
         this.refBox,
@@ -410,11 +400,9 @@ class View {
     if (steps > 0) {
       const still = moved < 1e-10;
       if (still || this.stepsTaken >= MAX_TRACE) {
-        this.playing = false;
-        this.syncButtons();
+        this.player.pause();
         this.note.textContent = still ? `Converged after ${this.stepsTaken} steps.` : `Paused after ${MAX_TRACE} steps.`;
       }
-      if (this.playing) this.ctx.refresh({ train: 1 });
     }
 
     // Controls.
@@ -614,9 +602,8 @@ class View {
   }
 
   destroy() {
-    this.playing = false;
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const c of [this.hist, this.traceChart, this.study]) c.destroy();
   }
 }

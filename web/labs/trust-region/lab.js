@@ -14,6 +14,7 @@ import { h, mathml, debounce } from '../../lib/dom.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/trust-region.json';
 
@@ -51,12 +52,17 @@ class View {
     this.state = null;
     this.r = null;
     this.k = 0; // the update shown
-    this.playing = false;
-    this.timer = 0;
     this.gridKey = null;
     this.announce = debounce(() => this.speak(), 700);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    const last = () => this.ctx.state().updates;
+    this.player = new Player(el, {
+      interval: ADVANCE_MS,
+      start: () => { if (this.k >= last()) this.k = 0; },
+      tick: () => { this.k = Math.min(last(), this.k + 1); this.ctx.refresh({}); },
+      step: () => { this.k = Math.min(last(), this.k + 1); this.ctx.refresh({}); },
+      reset: () => { this.k = 0; this.ctx.refresh({}); },
+      reduced: () => { this.k = last(); this.ctx.refresh({}); },
+    });
     this.build();
   }
 
@@ -77,44 +83,6 @@ class View {
     this.set({ old: range(n).map((i) => st.old[i] ?? 0), adv: range(n).map((i) => st.adv[i] ?? 0) });
   }
 
-  // ---- animation ----------------------------------------------------------
-
-  play() {
-    const N = this.ctx.state().updates;
-    if (this.k >= N) this.k = 0;
-    if (this.ctx.reducedMotion()) { this.k = N; this.ctx.refresh({}); return; }
-    this.playing = true;
-    this.transport.setPlaying(true);
-    this.tick();
-  }
-
-  tick() {
-    if (!this.playing) return;
-    this.k += 1;
-    this.ctx.refresh({});
-    if (this.k >= this.ctx.state().updates) { this.pause(); return; }
-    this.timer = setTimeout(() => this.tick(), ADVANCE_MS);
-  }
-
-  pause() {
-    clearTimeout(this.timer);
-    if (!this.playing) return;
-    this.playing = false;
-    this.transport.setPlaying(false);
-  }
-
-  step() {
-    this.pause();
-    this.k = Math.min(this.ctx.state().updates, this.k + 1);
-    this.ctx.refresh({});
-  }
-
-  reset() {
-    this.pause();
-    this.k = 0;
-    this.ctx.refresh({});
-  }
-
   // ---- DOM ------------------------------------------------------------------
 
   build() {
@@ -124,7 +92,7 @@ class View {
     const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
 
     this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      onclick: () => { this.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); } }, ps.label));
+      onclick: () => { this.player.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); } }, ps.label));
     this.countInput = h('input', { type: 'number', id: 'tr-count', min: MIN_N, max: MAX_N, step: 1, inputmode: 'numeric', onchange: (e) => this.setCount(Number(e.target.value)) });
     this.methodRadios = METHODS.map((m) => h('input', { type: 'radio', name: 'tr-method', value: m.id, id: `tr-method-${m.id}`, onchange: () => this.set({ method: m.id }) }));
 
@@ -146,7 +114,7 @@ class View {
     );
 
     // Method, transport and the policy.
-    this.transport = transport({ onPlay: () => (this.playing ? this.pause() : this.play()), onStep: () => this.step(), onReset: () => this.reset(), label: 'Updates' });
+    this.transport = transport({ player: this.player, label: 'Updates' });
     this.kOut = h('output', { 'data-readout': 'update' }, '0');
     this.barsHost = h('div', { class: 'chart-host' });
     this.rowsHost = h('div', { class: 'tr-rows' });
@@ -272,9 +240,11 @@ class View {
   update(state, info = {}) {
     const prev = this.state;
     if (prev && (prev.old !== state.old || prev.adv !== state.adv || prev.method !== state.method)) {
-      if (!this.playing) this.k = 0;
+      if (!this.player.playing) this.k = 0;
     }
     this.k = Math.min(this.k, state.updates);
+    // Play stops on the frame that draws the last update.
+    if (this.k >= state.updates) this.player.pause();
     const n = state.old.length;
     const gridKey = `${state.old.join(',')}`;
     const wantGrid = n === 3 && gridKey !== this.gridKey;
@@ -283,7 +253,7 @@ class View {
       r = this.ctx.klplay.trustRegionLab(state,
         { update: this.k, contours: wantGrid, grid: 61 });
     } catch (err) {
-      this.pause();
+      this.player.pause();
       this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
       this.ctx.set(this.ctx.defaults());
       return;
@@ -495,9 +465,8 @@ class View {
   }
 
   destroy() {
-    this.pause();
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const c of [this.bars, this.simplex, this.gainChart, this.klChart, ...this.clipCharts]) c.destroy();
   }
 }

@@ -16,6 +16,7 @@ import { chartFrame } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
+import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/vae.json';
 
@@ -51,34 +52,21 @@ class View {
     this.ctx = ctx;
     this.state = null;
     this.r = null;
-    this.playing = false;
     this.first = true;
     this.stepsPerFrame = 4;
     this.trace = null;
     this.data = null;
     this.announce = debounce(() => this.speak(), 800);
-    this.onVisibility = () => { if (document.hidden) this.pause(); };
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.player = new Player(el, {
+      tick: () => this.ctx.refresh({ steps: this.stepsPerFrame, run: true }),
+      step: () => this.ctx.refresh({ epochs: 1 }),
+      reset: () => this.ctx.refresh({ reset: true }),
+      reduced: () => this.ctx.refresh({ epochs: REDUCED_EPOCHS }),
+    });
     this.build();
   }
 
   set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
-
-  play() {
-    if (this.ctx.reducedMotion()) {
-      this.ctx.refresh({ epochs: REDUCED_EPOCHS });
-      return;
-    }
-    this.playing = true;
-    this.transport.setPlaying(true);
-    this.ctx.refresh({ steps: this.stepsPerFrame, run: true });
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.transport.setPlaying(false);
-  }
 
   // ---- DOM ------------------------------------------------------------------
 
@@ -113,7 +101,7 @@ class View {
 
     this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
       'data-preset': ps.st.beta,
-      onclick: () => { this.set({ ...ps.st }); if (!this.playing) this.play(); } }, ps.label));
+      onclick: () => { this.set({ ...ps.st }); if (!this.player.playing) this.player.play(); } }, ps.label));
 
     el.append(
       h('header', { class: 'lab-head' },
@@ -126,8 +114,7 @@ class View {
     );
 
     // Transport and the identity.
-    this.transport = transport({ onPlay: () => (this.playing ? this.pause() : this.play()), onStep: () => { this.pause(); this.ctx.refresh({ epochs: 1 }); },
-      onReset: () => { this.pause(); this.ctx.refresh({ reset: true }); }, label: 'Train the VAE' });
+    this.transport = transport({ player: this.player, label: 'Train the VAE' });
     this.transport.step.textContent = 'Step (1 epoch)';
     this.epochOut = out('epoch');
     this.stepOut = out('step');
@@ -258,15 +245,15 @@ class View {
 
   update(state, info = {}) {
     const prev = this.state;
-    const run = info.run && this.playing;
-    const steps = info.run && !this.playing ? 0 : Math.min(info.steps ?? 0, 2000);
+    const run = info.run && this.player.playing;
+    const steps = info.run && !this.player.playing ? 0 : Math.min(info.steps ?? 0, 2000);
     let r;
     const t0 = performance.now();
     try {
       r = this.ctx.klplay.vaeLab(state,
         { reset: !!info.reset, steps, epochs: info.epochs ?? 0, show: SHOW, history: this.first });
     } catch (err) {
-      this.pause();
+      this.player.pause();
       if (err.code === 'out-of-range' && /diverged/.test(err.message)) {
         this.runNote.textContent = 'Training diverged: a gradient overflowed. Lower the learning rate; the model was reset.';
         this.ctx.refresh({ reset: true });
@@ -302,7 +289,6 @@ class View {
     }
     if (tr.epoch.length > MAX_TRACE) for (const k of Object.keys(tr)) tr[k].splice(0, tr[k].length - MAX_TRACE);
     this.state = state;
-    if (this.playing) this.ctx.refresh({ steps: this.stepsPerFrame, run: true });
 
     // Controls.
     for (const [name, items] of Object.entries(this.radios)) for (const { input } of items) input.checked = input.value === String(state[name]);
@@ -320,7 +306,7 @@ class View {
     const values = { ...tm, epoch: r.epoch, step: r.step };
     for (const [k, nodes] of Object.entries(this.outputs)) for (const n of nodes) setOutput(n, values[k], { digits: k === 'epoch' || k === 'step' ? 0 : 4 });
     for (const n of this.el.querySelectorAll('.vae-beta-now')) n.textContent = number(state.beta, { digits: 2 }).replace(/\.?0+$/, '');
-    this.speedNote.textContent = this.playing ? `(${this.stepsPerFrame} steps a frame)` : '';
+    this.speedNote.textContent = this.player.playing ? `(${this.stepsPerFrame} steps a frame)` : '';
     const dims = Array.from(tm.klDims);
     this.dimsNote.textContent = dims.length > 1
       ? `KL by latent dimension: z₁ ${number(dims[0], { digits: 3 })}, z₂ ${number(dims[1], { digits: 3 })} nats. A dimension near 0 is unused: its code is the prior whatever x is.`
@@ -514,9 +500,8 @@ class View {
   }
 
   destroy() {
-    this.playing = false;
+    this.player.destroy();
     this.announce.cancel();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) c.destroy();
   }
 }
