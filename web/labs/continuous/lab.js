@@ -12,8 +12,9 @@ import { drag } from 'd3-drag';
 import { max } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml, debounce } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
-import { number, setOutput } from '../../lib/format.js';
+import { number } from '../../lib/format.js';
 import { slider } from '../../lib/controls.js';
 import { FAMILIES, MAX_COMPONENTS, paramInfo, problem, fromMoments, hasScale } from './families.js';
 import formulas from './formulas.tex';
@@ -89,7 +90,7 @@ class View {
     this.dragging = null;
     this.domain = null;
     this.yTop = 0;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.requestCheck = debounce(() => this.ctx.refresh({ check: true }), CHECK_DELAY);
     this.build();
   }
@@ -145,9 +146,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+    const { out } = this.readouts;
     this.unitSpans = [];
     const unitSpan = () => { const u = h('span', { class: 'unit' }, 'nats'); this.unitSpans.push(u); return u; };
     this.methodSpans = {};
@@ -181,7 +180,7 @@ class View {
     });
     const ro = (key, name, hint) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `cont-ro-${key}` }, name),
-      h('span', { class: 'readout-value' }, keep(key, h('output', { 'data-readout': key, 'aria-labelledby': `cont-ro-${key}` }, '—')), unitSpan()),
+      h('span', { class: 'readout-value' }, out(key, { 'aria-labelledby': `cont-ro-${key}` }), unitSpan()),
       h('span', { class: 'readout-hint' }, hint, ' · ', method(key)));
 
     el.append(h('div', { class: 'grid grid-top' },
@@ -198,7 +197,7 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'cont-ro-kl' }, 'KL(P‖Q)'),
-          h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'cont-ro-kl' }, '—')), unitSpan()),
+          h('span', { class: 'hero-value' }, out('kl', { 'aria-labelledby': 'cont-ro-kl' }), unitSpan()),
           h('span', { class: 'hero-hint' }, 'by ', method('kl'))),
         this.infNote,
         h('div', { class: 'readout-grid' },
@@ -271,8 +270,7 @@ class View {
         h('p', {}, 'Try “Uniform in uniform”: Q spreads over three times P’s width, so two thirds of Q’s mass lies where P has none. No draw from P ever lands there, and k3 averages log 3 − 2/3 ≈ 0.432 instead of KL = log 3 ≈ 1.099 — biased by −2/3 at every sample size. Whenever Q has mass outside P’s support, k3 is low by exactly that mass; the check above says so and marks it on the bias chart.'),
         h('p', {}, 'Now try “Wide Q”. When a normal Q is more than √2 times wider than a normal P, q/p explodes in the tails and k3’s variance is infinite — its error bar stops shrinking like 1/√n.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
     this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Densities of P and Q with draggable handles', draw: (f, info) => this.drawDens(f, info),
@@ -359,7 +357,7 @@ class View {
     PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(ps.pFamily === state.pFamily && ps.qFamily === state.qFamily && same(ps.p, state.p) && same(ps.q, state.q))));
 
     // Readouts.
-    for (const [k, nodes] of Object.entries(this.outputs)) for (const n of nodes) setOutput(n, r[k].value);
+    this.readouts.set((key) => r[key].value);
     for (const [k, span] of Object.entries(this.methodSpans)) {
       const res = r[k];
       span.textContent = `${methodName[res.method] ?? res.method}${res.errorEstimate > 0 ? ` ±${number(res.errorEstimate, { digits: 2 })}` : ''}`;
@@ -372,7 +370,7 @@ class View {
     this.dens.redraw({ animate });
     this.int.redraw({});
     if (r.check || prev === null) { this.fillCheck(); this.bias.redraw(); this.spread.redraw(); }
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   explainInfinity() {
@@ -425,7 +423,7 @@ class View {
   speak() {
     const { r, state } = this;
     if (!r) return;
-    this.live.textContent = `KL(P‖Q) ${number(r.kl.value)} ${state.unit} by ${methodName[r.kl.method]}; KL(Q‖P) ${number(r.reverseKL.value)} ${state.unit}.`;
+    return `KL(P‖Q) ${number(r.kl.value)} ${state.unit} by ${methodName[r.kl.method]}; KL(Q‖P) ${number(r.reverseKL.value)} ${state.unit}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -658,7 +656,7 @@ class View {
   }
 
   destroy() {
-    this.announce.cancel();
+    this.readouts.destroy();
     this.requestCheck.cancel();
     for (const c of [this.dens, this.int, this.bias, this.spread]) c.destroy();
   }

@@ -8,7 +8,8 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line } from 'd3-shape';
 import { max, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -79,7 +80,7 @@ class View {
     this.r = null;
     this.trace = { step: [], loss: [], kl: [], h: [] };
     this.traceKey = null;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.traceKey = null; }, // a full curve: start a new one
       tick: () => this.ctx.refresh({ train: STEPS_PER_FRAME }),
@@ -131,9 +132,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+    const { out } = this.readouts;
     this.unitSpans = [];
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'nats'); this.unitSpans.push(s); return s; };
 
@@ -175,7 +174,7 @@ class View {
     this.callout = h('p', { class: 'callout callout-eq', hidden: true });
     const ro = (key, name, hint, unit = true) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `xe-ro-${key}` }, name),
-      h('span', { class: 'readout-value' }, keep(key, h('output', { 'data-readout': key, 'aria-labelledby': `xe-ro-${key}` }, '—')), unit ? unitSpan() : null),
+      h('span', { class: 'readout-value' }, out(key, { 'aria-labelledby': `xe-ro-${key}` }), unit ? unitSpan() : null),
       h('span', { class: 'readout-hint' }, hint));
     this.roEntropy = ro('entropyP', 'H(P)', 'entropy of the label');
     this.roQc = ro('qTrue', ['q', h('sub', {}, 'c')], 'probability of the true class', false);
@@ -194,7 +193,7 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'xe-ro-loss' }, 'Loss H(P, Q)'),
-          h('span', { class: 'hero-value' }, keep('crossEntropy', h('output', { 'data-readout': 'crossEntropy', 'aria-labelledby': 'xe-ro-loss' }, '—')), unitSpan()),
+          h('span', { class: 'hero-value' }, out('crossEntropy', { 'aria-labelledby': 'xe-ro-loss' }), unitSpan()),
           this.heroHint = h('span', { class: 'hero-hint' }, 'the cross-entropy of the prediction against the label')),
         h('div', {}, h('p', { class: 'small xe-stack-title' }, 'H(P, Q) = H(P) + KL(P‖Q)'), this.stackHost),
         this.callout,
@@ -269,8 +268,7 @@ class View {
         h('p', {}, 'In batch mode the same identity holds for the average label: a model that must give one answer for several examples does best by predicting their label frequencies, which is maximum likelihood for a categorical distribution.')),
     ));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const distHeight = (w) => Math.round(Math.max(200, Math.min(300, w * 0.45)));
     this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 22, right: 8, bottom: 28, left: 40 }, label: 'The label P and the prediction Q per class', draw: (f, info) => this.drawDist(f, info),
@@ -387,7 +385,7 @@ class View {
     const unitK = state.unit === 'bits' ? 1 / Math.LN2 : 1;
     const meanLoss = r.losses.reduce((a, b) => a + b, 0) / r.losses.length;
     const values = { ...r, qTrue: r.q[c], lossTrue: -r.logQ[c] * unitK, meanLoss, steps: this.stepsTaken };
-    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
+    this.readouts.set(values);
     setOutput(this.stepCount, this.stepsTaken, { digits: 0 });
     this.stepCount.textContent = String(this.stepsTaken);
     this.explain(state);
@@ -399,7 +397,7 @@ class View {
     this.grad.redraw({ animate });
     this.traceChart.redraw();
     if (batch) this.batchChart.redraw({ animate });
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   pushTrace(step, loss, kl, hp) {
@@ -437,7 +435,7 @@ class View {
   speak() {
     const { r, state } = this;
     if (!r) return;
-    this.live.textContent = `Loss ${number(r.crossEntropy)} ${state.unit}: H(P) ${number(r.entropyP)} plus KL ${number(r.kl)}.`;
+    return `Loss ${number(r.crossEntropy)} ${state.unit}: H(P) ${number(r.entropyP)} plus KL ${number(r.kl)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -598,7 +596,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const chart of [this.dist, this.stack, this.traceChart, this.grad, this.batchChart]) chart.destroy();
   }
 }

@@ -7,7 +7,8 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { drag } from 'd3-drag';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
@@ -66,7 +67,7 @@ class View {
     this.r = null;
     this.dragging = null;
     this.yTop = 0.5;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.build();
   }
 
@@ -100,9 +101,7 @@ class View {
 
   build() {
     const { el } = this;
-    const out = (key, cls = '') => h('output', { 'data-readout': key, class: cls }, '—');
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
+    const { out } = this.readouts;
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'nats'); (this.unitSpans ??= []).push(s); return s; };
 
     // Header and toolbar.
@@ -138,7 +137,7 @@ class View {
     this.eqNote = h('p', { class: 'callout callout-eq', hidden: true }, 'P = Q, so KL(P‖Q) = 0. That is the only way to make it zero: for any other pair it is positive.');
     const readoutRows = READOUTS.map((d) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `div-ro-${d.key}` }, d.name),
-      h('span', { class: 'readout-value' }, keep(d.key, h('output', { 'data-readout': d.key, 'aria-labelledby': `div-ro-${d.key}` }, '—')), d.unit ? unitSpan() : null),
+      h('span', { class: 'readout-value' }, out(d.key, { 'aria-labelledby': `div-ro-${d.key}` }), d.unit ? unitSpan() : null),
       h('span', { class: 'readout-hint' }, d.hint)));
 
     el.append(h('div', { class: 'grid grid-top' },
@@ -151,7 +150,7 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'div-ro-kl' }, 'KL(P‖Q)'),
-          h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'div-ro-kl' }, '—')), unitSpan()),
+          h('span', { class: 'hero-value' }, out('kl', { 'aria-labelledby': 'div-ro-kl' }), unitSpan()),
           h('span', { class: 'hero-hint' }, 'how far Q is from P, seen from P')),
         this.eqNote,
         this.infNote,
@@ -163,10 +162,10 @@ class View {
       h('section', { class: 'card formulas', 'aria-labelledby': 'div-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'div-formulas-h' }, 'The formula, live'),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl)),
-          h('p', { class: 'formula-value' }, '= ', keep('kl', out('kl')), ' ', unitSpan())),
+          h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
         h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.cross)),
           h('p', { class: 'formula-value identity' },
-            keep('crossEntropy', out('crossEntropy')), ' = ', keep('entropyP', out('entropyP')), ' + ', keep('kl', out('kl')), ' ', unitSpan())),
+            out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
         h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.')),
       h('section', { class: 'card prose', 'aria-labelledby': 'div-prose-h', 'data-embed': 'text' },
         h('h2', { id: 'div-prose-h' }, 'What you are looking at'),
@@ -192,8 +191,8 @@ class View {
         this.codeHost,
         h('p', { class: 'fig-note' },
           'Send outcomes of P with a code built for Q and each message costs, on average, ',
-          keep('crossEntropyBits', out('crossEntropyBits')), ' bits instead of ', keep('entropyPBits', out('entropyPBits')),
-          ': ', h('strong', {}, keep('extraBits', out('extraBits')), ' extra bits'), ', which is KL(P‖Q) in bits. Faded categories never occur under P, so their code lengths cost nothing.')),
+          out('crossEntropyBits'), ' bits instead of ', out('entropyPBits'),
+          ': ', h('strong', {}, out('extraBits'), ' extra bits'), ', which is KL(P‖Q) in bits. Faded categories never occur under P, so their code lengths cost nothing.')),
     ));
 
     // Typing the numbers.
@@ -207,8 +206,7 @@ class View {
           this.tbody)),
       h('p', { class: 'small' }, 'Type a probability and press Enter; the rest of that distribution rescales to keep the total at 1.')));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     // Charts.
     const distHeight = (w) => Math.round(Math.max(230, Math.min(390, w * 0.58)));
@@ -252,7 +250,7 @@ class View {
     // Readouts.
     const bits = (v) => (state.unit === 'bits' ? v : v / Math.LN2);
     const values = { ...r, crossEntropyBits: bits(r.crossEntropy), entropyPBits: bits(r.entropyP) };
-    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
+    this.readouts.set(values);
     this.el.querySelector('.hero').classList.toggle('is-inf', r.kl === Infinity);
     this.eqNote.hidden = r.kl !== 0;
     this.explainInfinity();
@@ -264,7 +262,7 @@ class View {
     this.terms.redraw({ animate });
     this.code.redraw({ animate });
     this.fillTable();
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   explainInfinity() {
@@ -289,7 +287,7 @@ class View {
   speak() {
     const { r, state } = this;
     if (!r) return;
-    this.live.textContent = `KL(P‖Q) ${number(r.kl)} ${state.unit}; KL(Q‖P) ${number(r.reverseKL)} ${state.unit}; JS ${number(r.jensenShannon)} ${state.unit}.`;
+    return `KL(P‖Q) ${number(r.kl)} ${state.unit}; KL(Q‖P) ${number(r.reverseKL)} ${state.unit}; JS ${number(r.jensenShannon)} ${state.unit}.`;
   }
 
   fillTable() {
@@ -510,7 +508,7 @@ class View {
   }
 
   destroy() {
-    this.announce.cancel();
+    this.readouts.destroy();
     this.dist.destroy();
     this.terms.destroy();
     this.code.destroy();

@@ -11,7 +11,8 @@ import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { max, min } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
@@ -72,7 +73,7 @@ class View {
     this.pathKey = null;
     this.path = null;
     this.dragging = null;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.trace && this.trace.iter.length >= MAX_TRACE) this.trace = null; },
       tick: () => this.ctx.refresh({ steps: STEPS_PER_FRAME, run: true }),
@@ -108,9 +109,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key, attrs = {}) => keep(key, h('output', { 'data-readout': key, ...attrs }, '—'));
+    const { out } = this.readouts;
 
     this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
       onclick: () => { this.player.pause(); this.set({ ...ps.st }, {}); } }, ps.label));
@@ -165,12 +164,12 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'The identity', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'elbo-ro-logpx' }, 'log p(x), the evidence'),
-          h('span', { class: 'hero-value' }, keep('logPx', h('output', { 'data-readout': 'logPx', 'aria-labelledby': 'elbo-ro-logpx' }, '—')), h('span', { class: 'unit' }, 'nats')),
+          h('span', { class: 'hero-value' }, out('logPx', { 'aria-labelledby': 'elbo-ro-logpx' }), h('span', { class: 'unit' }, 'nats')),
           h('span', { class: 'hero-hint' }, 'by ', this.methodNote, '; it does not depend on q')),
         h('div', { class: 'elbo-bar' }, h('h2', {}, 'The bar that always adds up'), this.barHost),
         h('div', { class: 'readout-grid' }, TERMS.map((d) => h('div', { class: `readout readout-${d.cls}` },
           h('span', { class: 'readout-name', id: `elbo-ro-${d.key}` }, d.name),
-          h('span', { class: 'readout-value' }, keep(d.key, h('output', { 'data-readout': d.key, 'aria-labelledby': `elbo-ro-${d.key}` }, '—')), h('span', { class: 'unit' }, 'nats')),
+          h('span', { class: 'readout-value' }, out(d.key, { 'aria-labelledby': `elbo-ro-${d.key}` }), h('span', { class: 'unit' }, 'nats')),
           h('span', { class: 'readout-hint' }, d.hint)))),
         h('p', { class: 'small' }, 'log p(x) − ELBO − KL(q‖p(z|x)) = ', this.residual, ' (rounding and quadrature error only).')),
     ));
@@ -253,8 +252,7 @@ class View {
         h('p', {}, 'The ELBO itself is a tug of war: the reconstruction term wants q where z explains x well; the KL to the prior wants q to stay like N(0, 1). In the Gaussian model the posterior is itself Gaussian, so the best q closes the gap completely. With x | z ~ N(z², σ²) and x > 0 the posterior has two modes, and a single Gaussian q has to choose one (or straddle both): the gap can never reach zero.'),
         h('p', {}, 'The reparameterised gradient writes z = m + s·ε so that the random draw no longer depends on q’s parameters; with K = 1 the steps are noisy, with more draws they approach the exact gradient. Press Play with each and compare the paths.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(230, Math.min(330, w * 0.5)));
     this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 12, bottom: 30, left: 42 }, role: 'group', label: 'Densities of the prior, the posterior and q, with handles for q', draw: (f) => this.drawDens(f),
@@ -348,7 +346,7 @@ class View {
     // Readouts.
     const { terms } = r;
     const values = { ...terms, optM: r.optimum.m, optS: r.optimum.s, iter: this.iter };
-    for (const [k, nodes] of Object.entries(this.outputs)) for (const n of nodes) setOutput(n, values[k]);
+    this.readouts.set(values);
     setOutput(this.residual, terms.logPx - terms.elbo - terms.gap);
     this.iterOut.textContent = String(this.iter);
     this.iterOut.dataset.value = String(this.iter);
@@ -363,7 +361,7 @@ class View {
     this.boundChart.redraw();
     this.termsChart.redraw();
     if (r.path || !prev || prev.beta !== state.beta) this.betaChart.redraw();
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   pushTrace(i, t) {
@@ -376,7 +374,7 @@ class View {
   speak() {
     const t = this.r?.terms;
     if (!t) return;
-    this.live.textContent = `ELBO ${number(t.elbo, { digits: 3 })} nats = reconstruction ${number(t.recon, { digits: 3 })} minus KL to the prior ${number(t.klPrior, { digits: 3 })}; gap ${number(t.gap, { digits: 3 })}; log p(x) ${number(t.logPx, { digits: 3 })}.`;
+    return `ELBO ${number(t.elbo, { digits: 3 })} nats = reconstruction ${number(t.recon, { digits: 3 })} minus KL to the prior ${number(t.klPrior, { digits: 3 })}; gap ${number(t.gap, { digits: 3 })}; log p(x) ${number(t.logPx, { digits: 3 })}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -574,7 +572,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const c of [this.dens, this.bar, this.boundChart, this.termsChart, this.betaChart]) c.destroy();
   }
 }

@@ -7,9 +7,10 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
-import { number, setOutput } from '../../lib/format.js';
+import { number } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -67,7 +68,7 @@ class View {
     this.trace = { forward: [], reverse: [] };
     this.stepCount = 0;
     this.startKey = null;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       tick: () => this.ctx.refresh({ steps: this.ctx.state().speed }),
       step: () => this.ctx.refresh({ steps: 1 }),
@@ -90,9 +91,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+    const { out } = this.readouts;
 
     this.transport = transport({ player: this.player, label: 'Fitting' });
     this.lr = slider({ label: 'Step size η', min: field('lr').min, max: field('lr').max, step: 0.01, value: 0.1, onInput: (v) => this.set({ lr: v }) });
@@ -161,8 +160,7 @@ class View {
         h('p', {}, 'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.'),
         h('p', {}, 'Bring the modes closer (under about three standard deviations apart) and the reverse fit may settle between them on a wide q: another local minimum.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const ph = (w) => Math.round(Math.max(230, Math.min(340, w * 0.48)));
     this.plot = chartFrame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f),
@@ -252,12 +250,7 @@ class View {
       reverseKL: r.reverse.kl, reverseMu: r.reverse.mu, reverseSigma: r.reverse.sigma,
       momentMu: r.moments.mu, momentSigma: r.moments.sigma,
     };
-    for (const [k, nodes] of Object.entries(this.outputs)) {
-      for (const n of nodes) {
-        setOutput(n, k.endsWith('KL') ? vals[k] : Math.round(vals[k] * 1e4) / 1e4); // μ and σ to 4 decimals, no 10⁻⁸ noise
-        n.dataset.value = String(vals[k]);
-      }
-    }
+    this.readouts.set(vals, (v, key) => number(key.endsWith('KL') ? v : Math.round(v * 1e4) / 1e4)); // μ and σ to 4 decimals, no 10⁻⁸ noise
     const so = this.el.querySelector('.steps-out');
     so.textContent = String(this.stepCount);
     so.dataset.value = String(this.stepCount);
@@ -265,13 +258,13 @@ class View {
     this.plot.ready = this.traceChart.ready = true;
     this.plot.redraw();
     this.traceChart.redraw();
-    if (prev !== null && !this.player.playing) this.announce();
+    if (prev !== null && !this.player.playing) this.readouts.announce();
   }
 
   speak() {
     const { r } = this;
     if (!r) return;
-    this.live.textContent = `After ${this.stepCount} steps: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
+    return `After ${this.stepCount} steps: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -378,7 +371,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     this.plot.destroy();
     this.traceChart.destroy();
   }

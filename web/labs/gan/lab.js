@@ -10,9 +10,10 @@ import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { pointer } from 'd3-selection';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
-import { number, setOutput } from '../../lib/format.js';
+import { number } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -99,7 +100,7 @@ class View {
     this.curves = null; // generator curves {us, <name>: Float64Array}
     this.curvesKey = null;
     this.dir = 1;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       tick: (dt) => this.advance(SPEED * dt),
       step: () => this.advance(STEP),
@@ -129,9 +130,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key, attrs = {}) => keep(key, h('output', { 'data-readout': key, ...attrs }, '—'));
+    const { out } = this.readouts;
 
     this.transport = transport({ player: this.player, label: 'Sweep θ' });
     this.shapeRadios = SHAPES.map((s) => ({
@@ -230,8 +229,7 @@ class View {
         h('p', {}, 'KL is worse: log(p/q) is infinite wherever q = 0 < p, so with bounded supports KL(P‖Q) is ∞ the moment Q moves at all — no gradient either, just an explosion. χ² and reverse KL fail the same way. Total variation and Hellinger saturate at 1, like JS.'),
         h('p', {}, 'The Wasserstein-1 distance measures how far mass must travel, not how densities compare point by point. For a shift it is exactly |θ|: its slope is ±1 however far apart P and Q are, so a generator always knows which way to move. That is the idea behind the Wasserstein GAN. Switch P to the normal to see the contrast: with full support every divergence stays finite and keeps a slope, if a tiny one.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
     this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
@@ -297,9 +295,7 @@ class View {
     const vals = { theta: state.theta, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
     for (const d of DIVS) { vals[d.key] = r.div[d.key]; vals[`${d.key}Slope`] = r.slopes[d.key]; }
     for (const g of GEN_KEYS) vals[`f:${g}`] = r.f[g];
-    for (const [k, nodes] of Object.entries(this.outputs)) {
-      for (const n of nodes) setOutput(n, vals[k], k === 'theta' ? { digits: 2 } : undefined);
-    }
+    this.readouts.set(vals, (v, key) => number(v, key === 'theta' ? { digits: 2 } : undefined));
     for (const row of this.divRows) row.classList.toggle('is-inf', r.div[row.dataset.div] === Infinity);
     const b = state.shape !== 'normal' && Math.abs(state.theta) >= 2;
     this.stallNote.hidden = !b;
@@ -311,13 +307,13 @@ class View {
     for (const [frame, draw] of [[this.dens, (f) => this.drawDens(f)], [this.divChart, (f) => this.drawDivs(f)], [this.genChart, (f) => this.drawGen(f)]]) {
       if (!frame.ready || frame.width === 0) { frame.ready = true; frame.redraw(); } else draw(frame);
     }
-    if (prev !== null && !this.player.playing) this.announce();
+    if (prev !== null && !this.player.playing) this.readouts.announce();
   }
 
   speak() {
     const { r, state } = this;
     if (!r) return;
-    this.live.textContent = `θ ${number(state.theta, { digits: 2 })}: JS ${number(r.div.js)} nats, slope ${number(r.slopes.js)}; KL ${number(r.div.kl)}; W₁ ${number(r.div.w1)}, slope ${number(r.slopes.w1)}.`;
+    return `θ ${number(state.theta, { digits: 2 })}: JS ${number(r.div.js)} nats, slope ${number(r.slopes.js)}; KL ${number(r.div.kl)}; W₁ ${number(r.div.w1)}, slope ${number(r.slopes.w1)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -468,7 +464,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     this.dens.destroy();
     this.divChart.destroy();
     this.genChart.destroy();

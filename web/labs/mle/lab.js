@@ -11,7 +11,8 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line } from 'd3-shape';
 import { extent, max } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -84,7 +85,7 @@ class View {
     this.stepsTaken = 0;
     this.data = null; // {key, handle, info}
     this.pasted = null; // {handle, info, text}
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.restart(); },
       tick: () => this.ctx.refresh({ train: 1 }),
@@ -114,9 +115,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+    const { out } = this.readouts;
     const select = (id, options, onchange) => h('select', { id, onchange: (e) => onchange(e.target.value) },
       Object.entries(options).map(([v, label]) => h('option', { value: v }, typeof label === 'string' ? label : label.label)));
 
@@ -184,7 +183,7 @@ class View {
     // Readouts.
     const ro = (key, name, hint) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `mle-ro-${key}` }, name),
-      h('span', { class: 'readout-value' }, keep(key, h('output', { 'data-readout': key, 'aria-labelledby': `mle-ro-${key}` }, '—')), h('span', { class: 'unit' }, 'nats')),
+      h('span', { class: 'readout-value' }, out(key, { 'aria-labelledby': `mle-ro-${key}` }), h('span', { class: 'unit' }, 'nats')),
       h('span', { class: 'readout-hint' }, hint));
     this.klName = h('span', { class: 'hero-name', id: 'mle-ro-kl' }, 'KL(P‖P_θ)');
     this.klHint = h('span', { class: 'hero-hint' });
@@ -202,12 +201,12 @@ class View {
         this.sampleBox, this.pasteBox),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' }, this.klName,
-          h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'mle-ro-kl' }, '—')), h('span', { class: 'unit' }, 'nats')),
+          h('span', { class: 'hero-value' }, out('kl', { 'aria-labelledby': 'mle-ro-kl' }), h('span', { class: 'unit' }, 'nats')),
           this.klHint),
         h('div', { class: 'readout-grid' },
           ro('nll', 'mean NLL', '−(1/n) Σ log p_θ(x)'),
           h('div', { class: 'readout' }, h('span', { class: 'readout-name', id: 'mle-ro-h' }, this.hName),
-            h('span', { class: 'readout-value' }, keep('h', h('output', { 'data-readout': 'h', 'aria-labelledby': 'mle-ro-h' }, '—')), h('span', { class: 'unit' }, 'nats')),
+            h('span', { class: 'readout-value' }, out('h', { 'aria-labelledby': 'mle-ro-h' }), h('span', { class: 'unit' }, 'nats')),
             this.hHint = h('span', { class: 'readout-hint' }, 'does not depend on θ')),
           this.gapRo = ro('gap', 'NLL − KL', '')),
         h('div', { class: 'table-wrap' }, h('table', { class: 'mle-params' },
@@ -267,8 +266,7 @@ class View {
         h('p', {}, 'If the family contains the truth, the divergence left after fitting shrinks like d/2n (d parameters). If it does not, it levels off at the closest the family can get: try a normal model on gamma data.')),
     ));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     this.hist = chartFrame(this.histHost, { height: (w) => Math.round(Math.max(220, Math.min(320, w * 0.5))), margin: { top: 14, right: 10, bottom: 30, left: 44 }, label: 'Histogram of the data with the fitted and the true density', draw: (f) => this.drawHist(f),
       csv: () => {
@@ -443,7 +441,7 @@ class View {
     this.hName.replaceChildren(...(kind === 'truth' ? ['H(P)'] : kind === 'empirical' ? ['H(P̂)'] : ['H(P', h('sub', {}, 'bins'), ') + log w']));
     this.hHint.textContent = kind === 'bins' ? 'the histogram density’s entropy (w the bin width); the same for every θ and model' : 'does not depend on θ';
     this.gapRo.lastChild.textContent = kind === 'truth' ? '= H(P) + sampling error: moves a little with θ, less as n grows' : kind === 'empirical' ? '= H(P̂) exactly, for every θ' : '= H(P_bins) + log w + r(θ): r, from the density’s shape within each bin, shrinks with the bins';
-    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, r[key]);
+    this.readouts.set(r);
     if (this.model !== state.model) this.note.textContent = `A ${state.model} model cannot describe these data (${state.model === 'categorical' ? 'it needs whole numbers from 0 to 999' : 'it needs positive values'}); fitting a normal instead.`;
     this.fillParams(r);
     this.fillStudy(state);
@@ -452,7 +450,7 @@ class View {
     this.hist.redraw();
     this.traceChart.redraw();
     if (fresh || !prev) this.study.redraw();
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   fillParams(r) {
@@ -511,7 +509,7 @@ class View {
   speak() {
     const { r } = this;
     if (!r) return;
-    this.live.textContent = `Mean NLL ${number(r.nll)}, KL ${number(r.kl)} nats, gap ${number(r.gap)}.`;
+    return `Mean NLL ${number(r.nll)}, KL ${number(r.kl)} nats, gap ${number(r.gap)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -603,7 +601,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const c of [this.hist, this.traceChart, this.study]) c.destroy();
   }
 }

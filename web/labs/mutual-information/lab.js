@@ -13,9 +13,10 @@ import { line } from 'd3-shape';
 import { range, max } from 'd3-array';
 import { format } from 'd3-format';
 import { select } from 'd3-selection';
-import { h, mathml, debounce, uniqueId } from '../../lib/dom.js';
+import { h, mathml, uniqueId } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
-import { number, setOutput, probability } from '../../lib/format.js';
+import { number, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
 import formulas from './formulas.tex';
@@ -89,7 +90,7 @@ class View {
     this.sweep = null; // {key, beta, ixt, ity, ixy, hx, ms}
     this.focusK = 0;
     this.dragging = null;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     this.build();
   }
 
@@ -138,9 +139,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key, label) => keep(key, h('output', { 'data-readout': key, 'aria-labelledby': label }, '—'));
+    const { keep, out } = this.readouts;
     this.unitSpans = [];
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'bits'); this.unitSpans.push(s); return s; };
 
@@ -185,7 +184,7 @@ class View {
     this.diagramHost = h('div', { class: 'chart-host mi-diagram-host' });
     const readoutRows = READOUTS.map((d) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `mi-ro-${d.key}` }, d.name),
-      h('span', { class: 'readout-value' }, out(d.key, `mi-ro-${d.key}`), unitSpan()),
+      h('span', { class: 'readout-value' }, out(d.key, { 'aria-labelledby': `mi-ro-${d.key}` }), unitSpan()),
       h('span', { class: 'readout-hint' }, d.hint)));
     this.zeroNote = h('p', { class: 'callout callout-eq', hidden: true }, 'The table is the product of its marginals: X and Y are independent, so I(X;Y) = 0. Knowing one tells you nothing about the other.');
     el.append(h('div', { class: 'grid grid-top' },
@@ -197,7 +196,7 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'mi-ro-mi' }, 'I(X;Y)'),
-          h('span', { class: 'hero-value' }, out('mi', 'mi-ro-mi'), unitSpan()),
+          h('span', { class: 'hero-value' }, out('mi', { 'aria-labelledby': 'mi-ro-mi' }), unitSpan()),
           h('span', { class: 'hero-hint' }, '= KL(P(X,Y) ‖ P(X) P(Y))')),
         this.zeroNote,
         h('div', { class: 'readout-grid' }, readoutRows),
@@ -275,9 +274,9 @@ class View {
           this.encoderHost,
           h('div', { class: 'readout-grid mi-ib-readouts' },
             h('div', { class: 'readout' }, h('span', { class: 'readout-name', id: 'mi-ro-ixt' }, 'I(X;T)'),
-              h('span', { class: 'readout-value' }, out('ixt', 'mi-ro-ixt'), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about X: the cost')),
+              h('span', { class: 'readout-value' }, out('ixt', { 'aria-labelledby': 'mi-ro-ixt' }), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about X: the cost')),
             h('div', { class: 'readout' }, h('span', { class: 'readout-name', id: 'mi-ro-ity' }, 'I(T;Y)'),
-              h('span', { class: 'readout-value' }, out('ity', 'mi-ro-ity'), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about Y: the gain'))),
+              h('span', { class: 'readout-value' }, out('ity', { 'aria-labelledby': 'mi-ro-ity' }), unitSpan()), h('span', { class: 'readout-hint' }, 'what T keeps about Y: the gain'))),
           this.ibStartNote,
           this.ibStatus),
         h('figure', { class: 'fig-curve' },
@@ -295,8 +294,7 @@ class View {
       h('div', { class: 'table-wrap' }, this.tableEl),
       h('p', { class: 'small' }, 'Type a probability and press Enter; the other cells rescale to keep the total at 1.')));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     // Charts.
     const mJoint = { top: 26, right: 76, bottom: 46, left: 34 };
@@ -363,7 +361,7 @@ class View {
 
     // Readouts.
     const values = { ...r, miSum: r.mi };
-    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
+    this.readouts.set(values);
     this.zeroNote.hidden = !(r.mi < 1e-9); // the page's 1e-6 grid leaves ~1e-11 of rounding
     const starts = r.starts > 1 ? `${r.starts} random starts` : 'the random start';
     this.ibStatus.textContent = `${r.converged ? 'Converged' : 'Stopped without converging'} after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'} from ${starts} with seed ${state.seed}.`;
@@ -394,7 +392,7 @@ class View {
     }
     this.sweepDrawn = this.sweep;
     this.fillTable();
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
     if (!this.autoSwept) {
       // Trace the curve once for the first table the reader sees; afterwards only on request.
       this.autoSwept = true;
@@ -406,7 +404,7 @@ class View {
     const { r, state } = this;
     if (!r) return;
     const u = state.unit;
-    this.live.textContent = `I(X;Y) ${number(r.mi)} ${u}; H(X) ${number(r.hx)}; H(Y) ${number(r.hy)}; bottleneck I(X;T) ${number(r.ixt)}, I(T;Y) ${number(r.ity)} ${u}.`;
+    return `I(X;Y) ${number(r.mi)} ${u}; H(X) ${number(r.hx)}; H(Y) ${number(r.hy)}; bottleneck I(X;T) ${number(r.ixt)}, I(T;Y) ${number(r.ity)} ${u}.`;
   }
 
   fillTable() {
@@ -694,7 +692,7 @@ class View {
 
   destroy() {
     clearTimeout(this.autoTimer);
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const c of [this.joint, this.product, this.terms, this.diagram, this.encoder, this.curve]) c.destroy();
   }
 }

@@ -10,9 +10,10 @@ import { line, curveLinearClosed } from 'd3-shape';
 import { contours } from 'd3-contour';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
-import { number, setOutput } from '../../lib/format.js';
+import { number } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -53,7 +54,7 @@ class View {
     this.r = null;
     this.k = 0; // the update shown
     this.gridKey = null;
-    this.announce = debounce(() => this.speak(), 700);
+    this.readouts = new Readouts({ speak: () => this.speak() });
     const last = () => this.ctx.state().updates;
     this.player = new Player(el, {
       interval: ADVANCE_MS,
@@ -87,9 +88,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const keep = (key, node) => { (this.outputs[key] ??= []).push(node); return node; };
-    const out = (key) => keep(key, h('output', { 'data-readout': key }, '—'));
+    const { out } = this.readouts;
 
     this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
       onclick: () => { this.player.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); } }, ps.label));
@@ -132,7 +131,7 @@ class View {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'tr-ro-kl' }, 'KL(π_old‖π)'),
-          h('span', { class: 'hero-value' }, keep('kl', h('output', { 'data-readout': 'kl', 'aria-labelledby': 'tr-ro-kl' }, '—')), h('span', { class: 'unit' }, 'nats')),
+          h('span', { class: 'hero-value' }, out('kl', { 'aria-labelledby': 'tr-ro-kl' }), h('span', { class: 'unit' }, 'nats')),
           h('span', { class: 'hero-hint' }, 'against the budget δ = ', out('delta'))),
         this.statusNote,
         h('div', { class: 'readout-grid' },
@@ -210,8 +209,7 @@ class View {
         h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ; if the exact KL is over δ it halves the step until it fits, then bisects back out to the boundary. On the simplex its path hugs the δ contour.'),
         h('p', {}, 'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there; a step so long that it would lower the clipped objective is halved. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     this.bars = chartFrame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f),
       csv: () => ({ columns: ['action', 'π_old', 'π', 'advantage'], rows: Array.from(this.r.oldPi, (v, i) => [`a${i + 1}`, v, this.r.current.pi[i], this.state.adv[i]]) }) });
@@ -282,8 +280,7 @@ class View {
     const m = r.methods[state.method];
     const k = this.k;
     const values = { kl: m.kl[k], gain: m.gain[k], clipObj: m.clipObj[k], beta: m.beta[k], backtracks: m.backtracks[k], delta: state.delta, update: k };
-    for (const [key, nodes] of Object.entries(this.outputs)) for (const node of nodes) setOutput(node, values[key]);
-    for (const node of this.outputs.backtracks) node.textContent = String(values.backtracks);
+    this.readouts.set(values, (v, key) => (key === 'backtracks' ? String(v) : number(v)));
     this.kOut.textContent = String(k);
     this.kOut.dataset.value = String(k);
     this.nOut.textContent = String(state.updates);
@@ -307,7 +304,7 @@ class View {
     this.simplexNote.textContent = n === 3
       ? 'Each corner is a policy that always takes that action. Contours: KL(π_old‖π) = 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1; the bold one is δ. ● π_old; the paths are the four methods, the bold one is the chosen method up to this update.'
       : `With ${n} actions the policies live in a ${n - 1}-dimensional simplex; choose 3 actions to see it.`;
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   fillSampled() {
@@ -324,7 +321,7 @@ class View {
   speak() {
     const st = this.state;
     const m = this.r.methods[st.method];
-    this.live.textContent = `${METHODS.find((x) => x.id === st.method).name}, update ${this.k}: KL ${number(m.kl[this.k], { digits: 3 })} nats, budget ${number(st.delta, { digits: 3 })}; surrogate gain ${number(m.gain[this.k], { digits: 3 })}.`;
+    return `${METHODS.find((x) => x.id === st.method).name}, update ${this.k}: KL ${number(m.kl[this.k], { digits: 3 })} nats, budget ${number(st.delta, { digits: 3 })}; surrogate gain ${number(m.gain[this.k], { digits: 3 })}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -466,7 +463,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const c of [this.bars, this.simplex, this.gainChart, this.klChart, ...this.clipCharts]) c.destroy();
   }
 }

@@ -11,10 +11,11 @@ import { line, area } from 'd3-shape';
 import { path as d3path } from 'd3-path';
 import { bin, max, min } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
+import { Readouts } from '../../lib/readouts.js';
 import { chartFrame } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
-import { number, setOutput } from '../../lib/format.js';
+import { number } from '../../lib/format.js';
 import { slider, transport } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -56,7 +57,7 @@ class View {
     this.stepsPerFrame = 4;
     this.trace = null;
     this.data = null;
-    this.announce = debounce(() => this.speak(), 800);
+    this.readouts = new Readouts({ speak: () => this.speak(), delay: 800 });
     this.player = new Player(el, {
       tick: () => this.ctx.refresh({ steps: this.stepsPerFrame, run: true }),
       step: () => this.ctx.refresh({ epochs: 1 }),
@@ -72,8 +73,7 @@ class View {
 
   build() {
     const { el } = this;
-    this.outputs = {};
-    const out = (key) => { const o = h('output', { 'data-readout': key }, '—'); (this.outputs[key] ??= []).push(o); return o; };
+    const { out } = this.readouts;
     const radios = (name, values, legend) => {
       const items = values.map(([v, text]) => {
         const input = h('input', { type: 'radio', name: `vae-${name}`, value: String(v), id: `vae-${name}-${v}`,
@@ -219,8 +219,7 @@ class View {
         h('p', {}, 'Raise β and information gets expensive. Past a point (here about 1/s² ≈ 11 for data of unit variance) no code is worth its price: the encoder answers N(0, I) whatever x is, the KL falls to zero, the decoder learns to ignore z and returns the data mean — every reconstruction collapses to the centre. This is posterior collapse, and the traces show the moment it happens.'),
         h('p', {}, 'The reconstruction term is estimated with one fixed draw of z per point, so the trace moves only when the model does; the KL is exact. With K draws per point the gradient is less noisy, not the bound different.'))));
 
-    this.live = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    el.append(this.live);
+    el.append(this.readouts.live);
 
     const sq = (w) => Math.round(Math.max(260, Math.min(440, w)));
     this.dataChart = chartFrame(this.dataHost, { height: sq, margin: { top: 10, right: 12, bottom: 30, left: 36 }, label: 'The data, their reconstructions and the decoder’s image of the prior', draw: (f) => this.drawData(f),
@@ -304,7 +303,7 @@ class View {
     // Readouts.
     const tm = r.terms;
     const values = { ...tm, epoch: r.epoch, step: r.step };
-    for (const [k, nodes] of Object.entries(this.outputs)) for (const n of nodes) setOutput(n, values[k], { digits: k === 'epoch' || k === 'step' ? 0 : 4 });
+    this.readouts.set(values, (v, key) => number(v, { digits: key === 'epoch' || key === 'step' ? 0 : 4 }));
     for (const n of this.el.querySelectorAll('.vae-beta-now')) n.textContent = number(state.beta, { digits: 2 }).replace(/\.?0+$/, '');
     this.speedNote.textContent = this.player.playing ? `(${this.stepsPerFrame} steps a frame)` : '';
     const dims = Array.from(tm.klDims);
@@ -318,13 +317,13 @@ class View {
     this.klLegend.querySelector('[data-trace="betaKl"]').hidden = state.beta === 1;
 
     for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) { c.ready = true; c.redraw(); }
-    if (prev !== null) this.announce();
+    if (prev !== null) this.readouts.announce();
   }
 
   speak() {
     const t = this.r?.terms;
     if (!t) return;
-    this.live.textContent = `Epoch ${this.r.epoch}: ELBO ${number(t.elbo, { digits: 3 })} nats = reconstruction ${number(t.recon, { digits: 3 })} minus KL ${number(t.kl, { digits: 3 })}.`;
+    return `Epoch ${this.r.epoch}: ELBO ${number(t.elbo, { digits: 3 })} nats = reconstruction ${number(t.recon, { digits: 3 })} minus KL ${number(t.kl, { digits: 3 })}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -501,7 +500,7 @@ class View {
 
   destroy() {
     this.player.destroy();
-    this.announce.cancel();
+    this.readouts.destroy();
     for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) c.destroy();
   }
 }
