@@ -1,7 +1,44 @@
 // Small form controls shared by labs: a labelled range slider mirrored by a
-// number input, and play/pause/step/reset buttons for animations. Text goes in
-// through h() (textContent), never markup.
+// number input, number boxes for a schema's fields, and play/pause/step/reset
+// buttons for animations. Bounds come from the lab's schema (core/session/labs),
+// never from literals here or in a lab. Text goes in through h() (textContent),
+// never markup.
 import { h, uniqueId } from './dom.js';
+
+/**
+ * The {min, max} a control offers for a schema field: its range when the schema
+ * gives one (a span inside [min, max]), else [min, max]; log10 of both when log.
+ */
+export function bounds(f, { log = false } = {}) {
+  const [lo, hi] = f.range ?? [f.min, f.max];
+  return log ? { min: Math.log10(lo), max: Math.log10(hi) } : { min: lo, max: hi };
+}
+
+/**
+ * slider() for a schema field: min, max and the starting value from the schema;
+ * with log: true the slider moves log10 of the value (onInput and set() then
+ * speak log10 too). Other options go to slider().
+ */
+export function fieldSlider(f, { log = false, ...opts }) {
+  const value = log ? Math.log10(f.default) : f.default;
+  return slider({ label: f.name, value, ...bounds(f, { log }), ...opts });
+}
+
+/**
+ * A number box for an integer field. A typed whole number inside the field's
+ * bounds goes to onValue; anything else puts back current().
+ */
+export function intInput(f, { id, cls, current, onValue }) {
+  return h('input', {
+    type: 'number', id, class: cls, ...bounds(f), step: 1, inputmode: 'numeric',
+    onchange: (e) => {
+      const v = Math.round(Number(e.target.value));
+      const { min, max } = bounds(f);
+      if (e.target.value !== '' && v >= min && v <= max) onValue(v);
+      else e.target.value = String(current());
+    },
+  });
+}
 
 /**
  * A labelled slider with a number box beside it. `onInput(v, {final})` is

@@ -15,12 +15,13 @@ import { h, mathml, debounce } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
-import { slider } from '../../lib/controls.js';
+import { slider, intInput } from '../../lib/controls.js';
 import { FAMILIES, MAX_COMPONENTS, paramInfo, problem, fromMoments, hasScale } from './families.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/continuous.json';
 
 const { fields: schema } = labInfo;
+const field = (name) => schema.find((f) => f.name === name);
 const CHECK_DELAY = 250;
 const EST = [
   { key: 'k1', color: 'var(--k1)', dash: null, about: 'unbiased, noisy; single draws can be negative' },
@@ -225,10 +226,9 @@ class View {
     el.append(h('div', { class: 'grid grid-mid', 'data-embed-group': 'parameters' }, paramCards));
 
     // The three-way check.
-    this.samplesInput = h('input', { type: 'number', id: 'cont-samples', min: 10, max: 1000000, step: 1, inputmode: 'numeric',
-      onchange: (e) => { const v = Math.round(Number(e.target.value)); if (v >= 10 && v <= 1e6) this.set({ samples: v }); else e.target.value = String(this.ctx.state().samples); } });
-    this.seedInput = h('input', { type: 'number', id: 'cont-seed', min: 1, max: 1000000, step: 1, inputmode: 'numeric',
-      onchange: (e) => { const v = Math.round(Number(e.target.value)); if (v >= 1 && v <= 1e6) this.set({ seed: v }); else e.target.value = String(this.ctx.state().seed); } });
+    const int = (name, id) => intInput(field(name), { id, current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
+    this.samplesInput = int('samples', 'cont-samples');
+    this.seedInput = int('seed', 'cont-seed');
     this.checkStatus = h('span', { class: 'check-status', 'aria-live': 'polite' }, '');
     this.checkBody = h('tbody');
     this.biasHost = h('div', { class: 'chart-host small-chart' });

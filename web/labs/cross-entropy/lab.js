@@ -10,6 +10,7 @@ import { max, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
+import { bounds } from '../../lib/controls.js';
 import { chartFrame, hatch, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -164,9 +165,10 @@ class View {
     // The classifier: P and Q, the logits, the label.
     this.distHost = h('div', { class: 'chart-host' });
     this.rows = h('div', { class: 'xe-rows' });
-    this.smoothRange = h('input', { type: 'range', id: 'xe-smooth', min: 0, max: 1, step: 0.01, oninput: (e) => this.set({ smoothing: Number(e.target.value) }) });
-    this.smoothNumber = h('input', { type: 'number', min: 0, max: 1, step: 0.01, 'aria-label': 'Label smoothing ε, typed', class: 'xe-num',
-      onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.set({ smoothing: Math.max(0, Math.min(1, v)) }); } });
+    const smoothing = field('smoothing');
+    this.smoothRange = h('input', { type: 'range', id: 'xe-smooth', ...bounds(smoothing), step: 0.01, oninput: (e) => this.set({ smoothing: Number(e.target.value) }) });
+    this.smoothNumber = h('input', { type: 'number', ...bounds(smoothing), step: 0.01, 'aria-label': 'Label smoothing ε, typed', class: 'xe-num',
+      onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.set({ smoothing: Math.max(smoothing.min, Math.min(smoothing.max, v)) }); } });
     this.rowsHead = h('div', { class: 'xe-row xe-row-head', 'aria-hidden': 'true' },
       h('span', { class: 'xe-col-label' }, 'true'), h('span', {}, 'class'), h('span', {}, 'logit z'), h('span', {}, ''));
 
@@ -221,9 +223,9 @@ class View {
     this.traceHost = h('div', { class: 'chart-host' });
     this.gradHost = h('div', { class: 'chart-host' });
     this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: this.player.toggle }, '▶ Train');
-    this.lrRange = h('input', { type: 'range', id: 'xe-lr', min: Math.log10(LR_MIN), max: Math.log10(LR_MAX), step: 0.05,
+    this.lrRange = h('input', { type: 'range', id: 'xe-lr', ...bounds(field('lr'), { log: true }), step: 0.05,
       oninput: (e) => this.set({ lr: +(10 ** Number(e.target.value)).toPrecision(3) }) });
-    this.lrNumber = h('input', { type: 'number', min: LR_MIN, max: LR_MAX, step: 0.1, class: 'xe-num', 'aria-label': 'Learning rate η, typed',
+    this.lrNumber = h('input', { type: 'number', ...bounds(field('lr')), step: 0.1, class: 'xe-num', 'aria-label': 'Learning rate η, typed',
       onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.set({ lr: Math.max(LR_MIN, Math.min(LR_MAX, v)) }); } });
     this.stepCount = h('output', { 'data-readout': 'steps' }, '0');
     this.traceNote = h('p', { class: 'fig-note' });
@@ -295,9 +297,9 @@ class View {
       const radio = h('input', { type: 'radio', name: 'xe-label', value: i, class: 'xe-radio', onchange: () => this.set({ label: i }) });
       const name = h('input', { type: 'text', class: 'xe-name', maxlength: NAME_CHARS, 'aria-label': `Name of class ${i + 1}`,
         onchange: (e) => this.setName(i, e.target.value) });
-      const slider = h('input', { type: 'range', min: -Z_MAX, max: Z_MAX, step: 0.01, class: 'xe-slider', 'data-index': i,
+      const slider = h('input', { type: 'range', ...bounds(field('logits')), step: 0.01, class: 'xe-slider', 'data-index': i,
         oninput: (e) => this.setLogit(i, Number(e.target.value)) });
-      const typed = h('input', { type: 'number', min: -Z_MAX, max: Z_MAX, step: 0.1, class: 'xe-num', 'data-index': i, inputmode: 'decimal',
+      const typed = h('input', { type: 'number', ...bounds(field('logits')), step: 0.1, class: 'xe-num', 'data-index': i, inputmode: 'decimal',
         onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.setLogit(i, v); else e.target.value = String(+this.ctx.state().logits[i].toFixed(3)); } });
       const row = h('div', { class: 'xe-row' }, h('span', { class: 'xe-col-label' }, radio), name, slider, typed);
       return { radio, name, slider, typed, row };

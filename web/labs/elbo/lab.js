@@ -16,7 +16,7 @@ import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
-import { slider, transport } from '../../lib/controls.js';
+import { transport, fieldSlider, intInput } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/elbo.json';
@@ -136,13 +136,12 @@ class View {
     this.densHost = h('div', { class: 'chart-host' });
     this.barHost = h('div', { class: 'chart-host elbo-bar-host' });
     this.qSliders = {
-      m: slider({ label: 'm', min: field('m').min, max: field('m').max, step: 0.01, value: field('m').default, onInput: (v) => this.setQ(v, this.ctx.state().s), hint: 'the mean of q' }),
-      s: slider({ label: 's', min: field('s').min, max: field('s').max, step: 0.005, value: field('s').default, onInput: (v) => this.setQ(this.ctx.state().m, v), hint: 'the standard deviation of q' }),
+      m: fieldSlider(field('m'), { label: 'm', step: 0.01, onInput: (v) => this.setQ(v, this.ctx.state().s), hint: 'the mean of q' }),
+      s: fieldSlider(field('s'), { label: 's', step: 0.005, onInput: (v) => this.setQ(this.ctx.state().m, v), hint: 'the standard deviation of q' }),
     };
     this.modelSliders = {};
     const ms = (name, label, hint, step) => {
-      const f = field(name);
-      const sl = slider({ label, min: f.min, max: f.max, step, value: f.default, hint, onInput: (v) => this.set({ [name]: v }) });
+      const sl = fieldSlider(field(name), { label, step, hint, onInput: (v) => this.set({ [name]: v }) });
       sl.el.dataset.field = name;
       this.modelSliders[name] = sl;
       return sl.el;
@@ -180,15 +179,10 @@ class View {
       const input = h('input', { type: 'radio', name: 'elbo-grad', value: v, id: `elbo-grad-${v}`, onchange: () => this.set({ gradient: v }) });
       return { input, text };
     });
-    const intInput = (name, id) => {
-      const f = field(name);
-      return h('input', { type: 'number', id, min: f.min, max: f.max, step: 1, inputmode: 'numeric', class: 'elbo-int',
-        onchange: (e) => { const v = Math.round(Number(e.target.value)); if (e.target.value !== '' && v >= f.min && v <= f.max) this.set({ [name]: v }); else e.target.value = String(this.ctx.state()[name]); } });
-    };
-    this.samplesInput = intInput('samples', 'elbo-samples');
-    this.seedInput = intInput('seed', 'elbo-seed');
-    const lrF = field('lr');
-    this.lrSlider = slider({ label: 'Learning rate', min: Math.log10(lrF.min), max: Math.log10(lrF.max), step: 0.01, value: Math.log10(lrF.default), onInput: (v) => this.set({ lr: +(10 ** v).toPrecision(3) }) });
+    const int = (name, id) => intInput(field(name), { id, cls: 'elbo-int', current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
+    this.samplesInput = int('samples', 'elbo-samples');
+    this.seedInput = int('seed', 'elbo-seed');
+    this.lrSlider = fieldSlider(field('lr'), { log: true, label: 'Learning rate', step: 0.01, onInput: (v) => this.set({ lr: +(10 ** v).toPrecision(3) }) });
     this.lrSlider.box.setAttribute('aria-label', 'Learning rate, log₁₀');
     this.iterOut = h('output', { 'data-readout': 'iter' }, '0');
     this.traceNote = h('p', { class: 'fig-note', 'aria-live': 'polite' }, '');
@@ -217,7 +211,7 @@ class View {
       this.traceNote));
 
     // Model and β.
-    this.betaSlider = slider({ label: 'β', min: 0, max: field('beta').max, step: 0.01, value: 1, onInput: (v) => this.set({ beta: v }), hint: 'weight of KL(q‖p(z)) in the objective' });
+    this.betaSlider = fieldSlider(field('beta'), { label: 'β', step: 0.01, onInput: (v) => this.set({ beta: v }), hint: 'weight of KL(q‖p(z)) in the objective' });
     this.betaHost = h('div', { class: 'chart-host small-chart' });
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card elbo-model', 'aria-labelledby': 'elbo-model-h', 'data-embed-group': 'model-card' },

@@ -11,7 +11,7 @@ import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
-import { slider, transport } from '../../lib/controls.js';
+import { slider, transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/fit.json';
@@ -94,10 +94,10 @@ class View {
     const { out } = this.readouts;
 
     this.transport = transport({ player: this.player, label: 'Fitting' });
-    this.lr = slider({ label: 'Step size η', min: field('lr').min, max: field('lr').max, step: 0.01, value: 0.1, onInput: (v) => this.set({ lr: v }) });
-    this.speed = slider({ label: 'Steps per frame', min: 1, max: 10, step: 1, value: 2, onInput: (v) => this.set({ speed: Math.round(v) }) });
-    this.startMu = slider({ label: 'Start μ', min: field('startMu').min, max: field('startMu').max, step: 0.01, value: -1, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
-    this.startSigma = slider({ label: 'Start σ', min: field('startSigma').min, max: field('startSigma').max, step: 0.01, value: 0.7, onInput: (v) => this.set({ startSigma: v }, { reset: true }) });
+    this.lr = fieldSlider(field('lr'), { label: 'Step size η', step: 0.01, onInput: (v) => this.set({ lr: v }) });
+    this.speed = fieldSlider(field('speed'), { label: 'Steps per frame', step: 1, onInput: (v) => this.set({ speed: Math.round(v) }) });
+    this.startMu = fieldSlider(field('startMu'), { label: 'Start μ', step: 0.01, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
+    this.startSigma = fieldSlider(field('startSigma'), { label: 'Start σ', step: 0.01, onInput: (v) => this.set({ startSigma: v }, { reset: true }) });
     this.showRadios = [['both', 'Both'], ['forward', 'KL(P‖Q)'], ['reverse', 'KL(Q‖P)']].map(([v, text]) => ({
       r: h('input', { type: 'radio', name: 'fit-show', value: v, id: `fit-show-${v}`, onchange: () => this.set({ show: v }) }), text,
     }));

@@ -14,7 +14,7 @@ import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
-import { slider, transport } from '../../lib/controls.js';
+import { transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/gan.json';
@@ -136,7 +136,7 @@ class View {
     this.shapeRadios = SHAPES.map((s) => ({
       s, r: h('input', { type: 'radio', name: 'gan-shape', value: s.key, id: `gan-shape-${s.key}`, onchange: () => this.set({ shape: s.key }) }),
     }));
-    this.theta = slider({ label: 'Shift θ', min: THETA.min, max: THETA.max, step: 0.01, value: THETA.default, onInput: (v) => this.setTheta(v), cls: 'gan-theta' });
+    this.theta = fieldSlider(THETA, { label: 'Shift θ', step: 0.01, onInput: (v) => this.setTheta(v), cls: 'gan-theta' });
 
     el.append(
       h('header', { class: 'lab-head' },
@@ -184,7 +184,7 @@ class View {
 
     // The f-divergence view.
     this.genHost = h('div', { class: 'chart-host' });
-    this.alpha = slider({ label: 'α (or t)', min: field('alpha').min, max: field('alpha').max, step: 0.05, value: 0.5, onInput: (v) => this.set({ alpha: v }), hint: 'the parameter of Amari α and t-power' });
+    this.alpha = fieldSlider(field('alpha'), { label: 'α (or t)', step: 0.05, onInput: (v) => this.set({ alpha: v }), hint: 'the parameter of Amari α and t-power' });
     this.genRows = GENS.map((g) => {
       const box = h('input', { type: 'checkbox', id: `gan-gen-${g.key}`, value: g.key, onchange: () => this.toggleGen(g.key) });
       return {

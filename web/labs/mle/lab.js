@@ -13,6 +13,7 @@ import { extent, max } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
+import { bounds } from '../../lib/controls.js';
 import { chartFrame, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -152,10 +153,10 @@ class View {
     };
     this.pa = param('a');
     this.pb = param('b');
-    this.nInput = h('input', { type: 'number', id: 'mle-n', min: field('n').min, max: field('n').max, step: 1, class: 'mle-num mle-wide',
+    this.nInput = h('input', { type: 'number', id: 'mle-n', ...bounds(field('n')), step: 1, class: 'mle-num mle-wide',
       onchange: (e) => { const v = Math.round(Number(e.target.value)); if (Number.isFinite(v)) this.set({ n: Math.min(field('n').max, Math.max(field('n').min, v)) }); } });
-    this.seedInput = h('input', { type: 'number', id: 'mle-seed', min: 0, max: field('seed').max, step: 1, class: 'mle-num',
-      onchange: (e) => { const v = Math.round(Number(e.target.value)); if (Number.isFinite(v)) this.set({ seed: Math.min(field('seed').max, Math.max(0, v)) }); } });
+    this.seedInput = h('input', { type: 'number', id: 'mle-seed', ...bounds(field('seed')), step: 1, class: 'mle-num',
+      onchange: (e) => { const v = Math.round(Number(e.target.value)); if (Number.isFinite(v)) this.set({ seed: Math.min(field('seed').max, Math.max(field('seed').min, v)) }); } });
     this.sampleBox = h('div', { class: 'mle-data' },
       h('div', { class: 'mle-param' }, h('label', { for: 'mle-truth' }, 'True P'), this.truthSelect),
       this.pa.row, this.pb.row,
@@ -176,7 +177,7 @@ class View {
         h('label', { for: 'mle-file', class: 'chip mle-file' }, 'Load a CSV file…'), this.fileInput),
       this.pasteError, this.pasteInfo);
 
-    this.binsInput = h('input', { type: 'range', id: 'mle-bins', min: field('bins').min, max: 100, step: 1, oninput: (e) => this.set({ bins: Number(e.target.value) }) });
+    this.binsInput = h('input', { type: 'range', id: 'mle-bins', ...bounds(field('bins')), step: 1, oninput: (e) => this.set({ bins: Number(e.target.value) }) });
     this.binsOut = h('output', { for: 'mle-bins' });
     this.histHost = h('div', { class: 'chart-host' });
 
@@ -217,7 +218,7 @@ class View {
 
     // Fitting and sample size.
     this.playBtn = h('button', { type: 'button', class: 'chip xe-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: this.player.toggle }, '▶ Fit');
-    this.lrInput = h('input', { type: 'range', id: 'mle-lr', min: field('lr').min, max: field('lr').max, step: 0.01, oninput: (e) => this.set({ lr: Number(e.target.value) }) });
+    this.lrInput = h('input', { type: 'range', id: 'mle-lr', ...bounds(field('lr')), step: 0.01, oninput: (e) => this.set({ lr: Number(e.target.value) }) });
     this.lrOut = h('output', { for: 'mle-lr' });
     this.stepOut = h('output', { 'data-readout': 'steps' }, '0');
     this.note = h('p', { class: 'fig-note' });

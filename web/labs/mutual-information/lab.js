@@ -15,6 +15,7 @@ import { format } from 'd3-format';
 import { select } from 'd3-selection';
 import { h, mathml, uniqueId } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
+import { bounds } from '../../lib/controls.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, fromWeights } from '../../lib/measure.js';
@@ -146,11 +147,12 @@ class View {
     // Header and toolbar.
     this.presetButtons = presets.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about, onclick: () => this.applyPreset(ps) }, ps.label));
     const noiseId = uniqueId('mi-noise');
-    this.noiseInput = h('input', { type: 'range', id: noiseId, min: 0, max: 1, step: 0.01, oninput: (e) => this.applyPreset(presets[2], Number(e.target.value)) });
+    this.noiseInput = h('input', { type: 'range', id: noiseId, ...bounds(field('noise')), step: 0.01, oninput: (e) => this.applyPreset(presets[2], Number(e.target.value)) });
     this.noiseOut = h('output', { for: noiseId, class: 'mi-noise-value' });
-    const stepper = (name, label, get, set) => {
+    const stepper = (key, name, label, set) => {
       const id = `mi-${name}`;
-      const input = h('input', { type: 'number', id, min: MIN_SIDE, max: MAX_SIDE, step: 1, inputmode: 'numeric', onchange: (e) => set(Number(e.target.value)) });
+      const get = () => this.ctx.state()[key];
+      const input = h('input', { type: 'number', id, ...bounds(field(key)), step: 1, inputmode: 'numeric', onchange: (e) => set(Number(e.target.value)) });
       return {
         input,
         el: h('div', { class: 'stepper' },
@@ -160,8 +162,8 @@ class View {
           h('button', { type: 'button', class: 'step', 'aria-label': `More ${name}`, onclick: () => set(get() + 1) }, '+')),
       };
     };
-    this.rowsStep = stepper('rows', 'X values', () => this.ctx.state().rows, (n) => this.setSize(n, this.ctx.state().cols));
-    this.colsStep = stepper('columns', 'Y values', () => this.ctx.state().cols, (n) => this.setSize(this.ctx.state().rows, n));
+    this.rowsStep = stepper('rows', 'rows', 'X values', (n) => this.setSize(n, this.ctx.state().cols));
+    this.colsStep = stepper('cols', 'columns', 'Y values', (n) => this.setSize(this.ctx.state().rows, n));
     this.unitRadios = ['bits', 'nats'].map((u) => h('input', { type: 'radio', name: 'mi-unit', value: u, id: `mi-unit-${u}`, onchange: () => this.ctx.set({ ...this.ctx.state(), unit: u }) }));
 
     el.append(
@@ -244,10 +246,10 @@ class View {
     this.encoderHost = h('div', { class: 'chart-host' });
     this.curveHost = h('div', { class: 'chart-host' });
     const tId = 'mi-clusters';
-    this.tInput = h('input', { type: 'number', id: tId, min: MIN_T, max: MAX_T, step: 1, inputmode: 'numeric', onchange: (e) => this.setClusters(Number(e.target.value)) });
-    this.betaRange = h('input', { type: 'range', id: 'mi-beta', min: Math.log10(BETA_MIN), max: Math.log10(BETA_MAX), step: 0.01,
+    this.tInput = h('input', { type: 'number', id: tId, ...bounds(field('clusters')), step: 1, inputmode: 'numeric', onchange: (e) => this.setClusters(Number(e.target.value)) });
+    this.betaRange = h('input', { type: 'range', id: 'mi-beta', ...bounds(field('beta'), { log: true }), step: 0.01,
       'aria-valuetext': '', oninput: (e) => this.setBeta(10 ** Number(e.target.value)) });
-    this.betaBox = h('input', { type: 'number', class: 'slider-box', min: BETA_MIN, max: BETA_MAX, step: 'any', inputmode: 'decimal', 'aria-label': 'β (typed)',
+    this.betaBox = h('input', { type: 'number', class: 'slider-box', ...bounds(field('beta')), step: 'any', inputmode: 'decimal', 'aria-label': 'β (typed)',
       onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.setBeta(v); else e.target.value = String(this.ctx.state().beta); } });
     this.sweepButton = h('button', { type: 'button', class: 'chip mi-sweep', 'data-action': 'sweep', onclick: () => this.runSweep() }, 'Trace the curve (sweep β)');
     this.seedButton = h('button', { type: 'button', class: 'chip', onclick: () => { const st = this.ctx.state(); this.ctx.set({ ...st, seed: st.seed >= field('seed').max ? 1 : st.seed + 1 }); } }, 'New random start');

@@ -14,7 +14,7 @@ import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
 import { chartFrame, hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
-import { slider, transport } from '../../lib/controls.js';
+import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/trust-region.json';
@@ -140,10 +140,10 @@ class View {
           this.betaRo = h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'β (PPO-KL)'), h('span', { class: 'readout-value' }, out('beta')), h('span', { class: 'readout-hint' }, 'doubles above 1.5δ, halves below δ/1.5')),
           this.btRo = h('div', { class: 'readout' }, h('span', { class: 'readout-name' }, 'Line search'), h('span', { class: 'readout-value' }, out('backtracks')), h('span', { class: 'readout-hint' }, 'halvings in this TRPO update'))),
         h('div', { class: 'tr-settings' },
-          (this.epsSlider = slider({ label: 'ε', min: field('epsilon').min, max: field('epsilon').max, step: 0.01, value: 0.2, hint: 'PPO clip range', onInput: (v) => this.set({ epsilon: v }) })).el,
-          (this.deltaSlider = slider({ label: 'δ', min: -3, max: 0, step: 0.01, value: Math.log10(0.02), hint: 'KL budget (log scale): TRPO’s bound, PPO-KL’s target', onInput: (v) => this.set({ delta: +(10 ** v).toPrecision(3) }) })).el,
-          (this.lrSlider = slider({ label: 'step', min: -2, max: 1, step: 0.01, value: 0, hint: 'learning rate of PG and both PPOs (log scale)', onInput: (v) => this.set({ lr: +(10 ** v).toPrecision(3) }) })).el,
-          (this.updatesSlider = slider({ label: 'updates', min: 1, max: field('updates').max, step: 1, value: 20, onInput: (v) => this.set({ updates: Math.round(v) }) })).el)),
+          (this.epsSlider = fieldSlider(field('epsilon'), { label: 'ε', step: 0.01, hint: 'PPO clip range', onInput: (v) => this.set({ epsilon: v }) })).el,
+          (this.deltaSlider = fieldSlider(field('delta'), { log: true, label: 'δ', step: 0.01, hint: 'KL budget (log scale): TRPO’s bound, PPO-KL’s target', onInput: (v) => this.set({ delta: +(10 ** v).toPrecision(3) }) })).el,
+          (this.lrSlider = fieldSlider(field('lr'), { log: true, label: 'step', step: 0.01, hint: 'learning rate of PG and both PPOs (log scale)', onInput: (v) => this.set({ lr: +(10 ** v).toPrecision(3) }) })).el,
+          (this.updatesSlider = fieldSlider(field('updates'), { label: 'updates', step: 1, onInput: (v) => this.set({ updates: Math.round(v) }) })).el)),
     ));
     this.deltaSlider.box.setAttribute('aria-label', 'δ, log₁₀');
     this.lrSlider.box.setAttribute('aria-label', 'Step size, log₁₀');
@@ -166,13 +166,9 @@ class View {
 
     // PPO-clip figure and sampled KL.
     this.clipHosts = [h('div', { class: 'chart-host small-chart' }), h('div', { class: 'chart-host small-chart' })];
-    const intInput = (name, id) => {
-      const f = field(name);
-      return h('input', { type: 'number', id, min: f.min, max: f.max, step: 1, inputmode: 'numeric', class: 'tr-int',
-        onchange: (e) => { const v = Math.round(Number(e.target.value)); if (e.target.value !== '' && v >= f.min && v <= f.max) this.set({ [name]: v }); else e.target.value = String(this.ctx.state()[name]); } });
-    };
-    this.samplesInput = intInput('samples', 'tr-samples');
-    this.seedInput = intInput('seed', 'tr-seed');
+    const int = (name, id) => intInput(field(name), { id, cls: 'tr-int', current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
+    this.samplesInput = int('samples', 'tr-samples');
+    this.seedInput = int('seed', 'tr-seed');
     this.sampleBody = h('tbody');
     el.append(h('div', { class: 'grid grid-charts' },
       h('figure', { class: 'card tr-clip' },
@@ -224,8 +220,8 @@ class View {
 
   buildRows(n) {
     this.rows = range(n).map((i) => {
-      const old = slider({ label: `logit ${i + 1}`, min: field('old').min, max: field('old').max, step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('old', i, v); } });
-      const adv = slider({ label: `A${i + 1}`, min: field('adv').min, max: field('adv').max, step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('adv', i, v); } });
+      const old = slider({ label: `logit ${i + 1}`, ...bounds(field('old')), step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('old', i, v); } });
+      const adv = slider({ label: `A${i + 1}`, ...bounds(field('adv')), step: 0.05, value: 0, onInput: (v) => { this.k = 0; this.setAt('adv', i, v); } });
       old.el.classList.add('tr-old');
       adv.el.classList.add('tr-adv');
       return { old, adv, el: h('div', { class: 'tr-row' }, h('span', { class: 'tr-row-name' }, `a${i + 1}`), old.el, adv.el) };

@@ -16,7 +16,7 @@ import { Readouts } from '../../lib/readouts.js';
 import { chartFrame } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number } from '../../lib/format.js';
-import { slider, transport } from '../../lib/controls.js';
+import { transport, fieldSlider, intInput } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/vae.json';
@@ -83,16 +83,13 @@ class View {
       (this.radios ??= {})[name] = items;
       return h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, legend), items.map((i) => i.el));
     };
-    const intInput = (name, label) => {
-      const f = field(name);
-      const input = h('input', { type: 'number', id: `vae-${name}`, min: f.min, max: f.max, step: 1, inputmode: 'numeric', class: 'vae-int',
-        onchange: (e) => { const v = Math.round(Number(e.target.value)); if (e.target.value !== '' && v >= f.min && v <= f.max) this.set({ [name]: v }); else e.target.value = String(this.ctx.state()[name]); } });
+    const int = (name, label) => {
+      const input = intInput(field(name), { id: `vae-${name}`, cls: 'vae-int', current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
       (this.ints ??= {})[name] = input;
       return h('label', { class: 'field', for: input.id }, h('span', { class: 'toolbar-label' }, label), input);
     };
     const logSlider = (name, label, hint) => {
-      const f = field(name);
-      const sl = slider({ label, min: Math.log10(f.min), max: Math.log10(f.max), step: 0.01, value: Math.log10(f.default), hint,
+      const sl = fieldSlider(field(name), { log: true, label, step: 0.01, hint,
         onInput: (v) => this.set({ [name]: +(10 ** v).toPrecision(3) }) });
       sl.box.setAttribute('aria-label', `${label}, log₁₀`);
       sl.el.dataset.field = name;
@@ -178,9 +175,8 @@ class View {
           this.klHost))));
 
     // Settings.
-    const nF = field('n');
-    this.nSlider = slider({ label: 'n', min: nF.min, max: nF.max, step: 50, value: nF.default, hint: 'data points', onInput: (v, { final }) => { if (final) this.set({ n: Math.round(v) }); } });
-    this.noiseSlider = slider({ label: 'noise', min: 0, max: field('noise').max, step: 0.01, value: field('noise').default, hint: 'sd added to each coordinate',
+    this.nSlider = fieldSlider(field('n'), { label: 'n', step: 50, hint: 'data points', onInput: (v, { final }) => { if (final) this.set({ n: Math.round(v) }); } });
+    this.noiseSlider = fieldSlider(field('noise'), { label: 'noise', step: 0.01, hint: 'sd added to each coordinate',
       onInput: (v, { final }) => { if (final) this.set({ noise: v }); } });
     this.betaSlider = logSlider('beta', 'β', 'weight of the KL term (log scale)');
     this.lrSlider = logSlider('lr', 'learning rate', 'log scale');
@@ -191,7 +187,7 @@ class View {
           h('h3', {}, 'Data'),
           radios('data', [['moons', 'two moons'], ['rings', 'rings'], ['clusters', 'clusters']], 'Set'),
           this.nSlider.el, this.noiseSlider.el,
-          intInput('seed', 'Seed')),
+          int('seed', 'Seed')),
         h('div', { class: 'vae-group' },
           h('h3', {}, 'Model'),
           radios('latent', [[1, '1-D'], [2, '2-D']], 'Latent z'),
@@ -202,7 +198,7 @@ class View {
           h('h3', {}, 'Optimiser'),
           radios('optimizer', [['adam', 'Adam'], ['sgd', 'SGD']], 'Method'),
           this.lrSlider.el,
-          intInput('samples', 'K (draws of z per point)'),
+          int('samples', 'K (draws of z per point)'),
           h('p', { class: 'small' }, 'Minibatches of 50 points; one epoch is one pass over the data.')))));
 
     // Formulas and prose.
