@@ -44,12 +44,15 @@ export function intInput(f, { id, cls, current, onValue }) {
  * A labelled slider with a number box beside it. `onInput(v, {final})` is
  * called while dragging (final false) and on change/Enter (final true) with a
  * value clamped to [min, max]. Returns {el, input, box, set(v), setRange(min, max, step)}.
- * `label` may be a string or nodes; `hint` an optional small text under it.
+ * `label` may be a string or nodes; `hint` an optional small text under it;
+ * `boxLabel` names the number box when the label alone would mislead (the box
+ * shows log10, say).
  */
-export function slider({ label, min, max, step, value, onInput, hint, cls = '' }) {
+export function slider({ label, min, max, step, value, onInput, hint, boxLabel, cls = '' }) {
   const id = uniqueId('sl');
   const input = h('input', { type: 'range', id, min, max, step, value });
-  const box = h('input', { type: 'number', class: 'slider-box', min, max, step: 'any', value, inputmode: 'decimal', 'aria-labelledby': `${id}-l` });
+  const box = h('input', { type: 'number', class: 'slider-box', min, max, step: 'any', value, inputmode: 'decimal',
+    'aria-label': boxLabel, 'aria-labelledby': boxLabel ? null : `${id}-l` });
   const clamp = (v) => Math.min(Number(input.max), Math.max(Number(input.min), v));
   input.addEventListener('input', () => { box.value = input.value; onInput(Number(input.value), { final: false }); });
   input.addEventListener('change', () => onInput(Number(input.value), { final: true }));

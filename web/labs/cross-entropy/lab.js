@@ -10,7 +10,7 @@ import { max, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { Readouts } from '../../lib/readouts.js';
-import { bounds } from '../../lib/controls.js';
+import { bounds, fieldSlider } from '../../lib/controls.js';
 import { chartFrame, hatch, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -165,10 +165,7 @@ class View {
     // The classifier: P and Q, the logits, the label.
     this.distHost = h('div', { class: 'chart-host' });
     this.rows = h('div', { class: 'xe-rows' });
-    const smoothing = field('smoothing');
-    this.smoothRange = h('input', { type: 'range', id: 'xe-smooth', ...bounds(smoothing), step: 0.01, oninput: (e) => this.set({ smoothing: Number(e.target.value) }) });
-    this.smoothNumber = h('input', { type: 'number', ...bounds(smoothing), step: 0.01, 'aria-label': 'Label smoothing ε, typed', class: 'xe-num',
-      onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.set({ smoothing: Math.max(smoothing.min, Math.min(smoothing.max, v)) }); } });
+    this.smooth = fieldSlider(field('smoothing'), { label: 'Label smoothing ε', boxLabel: 'Label smoothing ε, typed', step: 0.01, cls: 'xe-smooth', onInput: (v) => this.set({ smoothing: v }) });
     this.rowsHead = h('div', { class: 'xe-row xe-row-head', 'aria-hidden': 'true' },
       h('span', { class: 'xe-col-label' }, 'true'), h('span', {}, 'class'), h('span', {}, 'logit z'), h('span', {}, ''));
 
@@ -189,8 +186,7 @@ class View {
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'P, the label'), h('span', {}, swatch('q'), 'Q = softmax(z)'))),
         this.distHost,
         h('div', { class: 'xe-controls' }, this.rowsHead, this.rows,
-          h('div', { class: 'xe-smooth' },
-            h('label', { for: 'xe-smooth' }, 'Label smoothing ε'), this.smoothRange, this.smoothNumber)),
+          this.smooth.el),
         h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Slide or type a logit; the softmax rescales every q. Only differences between logits matter. Names are editable.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
@@ -369,8 +365,7 @@ class View {
     for (const { input } of this.modeRadios) input.checked = input.value === state.mode;
     for (const { input } of this.unitRadios) input.checked = input.value === state.unit;
     for (const s of this.unitSpans) s.textContent = state.unit;
-    if (document.activeElement !== this.smoothRange) this.smoothRange.value = String(state.smoothing);
-    if (document.activeElement !== this.smoothNumber) this.smoothNumber.value = String(state.smoothing);
+    this.smooth.set(state.smoothing);
     if (document.activeElement !== this.lrRange) this.lrRange.value = String(Math.log10(state.lr));
     if (document.activeElement !== this.lrNumber) this.lrNumber.value = String(state.lr);
     this.batchCard.hidden = !batch;

@@ -89,9 +89,8 @@ class View {
       return h('label', { class: 'field', for: input.id }, h('span', { class: 'toolbar-label' }, label), input);
     };
     const logSlider = (name, label, hint) => {
-      const sl = fieldSlider(field(name), { log: true, label, step: 0.01, hint,
+      const sl = fieldSlider(field(name), { log: true, label, boxLabel: `${label}, log₁₀`, step: 0.01, hint,
         onInput: (v) => this.set({ [name]: +(10 ** v).toPrecision(3) }) });
-      sl.box.setAttribute('aria-label', `${label}, log₁₀`);
       sl.el.dataset.field = name;
       return sl;
     };
