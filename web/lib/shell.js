@@ -9,7 +9,7 @@
 // lab makes one call into Go there), then writes the state to the hash. The
 // sessions panel (sessions.js) is mounted here for every lab: it autosaves each
 // drawn state, and a lab's autosaved state is what a link without state shows.
-import { h, debounce, reducedMotion } from './dom.js';
+import { h, debounce } from './dom.js';
 import { splitHash, parse, serialise, defaults } from './schema.js';
 import { mountSessions } from './sessions.js';
 
@@ -94,7 +94,6 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
       refresh(info) { if (current?.lab === lab) schedule(info ?? {}); },
       notify,
       clearNotice,
-      reducedMotion,
       defaults: () => defaults(lab.schema),
     };
   }
