@@ -2,12 +2,14 @@
 // bundles and minifies the page's modules and styles with esbuild, typesets the
 // formulas with Temml at build time (the page ships MathML, not a TeX engine),
 // and copies the loader and index.html. Every URL it writes is relative, so
-// dist/ works from any static host and under any sub-path.
+// dist/ works from any static host and under any sub-path. The Makefile builds
+// into the dist/ of the last build: files this build did not write (an old
+// font name, say) are removed, so the result is what a clean build gives.
 //
 //   node web/build.mjs [outdir]
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import temml from 'temml';
@@ -34,7 +36,10 @@ const texPlugin = {
 };
 
 await mkdir(out, { recursive: true });
-await build({
+// What this build writes, relative to out: esbuild's outputs, the copies, and the wasm pair from the Makefile.
+const written = new Set(['klplay.wasm', 'wasm_exec.js', 'sw.js']);
+const outputs = (result) => { for (const f of Object.keys(result.metafile.outputs)) written.add(path.relative(out, f).split(path.sep).join('/')); };
+outputs(await build({
   entryPoints: [path.join(web, 'app.js')],
   bundle: true,
   minify: true,
@@ -45,25 +50,35 @@ await build({
   plugins: [texPlugin],
   legalComments: 'linked',
   logLevel: 'warning',
-});
-await build({
+  metafile: true,
+}));
+outputs(await build({
   entryPoints: [path.join(web, 'style.css')],
   bundle: true,
   minify: true,
   outfile: path.join(out, 'style.css'),
   loader: { '.woff2': 'file' },
   logLevel: 'warning',
-});
+  metafile: true,
+}));
 // The loader is also published on its own, for blog authors and Node scripts.
-await build({
+outputs(await build({
   entryPoints: [path.join(web, 'klplay.js')],
   minify: true,
   format: 'esm',
   outfile: path.join(out, 'klplay.js'),
   logLevel: 'warning',
-});
+  metafile: true,
+}));
 // embed-host.js is the optional script a blog page includes to size embedded labs (not bundled: it runs on their page).
-for (const f of ['index.html', 'favicon.ico', 'embed-host.js']) await copyFile(path.join(web, f), path.join(out, f));
+for (const f of ['index.html', 'favicon.ico', 'embed-host.js']) {
+  await copyFile(path.join(web, f), path.join(out, f));
+  written.add(f);
+}
+for (const d of await readdir(out, { recursive: true, withFileTypes: true })) {
+  const f = path.relative(out, path.join(d.parentPath ?? d.path, d.name)).split(path.sep).join('/');
+  if (d.isFile() && !written.has(f.replace(/\.(br|gz)$/, ''))) await rm(path.join(out, f));
+}
 
 // The service worker's precache list: every file of the build, named relative to
 // the worker (so the site works under any sub-path), and a version that changes
