@@ -76,9 +76,10 @@ wasmtest:
 nodetest: build
 	node --test e2e/node/
 
-# The page in real headless Chromium (Debian's), driven by playwright-core.
+# The page in real headless Chromium (Debian's), driven by playwright-core: one
+# server and one browser for every test file (e2e/run.mjs).
 e2e: build chromium
-	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 e2e/browser/
+	CHROMIUM=$(CHROMIUM) node e2e/run.mjs
 
 test: vet gotest wasmtest nodetest e2e
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -34,10 +35,35 @@ export async function startServer(args = []) {
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--disable-features=LocalNetworkAccessChecks'];
 
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
 /** Launches headless Chromium from $CHROMIUM (default /usr/bin/chromium). */
 export async function launch() {
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   return chromium.launch({ executablePath, headless: true, args: chromiumArgs });
+}
+
+/** Launches headless Chromium for other processes to connect to (see e2e/run.mjs). */
+export async function launchServer() {
+  return chromium.launchServer({ executablePath, headless: true, args: chromiumArgs });
+}
+
+/**
+ * The server and browser of a test file: the ones e2e/run.mjs started for the
+ * whole run (named by KLPLAY_URL and KLPLAY_BROWSER), or, for a file run on its
+ * own, its own. Let go after the file's last test; disconnecting closes every
+ * context the file opened, so nothing it leaves behind reaches the next file.
+ */
+export async function fixture() {
+  if (process.env.KLPLAY_URL) {
+    const browser = await chromium.connect(process.env.KLPLAY_BROWSER);
+    after(() => browser.close());
+    return { server: { url: process.env.KLPLAY_URL }, browser };
+  }
+  const server = await startServer();
+  after(() => server.stop());
+  const browser = await launch();
+  after(() => browser.close());
+  return { server, browser };
 }
 
 /**
@@ -46,7 +72,6 @@ export async function launch() {
  * test what survives a browser restart.
  */
 export async function launchPersistent(dir) {
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   return chromium.launchPersistentContext(dir, { executablePath, headless: true, args: chromiumArgs });
 }
 
@@ -64,19 +89,50 @@ export function watchErrors(page) {
   return errors;
 }
 
+/** The bytes of a finished download (download.path() is not there over a connection to another process's browser). */
+export async function downloaded(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
 /** Waits until the page's lab has drawn its numbers (data-ready on <body>). */
 export async function ready(page) {
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
 }
 
-/** The state the URL hash holds, once it has stopped changing (the shell writes it 250 ms after a frame). */
+/**
+ * Resolves once the page has drawn every state set before the call: the shell
+ * draws in the animation frame it asked for, and a frame callback asked for now
+ * runs after it.
+ */
+export async function drawn(page) {
+  await page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => resolve()); }));
+}
+
+// What a lab draws after its first frame, in a task of its own: the MI lab traces
+// its bottleneck curve, the Continuous lab runs its Monte Carlo check.
+const drawnLater = {
+  'mutual-information': () => document.querySelector('.ib-curve[data-ixt]') !== null,
+  continuous: () => !document.querySelector('.check').classList.contains('is-stale'),
+};
+
+/** Waits until the page shows lab `id` with all it draws, the parts drawn after its first frame too. */
+export async function labDrawn(page, id) {
+  await page.waitForFunction((lab) => document.querySelector(`section.lab-${lab}`) !== null, id);
+  await drawn(page);
+  if (drawnLater[id]) await page.waitForFunction(drawnLater[id]);
+}
+
+/** Waits until the URL hash holds the state of the last frame drawn (the shell marks data-hash-written when it writes it). */
+export async function hashSettled(page) {
+  await drawn(page);
+  await page.waitForFunction(() => { const d = document.body.dataset; return d.frame !== undefined && d.hashWritten === d.frame; });
+  return page.evaluate(() => location.hash);
+}
+
+/** The state the URL hash holds once it has caught up with the view, as {key: value}. */
 export async function hashState(page) {
-  let last = null;
-  for (;;) {
-    await page.waitForTimeout(400);
-    const now = await page.evaluate(() => location.hash);
-    if (now === last) break;
-    last = now;
-  }
-  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
+  const hash = await hashSettled(page);
+  return Object.fromEntries(hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent)));
 }

@@ -1,18 +1,15 @@
 // Accessibility: axe-core (npm) injected into the page finds no serious or
 // critical violations in any lab (every lab in the nav), in light and in dark,
 // nor in the Embed dialog, an open export menu, or embed mode.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, labDrawn } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
 
-let server;
-let browser;
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+const { server, browser } = await fixture();
 
 /** A page whose CSP lets the test inject axe (the policy itself is checked in embed.test.mjs and export.test.mjs). */
 async function newPage(options) {
@@ -42,8 +39,7 @@ for (const scheme of ['light', 'dark']) {
     const found = [];
     for (const lab of labs) {
       await page.goto(`${server.url}#lab=${lab}`);
-      await page.waitForFunction((id) => document.querySelector(`section.lab-${id}`) && document.body.dataset.ready === 'true', lab);
-      await page.waitForTimeout(400); // debounced readouts, lazily drawn parts
+      await labDrawn(page, lab);
       for (const v of await violations(page)) found.push(`${lab}: ${v}`);
     }
     assert.deepEqual(found, []);
@@ -69,7 +65,7 @@ test('the Embed dialog, an open export menu and embed mode: no serious or critic
   for (const theme of ['light', 'dark']) {
     await page.goto(`${server.url}?embed=1&lab=divergence&theme=${theme}`);
     await ready(page);
-    await page.waitForTimeout(300);
+    await labDrawn(page, 'divergence');
     assert.deepEqual(await violations(page), [], `embed mode, ${theme}`);
   }
   assert.deepEqual(errors, []);

@@ -1,19 +1,10 @@
 // The Continuous lab in real headless Chromium: every number the page shows must
 // be the one klplay.klDist computes for the state the reader sees.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn, hashState as settledState } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=continuous', viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage({ viewport });
@@ -29,15 +20,11 @@ const SPEC_KEYS = {
   uniform: ['min', 'max'], lognormal: ['mu', 'sigma'], poisson: ['rate'], bernoulli: ['p'],
 };
 
-/**
- * The state as the URL hash holds it: the shell writes it 250 ms after the last
- * frame, and the Monte Carlo check adds a frame 250 ms after a change.
- */
+/** The state the URL hash holds, once the Monte Carlo check (a frame of its own, 250 ms after a change) has caught up too. */
 async function hashState(page) {
-  await page.waitForTimeout(300);
+  await drawn(page);
   await page.waitForFunction(() => !document.querySelector('.check').classList.contains('is-stale'));
-  await page.waitForTimeout(400);
-  return page.evaluate(() => Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent))));
+  return settledState(page);
 }
 
 function spec(family, params) {

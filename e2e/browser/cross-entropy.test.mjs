@@ -1,20 +1,11 @@
 // The Cross-entropy lab in real headless Chromium: the reader moves logits, picks
 // and smooths the label, trains, and uses a batch; every number shown must be
 // the core's (klplay.*) or an independently derived value.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const KEYS = ['crossEntropy', 'entropyP', 'kl', 'qTrue', 'lossTrue', 'gradNorm'];
 const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
@@ -82,7 +73,7 @@ test('keyboard on a logit slider and typing a logit change Q and the loss as sof
   await slider.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => Math.abs(Number(document.querySelectorAll('input.xe-slider')[1].dataset.value) - 0.05) < 1e-9);
-  await page.waitForTimeout(60);
+  await drawn(page);
   let z = await logits(page);
   assert.ok(Math.abs(z[1] - 0.05) < 1e-9, `z ${z}`);
   let q = softmax(z);
@@ -136,7 +127,7 @@ test('Step takes one gradient step: z ← z − η(q − p)', async () => {
   const { page, errors } = await open();
   await page.getByRole('button', { name: 'Step' }).click();
   await page.waitForFunction(() => document.querySelector('output[data-readout="steps"]').textContent === '1');
-  await page.waitForTimeout(60);
+  await drawn(page);
   const z = await logits(page);
   assert.ok(Math.abs(z[0] - (Math.log(9) + 0.1)) < 1e-12 && Math.abs(z[1] + 0.1) < 1e-12, `z ${z}`);
   const r = await readouts(page);
@@ -179,7 +170,7 @@ test('play and pause: the one-hot loss keeps falling while playing and stops whe
   await play.click();
   const r1 = await readouts(page);
   const s1 = await page.locator('output[data-readout="steps"]').textContent();
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(300); // about time: paused, no step comes however long one waits
   assert.equal(await page.locator('output[data-readout="steps"]').textContent(), s1, 'paused');
   assert.ok(r1.crossEntropy < 0.105 && r1.crossEntropy > 0, `${r1.crossEntropy}`);
   assert.equal(r1.entropyP, 0);

@@ -1,19 +1,10 @@
 // The Divergence lab in real headless Chromium: every number on the page must be
 // the one the Go core computes for the state the reader sees.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const LN2 = Math.LN2;
 const UNIT_READOUTS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy'];
@@ -82,7 +73,7 @@ test('dragging a bar changes KL to the value klplay.kl computes for the new stat
   await page.mouse.move(x, box.y + box.height * 0.45, { steps: 8 });
   await page.mouse.up();
   await waitForChange(page, 'kl', before.kl);
-  await page.waitForTimeout(100); // let the last frame land
+  await drawn(page);
   const d1 = await distributions(page);
   const after = await readouts(page);
   assert.ok(d1.p[0] > d0.p[0] + 0.1, `p0 went from ${d0.p[0]} to ${d1.p[0]}`);
@@ -106,7 +97,7 @@ test('arrow keys on a bar’s slider change the numbers', async () => {
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
   await waitForChange(page, 'kl', before.kl);
-  await page.waitForTimeout(50);
+  await drawn(page);
   const d1 = await distributions(page);
   assert.ok(Math.abs(d1.q[2] - (d0.q[2] + 0.03)) < 1e-9, `q2 ${d0.q[2]} → ${d1.q[2]}`);
   assert.ok(Math.abs(sum(d1.q) - 1) < 1e-9);
@@ -191,7 +182,7 @@ test('typing a probability sets it and rescales the others proportionally', asyn
   await input.fill('0.5');
   await input.press('Enter');
   await page.waitForFunction(() => document.querySelector('.fig-dist [role="slider"][data-series="p"][data-index="0"]').getAttribute('aria-valuenow') === '0.5');
-  await page.waitForTimeout(50);
+  await drawn(page);
   const d1 = await distributions(page);
   assert.equal(d1.p[0], 0.5);
   assert.ok(Math.abs(sum(d1.p) - 1) < 1e-9);

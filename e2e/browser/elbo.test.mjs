@@ -1,20 +1,11 @@
 // The ELBO lab in real headless Chromium, driven like a reader: the numbers it
 // shows must be the model's closed forms (or klplay.elboLab's quadrature), and
 // log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=elbo', opts = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });

@@ -5,15 +5,11 @@
 // the parameters hide, theme and text do what they say and nothing else; hostile
 // messages and hashes change nothing but the view they validly describe; the CSP
 // reports no violations.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, downloaded, watchErrors, ready, hashSettled } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+const { server, browser } = await fixture();
 
 const BLOG = 'http://blog.test/';
 
@@ -41,15 +37,23 @@ async function blogPage(body, { viewport = { width: 900, height: 800 } } = {}) {
 /** The embedded lab's Frame once it has drawn. */
 async function embeddedFrame(page, index = 0) {
   await page.waitForFunction((i) => document.querySelectorAll('iframe')[i]?.contentWindow, index);
-  let frame;
-  await page.waitForFunction(() => true);
-  for (let t = 0; t < 100 && !frame; t++) {
-    frame = page.frames().filter((f) => f.url().includes('embed=1'))[index];
-    if (!frame) await page.waitForTimeout(100);
-  }
-  assert.ok(frame, 'the embedded frame exists');
+  // blogPage waited for the post's load event, which waits for its frames' documents.
+  const frame = await (await page.locator('iframe').nth(index).elementHandle()).contentFrame();
+  assert.ok(frame?.url().includes('embed=1'), 'the embedded frame exists');
   await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
   return frame;
+}
+
+/**
+ * Resolves once the window of `to` (a Page or Frame) has handled every message
+ * posted to it before `post(key)` posts it a key: a window handles the messages
+ * from one sender, or one process, in the order they were sent.
+ */
+async function afterMessages(to, post) {
+  const key = `klplay-test-${Math.random()}`;
+  await to.evaluate((k) => { addEventListener('message', (e) => { if (e.data === k) window[k] = true; }); }, key);
+  await post(key);
+  await to.waitForFunction((k) => window[k] === true, key);
 }
 
 /** The snippet the Embed dialog offers for a view of the full page. */
@@ -58,7 +62,7 @@ async function snippetFor(hash) {
   const errors = watchErrors(page);
   await page.goto(`${server.url}#${hash}`);
   await ready(page);
-  await page.waitForTimeout(300); // the hash follows the state
+  await hashSettled(page);
   // Keyboard: the Embed button opens the dialog, Escape closes it, focus returns.
   await page.locator('[data-action="embed"]').focus();
   await page.keyboard.press('Enter');
@@ -70,7 +74,7 @@ async function snippetFor(hash) {
   // The poster: a PNG of the first chart at 2×, downloadable.
   await dialog.locator('[data-action="poster-download"]:not([hidden])').waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-action="poster-download"]').click()]);
-  const buf = await readFile(await download.path());
+  const buf = await downloaded(download);
   const png = {
     sig: [...buf.subarray(0, 8)], width: buf.readUInt32BE(16), download: download.suggestedFilename(),
     chartWidth: await page.locator('section.lab svg.chart').first().evaluate((s) => Number(s.getAttribute('width'))),
@@ -181,7 +185,7 @@ test('hostile messages change nothing; out-of-range heights are bounded', async 
     s.textContent = "parent.postMessage({sentinel: 'amp', type: 'embed-size', height: 4321}, '*'); parent.postMessage('pymxPYMxdivergencexPYMxheightxPYMx4321', '*');";
     advert.document.body.append(s);
   });
-  await page.waitForTimeout(300);
+  await afterMessages(page, (key) => page.evaluate((k) => postMessage(k, '*'), key));
   assert.equal(await height(), h0, 'the host ignores messages that are not from the lab’s frame');
 
   // Messages to the embedded lab: it listens to none, so nothing changes.
@@ -193,7 +197,8 @@ test('hostile messages change nothing; out-of-range heights are bounded', async 
     ];
     for (const m of hostile) w.postMessage(m, '*');
   });
-  await page.waitForTimeout(300);
+  await afterMessages(frame, (key) => page.evaluate((k) => document.querySelector('iframe').contentWindow.postMessage(k, '*'), key));
+  await hashSettled(frame); // a view a message had changed would be drawn and in the hash by now
   assert.deepEqual(await state(), stateBefore, 'the lab shows the same view');
   assert.equal(await frame.evaluate(() => ({}).polluted), undefined);
 
@@ -206,7 +211,7 @@ test('hostile messages change nothing; out-of-range heights are bounded', async 
   for (const m of [{ sentinel: 'amp', type: 'embed-size', height: 'NaN' }, { sentinel: 'amp', type: 'embed-size', height: Infinity },
     { sentinel: 'amp', type: 'embed-size', height: '700' }, 'pymxPYMxdivergencexPYMxheightxPYMx7e3', `pymxPYMx${'a'.repeat(300)}xPYMxheightxPYMx700`,
     'pymxPYMx<script>xPYMxheightxPYMx700', { sentinel: 'other', type: 'embed-size', height: 700 }]) await post(m);
-  await page.waitForTimeout(200);
+  await afterMessages(page, post);
   assert.equal(await height(), 100, 'malformed heights are ignored');
   await post('pymxPYMxdivergencexPYMxheightxPYMx640');
   await page.waitForFunction(() => document.querySelector('iframe').getBoundingClientRect().height === 640);

@@ -1,20 +1,11 @@
 // The Forward vs reverse KL lab in real headless Chromium: play, pause, step and
 // reset drive the fits, and the numbers shown are the Go core's for the same
 // number of steps.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=fit', { viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
   const page = await browser.newPage({ viewport, reducedMotion });
@@ -49,7 +40,7 @@ test('before any step both fits sit at the start; the moments are p’s', async 
   // p = ½N(−3, 0.7²) + ½N(3, 0.9²): mean 0, variance ½(0.49 + 9) + ½(0.81 + 9) = 9.65.
   assert.ok(Math.abs(r.momentMu) < 1e-15);
   assert.ok(Math.abs(r.momentSigma - Math.sqrt(9.65)) < 1e-12);
-  await page.waitForTimeout(400);
+  await hashSettled(page); // coreAfter reads the state from the hash
   const c = await coreAfter(page, 0);
   assert.equal(r.forwardKL, c.fkl);
   assert.equal(r.reverseKL, c.rkl);
@@ -64,9 +55,9 @@ test('play, pause and step: the page’s fits equal the core’s after the same 
   await page.waitForFunction(() => Number(document.querySelector('.steps-out').dataset.value) >= 40);
   await page.click('[data-action="play"]');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
-  await page.waitForTimeout(200);
+  await drawn(page);
   const n = await steps(page);
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(300); // about time: paused, no step comes however long one waits
   assert.equal(await steps(page), n, 'paused: no more steps');
   await page.click('[data-action="step"]');
   await page.waitForFunction((n) => Number(document.querySelector('.steps-out').dataset.value) === n + 1, n);
@@ -106,8 +97,7 @@ test('forward KL matches moments; reverse KL picks the mode the start is near', 
   await page.mouse.move(axis, box.y + box.height / 2, { steps: 6 });
   await page.mouse.up();
   await page.waitForFunction(() => document.querySelector('.steps-out').dataset.value === '0');
-  await page.waitForTimeout(400);
-  const start = Number(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('startMu')));
+  const start = Number(new URLSearchParams((await hashSettled(page)).slice(1)).get('startMu'));
   assert.ok(Math.abs(start - 2) < 0.15, `start moved to ${start}`);
   await page.click('[data-action="play"]');
   await page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 20_000 });
@@ -122,7 +112,7 @@ test('with reduced motion, Play jumps ahead without animating', async () => {
   await page.click('[data-action="play"]');
   await page.waitForFunction(() => document.querySelector('.steps-out').dataset.value === '300');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(300); // about time: nothing animates on after the jump
   assert.equal(await steps(page), 300);
   const c = await coreAfter(page, 300);
   assert.equal((await readouts(page)).reverseMu, c.rmu);
@@ -134,8 +124,7 @@ test('keyboard moves a mode; the slider mirrors it; the hash round-trips; 375 px
   const hash = '#lab=fit&target=0.2,-2,0.5,0.5,2,1,0.3,5,0.4&startMu=1.5&startSigma=2&lr=0.3&speed=4&show=reverse';
   const { page, errors } = await open(hash, { viewport: { width: 375, height: 800 } });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
-  await page.waitForTimeout(400);
-  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await hashSettled(page), hash);
   assert.equal(await page.locator('.side-p .component').count(), 3);
   assert.equal(await page.locator('.fig-fit path.curve-fwd').count(), 0, 'show=reverse hides the forward fit');
   await page.locator('g.handle[data-kind="mode"][data-k="1"]').focus();

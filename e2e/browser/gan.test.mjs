@@ -3,20 +3,11 @@
 // generators; the numbers shown are checked against klplay.ganLab, closed
 // forms (normal shift) and mpmath references, and JS stays at log 2 past the
 // separation of the supports while W₁ = |θ|.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=gan', { viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
   const page = await browser.newPage({ viewport, reducedMotion });
@@ -66,7 +57,7 @@ function Phi(z) {
 
 test('defaults: every readout is the core’s; JS, D_f and the charts agree', async () => {
   const { page, errors } = await open();
-  await page.waitForTimeout(400);
+  await hashSettled(page);
   assert.equal(await hashParam(page, 'shape'), 'bump');
   const r = await readouts(page);
   const c = await core(page);
@@ -102,7 +93,7 @@ test('drag Q past the separation: JS = log 2 exactly and flat, KL = ∞, W₁ = 
   await page.mouse.move(await at('3'), box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
   await page.waitForFunction(() => Math.abs(Number(new URLSearchParams(location.hash.slice(1)).get('theta')) - 3) < 0.1);
-  await page.waitForTimeout(300);
+  await hashSettled(page);
   const r = await readouts(page);
   assert.ok(Math.abs(r.theta - 3) < 0.1, `θ = ${r.theta}`);
   assert.equal(r.js, Math.LN2, 'JS is log 2 exactly once the supports are apart');
@@ -144,7 +135,7 @@ test('the normal shift: the page shows the closed forms', async () => {
   const { page, errors } = await open('#lab=gan&shape=uniform&theta=1.5');
   await page.check('#gan-shape-normal');
   await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('shape') === 'normal');
-  await page.waitForTimeout(300);
+  await hashSettled(page);
   const r = await readouts(page);
   const th = 1.5;
   const s = 0.5;
@@ -168,7 +159,7 @@ test('slider keys and the handle’s keys move θ; the numbers follow; mpmath va
   await page.locator('.gan-theta input[type=range]').focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '1');
-  await page.waitForTimeout(100);
+  await hashSettled(page);
   let r = await readouts(page);
   // mpmath (mp.dps = 30, quad on the breakpoints −1, 0, ½, 1, 2): triangular shape at θ = 1.
   assert.ok(near(r.js, 0.44314718055994531, 1e-10), `JS ${r.js}`);
@@ -182,7 +173,7 @@ test('slider keys and the handle’s keys move θ; the numbers follow; mpmath va
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '0.8');
-  await page.waitForTimeout(100);
+  await hashSettled(page);
   r = await readouts(page);
   const c = await core(page);
   assert.equal(r.js, c.div.js);
@@ -200,9 +191,9 @@ test('play sweeps θ, pause stops it; step and reset; a click on the chart sets 
   await page.waitForFunction(() => Number(document.querySelector('output[data-readout="theta"]').dataset.value) > 0.8);
   await page.click('[data-action="play"]');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
-  await page.waitForTimeout(150);
+  await drawn(page);
   const t1 = (await readouts(page)).theta;
-  await page.waitForTimeout(400);
+  await page.waitForTimeout(400); // about time: paused, θ stays however long one waits
   const r = await readouts(page);
   assert.equal(r.theta, t1, 'paused: θ stays');
   await page.waitForFunction((t) => Number(new URLSearchParams(location.hash.slice(1)).get('theta')) === t, t1);
@@ -238,7 +229,7 @@ test('with reduced motion, Play jumps θ once instead of animating', async () =>
   await page.click('[data-action="play"]');
   await page.waitForFunction(() => document.querySelector('output[data-readout="theta"]').dataset.value === '1.5');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(300); // about time: nothing animates on after the jump
   assert.equal((await readouts(page)).theta, 1.5);
   assert.deepEqual(errors, []);
   await page.close();
@@ -250,8 +241,7 @@ test('generators and curves: pick them, the charts and the hash follow; the hash
   // Nothing of the lab reaches past 375 px (formulas scroll inside their own box; the site header is not the lab's).
   const widest = () => page.evaluate(() => Math.max(...[...document.querySelectorAll('main *')].filter((e) => !e.closest('.math')).map((e) => e.getBoundingClientRect().right)));
   assert.ok(await widest() <= 375, `the lab reaches ${await widest()} px at 375 px`);
-  await page.waitForTimeout(400);
-  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await hashSettled(page), hash);
   assert.equal(await page.locator('.fig-gen path.gen-curve').count(), 4);
   assert.equal(await page.locator('.fig-divs path.div-curve').count(), 5);
   assert.equal(await page.getAttribute('.legend-chip[data-div="w1"]', 'aria-pressed'), 'false');
@@ -291,7 +281,7 @@ test('generators and curves: pick them, the charts and the hash follow; the hash
 
 test('a bad link falls back to defaults with a notice, and the core refuses bad input with a named argument', async () => {
   const { page, errors } = await open('#lab=gan&shape=cauchy&theta=9&gens=kl,nope');
-  await page.waitForTimeout(300);
+  await hashSettled(page);
   assert.ok(await page.locator('.notice').isVisible());
   assert.equal(await hashParam(page, 'shape'), 'bump');
   assert.equal(await hashParam(page, 'theta'), '4');

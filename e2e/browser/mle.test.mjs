@@ -1,20 +1,11 @@
 // The Maximum-likelihood lab in real headless Chromium: sampled and pasted data,
 // the animated fit against the closed form, NLL = H(P_data) + KL, the decoder's
 // messages, the sample-size study, the URL and the phone layout.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const KEYS = ['kl', 'nll', 'h', 'gap'];
 const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));

@@ -2,20 +2,11 @@
 // joint table by keyboard, drag, typing and presets, and traces the bottleneck
 // curve; every number shown must be the core's (klplay.*) for the table the
 // page shows, or an independently derived value.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const KEYS = ['mi', 'hx', 'hy', 'hxy', 'hxGivenY', 'hyGivenX', 'ixt', 'ity'];
 const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
@@ -142,7 +133,7 @@ test('keyboard: arrow keys move between cells, + and − and Page Up/Down change
   t1 = await table(page);
   assert.equal(t1.flat[5], 0);
   assert.equal(await page.evaluate(() => document.activeElement.dataset.k), '5', 'focus stays on the cell');
-  await page.waitForTimeout(50);
+  await drawn(page);
   await assertMatchesCore(page);
   // Arrow keys stop at the edges.
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
@@ -163,7 +154,7 @@ test('dragging a cell up gives it more mass, and the numbers follow', async () =
   await page.mouse.move(x, box.y + box.height / 2 - 60, { steps: 6 });
   await page.mouse.up();
   await waitChange(page, 'mi', before.mi);
-  await page.waitForTimeout(80);
+  await drawn(page);
   const t1 = await table(page);
   assert.ok(t1.flat[3] > t0.flat[3] + 0.15, `cell 3: ${t0.flat[3]} → ${t1.flat[3]}`);
   await assertMatchesCore(page);
@@ -194,7 +185,7 @@ test('presets: independent gives 0, deterministic H(X), XOR-like 1 bit, the nois
   // I = 2 − H(row) bits, computed here in plain JavaScript.
   await page.evaluate(() => { const s = document.querySelector('.mi-noise input'); s.value = '0.5'; s.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction(() => document.querySelector('.mi-noise output').textContent === '0.50');
-  await page.waitForTimeout(50);
+  await drawn(page);
   ({ r } = await assertMatchesCore(page));
   const e = 0.5, hit = 1 - e + e / 4, miss = e / 4;
   const want = 2 + hit * Math.log2(hit) + 3 * miss * Math.log2(miss);
@@ -259,8 +250,7 @@ test('the URL hash round-trips the state, and a bad table falls back with a noti
   assert.equal(await page.locator('.hero .unit').textContent(), 'nats');
   assert.equal(await page.locator('.fig-encoder rect.cell').count(), 9);
   // Edit, let the hash follow, and open the new link elsewhere: the same numbers.
-  await page.waitForTimeout(400);
-  const h0 = await page.evaluate(() => location.hash);
+  const h0 = await hashSettled(page);
   await page.locator('.fig-joint rect.cell[data-k="2"]').focus();
   await page.keyboard.press('PageUp');
   await waitChange(page, 'mi', r.mi);
@@ -303,14 +293,14 @@ test('the table grows and shrinks, and typed numbers set a cell', async () => {
   await input.fill('0.3');
   await input.press('Enter');
   await page.waitForFunction(() => document.querySelector('.fig-joint rect.cell[data-k="39"]').getAttribute('aria-valuenow') === '0.3');
-  await page.waitForTimeout(50);
+  await drawn(page);
   t = await table(page);
   assert.equal(t.flat[39], 0.3);
   await assertMatchesCore(page);
   await rowsBox.fill('1'); // clamped to 2
   await rowsBox.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.fig-joint rect.cell').length === 10);
-  await page.waitForTimeout(50);
+  await drawn(page);
   await assertMatchesCore(page);
   assert.deepEqual(errors, []);
   await page.close();
@@ -324,7 +314,7 @@ test('at 375 px wide: no horizontal scroll, and the table still works by keyboar
   await page.locator('.fig-joint rect.cell[data-k="63"]').focus();
   await page.keyboard.press('PageUp');
   await page.waitForFunction(() => Number(document.activeElement.getAttribute('aria-valuenow')) > 0.06);
-  await page.waitForTimeout(50);
+  await drawn(page);
   await assertMatchesCore(page);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   assert.deepEqual(errors, []);

@@ -5,20 +5,14 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { launch, ready, root, startServer, watchErrors } from '../harness.mjs';
+import { after, test } from 'node:test';
+import { fixture, ready, root, startServer, watchErrors } from '../harness.mjs';
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await mkdtemp(path.join(tmpdir(), 'klplay-site-'));
-  await cp(path.join(root, 'dist'), site, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await rm(site, { recursive: true, force: true });
-});
+// The run's browser; the servers are this file's own, on a copy of dist/ that a test rebuilds.
+const { browser } = await fixture();
+const site = await mkdtemp(path.join(tmpdir(), 'klplay-site-'));
+after(() => rm(site, { recursive: true, force: true }));
+await cp(path.join(root, 'dist'), site, { recursive: true });
 
 const klShown = (page) => page.locator('.readouts output[data-readout="kl"]').first().getAttribute('data-value');
 

@@ -4,26 +4,16 @@
 // tab, a failed write, small screens and keyboard, and the page inside a
 // sandboxed iframe on the memory store. Each test has its own browser context, so
 // its own empty storage.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, launchPersistent, profileDir, watchErrors, ready } from '../harness.mjs';
+import { fixture, downloaded, launchPersistent, profileDir, watchErrors, ready, hashSettled } from '../harness.mjs';
 
-let server;
-let browser;
-let tmp;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  tmp = await mkdtemp(path.join(tmpdir(), 'klplay-sessions-'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await rm(tmp, { recursive: true, force: true });
-});
+const { server, browser } = await fixture();
+const tmp = await mkdtemp(path.join(tmpdir(), 'klplay-sessions-'));
+after(() => rm(tmp, { recursive: true, force: true }));
 
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -84,16 +74,10 @@ async function divergenceView(page) {
   }));
 }
 
-/** Waits until the URL hash has caught up with the view (it follows after a quiet moment). */
-async function settledHash(page) {
-  await page.waitForTimeout(400);
-  return page.evaluate(() => location.hash);
-}
-
 async function shifted(page) {
   await page.getByRole('button', { name: 'Shifted' }).click();
   await page.getByLabel('bits', { exact: true }).check();
-  return settledHash(page);
+  return hashSettled(page);
 }
 
 const allSessions = (page) => page.evaluate(async () => {
@@ -130,7 +114,7 @@ test('save → reload and browser restart → still there, and opening it restor
     await row(page, 'Shifted, in bits').locator('.session-open').click();
     await page.waitForFunction(() => document.querySelector('.lab-divergence') && document.querySelector('.site-nav a[aria-current="page"]')?.dataset.lab === 'divergence');
     assert.deepEqual(await divergenceView(page), want);
-    assert.equal(await settledHash(page), hash, 'the URL carries the opened state');
+    assert.equal(await hashSettled(page), hash, 'the URL carries the opened state');
     assert.ok(await row(page, 'Shifted, in bits').evaluate((li) => li.classList.contains('is-opened')));
     assert.deepEqual(errors, []);
     await context.close();
@@ -159,28 +143,30 @@ test('the current state is autosaved and comes back on a link without state; a l
   await shifted(page);
   const slider = page.locator('.fig-dist [role="slider"][data-series="q"][data-index="2"]');
   await slider.focus();
+  const kept = async () => page.evaluate(async () => (await globalThis.klplay.sessions.loadCurrent('divergence'))?.state ?? null);
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
-  const hash = await settledHash(page);
+  let state = await kept(); // at once, well inside the quiet moment the autosave waits for
+  const hash = await hashSettled(page);
   const want = await divergenceView(page);
   assert.notDeepEqual(want, defaults);
   // Kept after about a second of quiet.
   const q = hash.match(/[#&]q=([^&]*)/)[1].split(',').map(Number);
-  const kept = async () => page.evaluate(async () => (await globalThis.klplay.sessions.loadCurrent('divergence'))?.state ?? null);
-  const t0 = Date.now();
-  let state = await kept();
   assert.notDeepEqual(state?.q, q, 'not at once: the autosave waits for a quiet moment');
-  while (Date.now() - t0 < 5000 && JSON.stringify(state?.q) !== JSON.stringify(q)) {
-    await page.waitForTimeout(100);
-    state = await kept();
-  }
+  // The page reads the store each frame until it holds the new state.
+  await page.evaluate(() => {
+    const read = async () => { window.__keptQ = JSON.stringify((await globalThis.klplay.sessions.loadCurrent('divergence'))?.state?.q); requestAnimationFrame(read); };
+    read();
+  });
+  await page.waitForFunction((q) => window.__keptQ === q, JSON.stringify(q));
+  state = await kept();
   assert.deepEqual(state.q, q);
   assert.equal(state.unit, 'bits');
 
   await page.goto(server.url); // no hash at all
   await ready(page);
   assert.deepEqual(await divergenceView(page), want);
-  assert.equal(await settledHash(page), hash);
+  assert.equal(await hashSettled(page), hash);
 
   await page.goto(`${server.url}#lab=cross-entropy`);
   await page.goto(`${server.url}#lab=divergence`); // the lab named, but no state
@@ -292,7 +278,7 @@ test('export all → delete all → import → the same sessions back; duplicate
   const r = await expand(page, 'Shifted');
   const [one] = await Promise.all([page.waitForEvent('download'), r.locator('[data-action="export-one"]').click()]);
   assert.match(one.suggestedFilename(), /^klplay-shifted-\d{4}-\d\d-\d\d\.json$/);
-  const oneText = await readFile(await one.path(), 'utf8');
+  const oneText = (await downloaded(one)).toString('utf8');
   assert.deepEqual(JSON.parse(oneText).sessions.map((s) => s.name), ['Shifted']);
 
   for (let n = 3; n > 0; n--) {
@@ -386,7 +372,8 @@ test('a malformed file, a file with <script> in a name and a 50 MB file are refu
   const r = await expand(page, '<script>');
   assert.equal(await r.locator('textarea[data-field="notes"]').inputValue(), '<b>bold?</b>');
   assert.equal(await page.locator('aside.sessions script, aside.sessions img, aside.sessions b').count(), 0);
-  await page.waitForTimeout(200);
+  // No element anywhere carries a handler from the file, so none can run later either.
+  assert.equal(await page.locator('[onerror], [onload]').count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
   assert.deepEqual(errors, []);
   await context.close();

@@ -1,19 +1,10 @@
 // The shell around the labs: the URL hash round trip, the notice on a bad link,
 // the navigation, the small-screen layout and the message when the wasm cannot load.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready } from '../harness.mjs';
+import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const KEYS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy', 'totalVariation', 'hellinger'];
 
@@ -130,7 +121,7 @@ test('the layout holds at 375 px wide', async () => {
   assert.ok((await widths()) <= 375, `scrollWidth ${await widths()}`);
   for (const name of ['Dog vs cat', 'Q misses a category', 'Disjoint supports']) {
     await page.getByRole('button', { name }).click();
-    await page.waitForTimeout(100);
+    await drawn(page);
     assert.ok((await widths()) <= 375, `${name}: scrollWidth ${await widths()}`);
   }
   const count = page.getByRole('spinbutton', { name: 'Categories' });

@@ -4,20 +4,11 @@
 // IndexedDB set-up can run before the wasm loads and the page's own lab cannot
 // interfere); the first one checks that the built page exposes the same API.
 // Each test gets a fresh browser context, hence an empty database.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, launchPersistent, profileDir, watchErrors } from '../harness.mjs';
+import { fixture, launchPersistent, profileDir, watchErrors } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 const BLANK = '__store_test__.html';
 
@@ -547,13 +538,9 @@ test('in an iframe with sandbox="allow-scripts" the store falls back to memory a
   // them (Access-Control-Allow-Origin: *, cmd/klplay/handler.go).
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url + '__sandbox__.html');
-  let frame;
-  for (let i = 0; i < 50 && !frame; i++) {
-    frame = page.frames().find((f) => f.url().endsWith('__frame__.html'));
-    if (!frame) await page.waitForTimeout(100);
-  }
-  assert.ok(frame, 'the frame loaded');
+  await page.goto(server.url + '__sandbox__.html'); // resolves on the load event, which waits for the frame's document
+  const frame = await (await page.locator('iframe').elementHandle()).contentFrame();
+  assert.ok(frame?.url().endsWith('__frame__.html'), 'the frame loaded');
   await frame.waitForLoadState();
   const r = await frame.evaluate(async () => {
     const m = await import('./klplay.js');

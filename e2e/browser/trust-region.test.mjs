@@ -1,20 +1,11 @@
 // The trust-region lab in real headless Chromium: the KL, gains and estimates it
 // shows must match klplay.trustRegionLab and values computed here from the
 // policies; TRPO must stay inside δ at every update; PG with a big step must not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=trust-region', opts = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });

@@ -2,20 +2,11 @@
 // frame by frame in Go; the readouts must satisfy ELBO = recon − KL at every
 // frame, match the core's own run for the same seed, and show posterior
 // collapse at β = 20.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await fixture();
 
 async function open(hash = '#lab=vae', opts = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
@@ -58,7 +49,7 @@ test('play then pause: the ELBO improves, and ELBO = recon − KL at every frame
   const end = await readouts(page);
   assert.ok(end.elbo > start.elbo + 2, `the ELBO improved: ${start.elbo} → ${end.elbo}`);
   // Paused means paused: nothing moves any more.
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(300); // about time: however long one waits
   assert.equal((await readouts(page)).step, end.step);
   // The trace has one point per epoch.
   assert.equal(await page.locator('.vae-traces path.trace').count(), 3);

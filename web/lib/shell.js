@@ -21,6 +21,10 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   const remembered = new Map(); // lab id → last state, so the nav returns to where the reader was
   let current = null; // {lab, el, state, info}
   let frame = 0;
+  // Marks on <body> that the browser tests wait on instead of on time: data-frame
+  // counts the frames drawn, data-hash-written is the frame whose state the URL holds.
+  const marks = document.body.dataset;
+  let frames = 0;
   let drawn = false;
   let api = null;
   let sessions = null;
@@ -51,6 +55,7 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
       writtenHash = hash;
       history.replaceState(history.state, '', `#${hash}`);
     }
+    marks.hashWritten = String(frames);
   }, HASH_DELAY);
 
   function schedule(info) {
@@ -71,10 +76,11 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
     performance.measure('klplay:frame', { start, end: performance.now() });
     remembered.set(current.lab.id, current.state);
     sessions?.changed(current.lab, current.state);
+    marks.frame = String(++frames);
     if (!drawn) {
       drawn = true;
       performance.mark('klplay:ready');
-      document.body.dataset.ready = 'true';
+      marks.ready = 'true';
     }
     writeHash();
   }
@@ -196,7 +202,7 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
       route();
     },
     (err) => {
-      document.body.dataset.ready = 'error';
+      marks.ready = 'error';
       main.replaceChildren(h('div', { class: 'load-error', role: 'alert' },
         h('h2', {}, 'The calculator could not start'),
         h('p', {}, 'Every number on this page is computed by a small WebAssembly program, and it did not load: ',

@@ -1,0 +1,28 @@
+// Runs the browser tests against one server (bin/klplay) and one headless Chromium
+// for the whole run. node:test gives each test file a process of its own; each
+// connects to these two (harness.mjs fixture(), through KLPLAY_URL and
+// KLPLAY_BROWSER) instead of starting a server and a browser per file.
+//
+//   node e2e/run.mjs [test file …]     (default: every file in e2e/browser/)
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { launchServer, root, startServer } from './harness.mjs';
+
+const files = process.argv.slice(2);
+const server = await startServer();
+let code = 1;
+try {
+  const browser = await launchServer();
+  try {
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...(files.length ? files : [path.join(root, 'e2e', 'browser')])], {
+      stdio: 'inherit',
+      env: { ...process.env, KLPLAY_URL: server.url, KLPLAY_BROWSER: browser.wsEndpoint() },
+    });
+    code = await new Promise((resolve) => { child.on('exit', (status) => resolve(status ?? 1)); });
+  } finally {
+    await browser.close();
+  }
+} finally {
+  await server.stop();
+}
+process.exit(code);
