@@ -4,6 +4,8 @@
 // come from d3; nothing here computes ticks or paths by hand.
 import { select } from 'd3-selection';
 import 'd3-transition';
+import { axisBottom, axisLeft } from 'd3-axis';
+import { format } from 'd3-format';
 import { h, uniqueId, reducedMotion } from './dom.js';
 import { exportMenu } from './export.js';
 
@@ -78,4 +80,61 @@ export function thinTicks(domain, bandwidth, longest, charWidth = 7) {
 export function swatch(kind) {
   return h('svg:svg', { class: `swatch swatch-${kind}`, width: 18, height: 12, 'aria-hidden': 'true' },
     h('svg:rect', { x: 1, y: 1, width: 16, height: 10, rx: 1.5 }));
+}
+
+/** Runs sel.call(fn) only when key differs from the last call's (axes cost more than the data they frame). */
+export function once(sel, key, fn) {
+  const node = sel.node();
+  if (node.__klKey !== key) {
+    node.__klKey = key;
+    sel.call(fn);
+  }
+  return sel;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at least v: a chart domain that grows in rare jumps while playing. */
+export function niceCeil(v) {
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v);
+}
+
+/** The powers of ten within [lo, hi] (the ticks of a log axis, without the minor ones). */
+export function decades([lo, hi]) {
+  const out = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(10 ** e);
+  return out.length ? out : [lo, hi];
+}
+
+/**
+ * The draggable handles in g, one per datum (keyed by key(d)): a focusable
+ * role=slider group with a wide hit area and a mark path, driven by the
+ * keyboard (onKey(event, d)) and the pointer (the d3 drag behaviour `drag`).
+ * Returns the joined selection for the caller's attributes.
+ */
+export function handles(g, data, { key, onKey, drag }) {
+  return g.selectAll('g.handle').data(data, key).join((enter) => {
+    const e = enter.append('g').attr('tabindex', 0).attr('role', 'slider').on('keydown', onKey).call(drag);
+    e.append('circle').attr('class', 'hit-area').attr('r', 16);
+    e.append('path').attr('class', 'mark');
+    return e;
+  });
+}
+
+/**
+ * The frame of a trace chart (a quantity against the optimiser's step): a grid
+ * of y's ticks, the x axis at the bottom, "step" (or xName) at its right end and
+ * the unit over the y axis. Axes are redrawn only when their scales or the size
+ * change. Options: yTicks (count or values), yFormat, xFormat, unit ('' for none).
+ */
+export function traceAxes(f, x, y, { yTicks = 4, yFormat = format('~g'), xFormat = format('~d'), xName = 'step', unit = 'nats' } = {}) {
+  const size = `${f.innerWidth}|${f.innerHeight}`;
+  const ticks = (axis) => (Array.isArray(yTicks) ? axis.tickValues(yTicks) : axis.ticks(yTicks));
+  once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${size}|${y.domain()}|${yTicks}`,
+    (g) => g.call(ticks(axisLeft(y)).tickSize(-f.innerWidth).tickFormat(yFormat)).call((s) => s.select('.domain').remove()));
+  once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${size}|${x.domain()}`,
+    (g) => g.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(xFormat).tickSizeOuter(0)));
+  f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end')
+    .attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text(xName);
+  f.plot.selectAll('text.axis-y-unit').data(unit ? [unit] : []).join('text').attr('class', 'axis-unit axis-y-unit')
+    .attr('x', -f.margin.left + 2).attr('y', -4).text((u) => u);
 }

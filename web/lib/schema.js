@@ -130,17 +130,26 @@ function parseField(f, raw) {
 
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
-function parseDistribution(f, raw) {
+/**
+ * The finite numbers of a comma list, cut to f.maxLength (and said so in notes),
+ * or {error}: what every list-valued field reads first.
+ */
+function parseList(f, raw, notes) {
   const items = raw.split(',').map(safeDecode);
   if (items.some((x) => x === null || !NUMBER.test(x))) return { error: 'is not a list of numbers' };
-  let values = items.map(Number);
+  const values = items.map(Number);
   if (values.some((v) => !Number.isFinite(v))) return { error: 'is not a list of finite numbers' };
   if (values.length < f.minLength) return { error: `needs at least ${f.minLength} entries` };
+  if (values.length <= f.maxLength) return { values };
+  notes.push(`had more than ${f.maxLength} entries; cut to ${f.maxLength}`);
+  return { values: values.slice(0, f.maxLength) };
+}
+
+function parseDistribution(f, raw) {
   const notes = [];
-  if (values.length > f.maxLength) {
-    values = values.slice(0, f.maxLength);
-    notes.push(`had more than ${f.maxLength} entries; cut to ${f.maxLength}`);
-  }
+  const list = parseList(f, raw, notes);
+  if (list.error) return list;
+  let { values } = list;
   if (values.some((v) => v < 0)) {
     values = values.map((v) => Math.max(0, v));
     notes.push('had negative entries; set to 0');
@@ -156,16 +165,10 @@ function parseDistribution(f, raw) {
 }
 
 function parseNumbers(f, raw) {
-  const items = raw.split(',').map(safeDecode);
-  if (items.some((x) => x === null || !NUMBER.test(x))) return { error: 'is not a list of numbers' };
-  let values = items.map(Number);
-  if (values.some((v) => !Number.isFinite(v))) return { error: 'is not a list of finite numbers' };
-  if (values.length < f.minLength) return { error: `needs at least ${f.minLength} entries` };
   const notes = [];
-  if (values.length > f.maxLength) {
-    values = values.slice(0, f.maxLength);
-    notes.push(`had more than ${f.maxLength} entries; cut to ${f.maxLength}`);
-  }
+  const list = parseList(f, raw, notes);
+  if (list.error) return list;
+  let { values } = list;
   if (values.some((v) => v < f.min || v > f.max)) {
     values = values.map((v) => Math.min(f.max, Math.max(f.min, v)));
     notes.push(`had entries outside ${f.min} to ${f.max}; clamped`);

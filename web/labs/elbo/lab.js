@@ -12,8 +12,8 @@ import { drag } from 'd3-drag';
 import { max, min } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, segmented, toolbar } from '../../lib/lab.js';
+import { handles, hatch, swatch, traceAxes } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number, setOutput } from '../../lib/format.js';
 import { transport, fieldSlider, intInput } from '../../lib/controls.js';
@@ -56,24 +56,15 @@ const TRACES = [
 const fmt = format('~g');
 const clampTo = (f, v) => Math.min(f.max, Math.max(f.min, v));
 
-/** Cross-field rules: none beyond the schema (every combination is a valid model). */
-function check(state) {
-  return { state, problems: [] };
-}
-
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.iter = 0;
     this.trace = null;
     this.modelKey = null;
     this.pathKey = null;
     this.path = null;
     this.dragging = null;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.trace && this.trace.iter.length >= MAX_TRACE) this.trace = null; },
       tick: () => this.ctx.refresh({ steps: STEPS_PER_FRAME, run: true }),
@@ -85,8 +76,6 @@ class View {
   }
 
   // ---- state changes ------------------------------------------------------
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   setQ(m, s) {
     const st = this.ctx.state();
@@ -111,25 +100,15 @@ class View {
     const { el } = this;
     const { out } = this.readouts;
 
-    this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      onclick: () => { this.player.pause(); this.set({ ...ps.st }, {}); } }, ps.label));
-    this.modelRadios = [['linear', 'x | z ~ N(wz + b, σ²)'], ['square', 'x | z ~ N(wz² + b, σ²)']].map(([v, text]) => {
-      const input = h('input', { type: 'radio', name: 'elbo-model', value: v, id: `elbo-model-${v}`, onchange: () => this.set({ model: v }, {}) });
-      return { input, text };
-    });
+    this.presets = presetChips(PRESETS, (ps) => { this.player.pause(); this.set({ ...ps.st }, {}); });
+    this.modelChoice = segmented({ name: 'elbo-model', legend: 'Likelihood', group: 'model', choose: (v) => this.set({ model: v }, {}),
+      options: [{ value: 'linear', label: 'x | z ~ N(wz + b, σ²)' }, { value: 'square', label: 'x | z ~ N(wz² + b, σ²)' }] });
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-elbo' }, 'The ELBO'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'A hidden cause z, one observation x, and a Gaussian guess ',
+      labHead('elbo', 'The ELBO', 'A hidden cause z, one observation x, and a Gaussian guess ',
           h('strong', { class: 'ink-q' }, 'q(z)'), ' at the ', h('strong', { class: 'ink-p' }, 'posterior p(z|x)'),
-          '. The evidence log p(x) splits into the ELBO and the gap KL(q‖p(z|x)); the ELBO splits into a reconstruction term and a KL to the prior. Move q — drag ● and ◆, or use the sliders — or let gradient ascent move it, and watch every term.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'elbo-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'elbo-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'model' }, h('legend', { class: 'toolbar-label' }, 'Likelihood'),
-            this.modelRadios.map(({ input, text }) => h('span', { class: 'seg' }, input, h('label', { for: input.id }, text)))))),
+          '. The evidence log p(x) splits into the ELBO and the gap KL(q‖p(z|x)); the ELBO splits into a reconstruction term and a KL to the prior. Move q — drag ● and ◆, or use the sliders — or let gradient ascent move it, and watch every term.'),
+      toolbar('elbo', { presets: this.presets.buttons, settings: [this.modelChoice.el] }),
     );
 
     // Densities and the identity.
@@ -175,10 +154,8 @@ class View {
 
     // Optimisation.
     this.transport = transport({ player: this.player, label: 'Optimise q' });
-    this.gradRadios = [['reparam', 'Reparameterised (K draws)'], ['exact', 'Exact gradient']].map(([v, text]) => {
-      const input = h('input', { type: 'radio', name: 'elbo-grad', value: v, id: `elbo-grad-${v}`, onchange: () => this.set({ gradient: v }) });
-      return { input, text };
-    });
+    this.gradChoice = segmented({ name: 'elbo-grad', legend: 'Gradient', choose: (v) => this.set({ gradient: v }),
+      options: [{ value: 'reparam', label: 'Reparameterised (K draws)' }, { value: 'exact', label: 'Exact gradient' }] });
     const int = (name, id) => intInput(field(name), { id, cls: 'elbo-int', current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
     this.samplesInput = int('samples', 'elbo-samples');
     this.seedInput = int('seed', 'elbo-seed');
@@ -194,8 +171,7 @@ class View {
         this.transport.el,
         h('span', { class: 'small elbo-iter' }, 'step ', this.iterOut)),
       h('div', { class: 'elbo-opt-controls' },
-        h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'Gradient'),
-          this.gradRadios.map(({ input, text }) => h('span', { class: 'seg' }, input, h('label', { for: input.id }, text)))),
+        this.gradChoice.el,
         h('label', { class: 'field', for: 'elbo-samples' }, h('span', { class: 'toolbar-label' }, 'K'), this.samplesInput),
         h('label', { class: 'field', for: 'elbo-seed' }, h('span', { class: 'toolbar-label' }, 'Seed'), this.seedInput),
         h('div', { class: 'elbo-lr' }, this.lrSlider.el)),
@@ -235,32 +211,29 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'elbo-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'elbo-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.identity)),
-          h('p', { class: 'formula-value identity' }, out('logPx'), ' = ', out('recon'), ' − ', out('klPrior'), ' + ', out('gap'))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.klprior)),
-          h('p', { class: 'formula-value' }, '= ', out('klPrior'))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.reparam)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'elbo-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'elbo-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'Bayes’ rule needs the evidence p(x) = ∫ p(z) p(x|z) dz, which is rarely computable. Variational inference sidesteps it: pick a simple q and maximise the ELBO, which needs only p(z) and p(x|z). Because log p(x) is fixed, every nat the ELBO gains is a nat less of KL(q‖p(z|x)) — maximising the bound is fitting q to the posterior.'),
-        h('p', {}, 'The ELBO itself is a tug of war: the reconstruction term wants q where z explains x well; the KL to the prior wants q to stay like N(0, 1). In the Gaussian model the posterior is itself Gaussian, so the best q closes the gap completely. With x | z ~ N(z², σ²) and x > 0 the posterior has two modes, and a single Gaussian q has to choose one (or straddle both): the gap can never reach zero.'),
-        h('p', {}, 'The reparameterised gradient writes z = m + s·ε so that the random draw no longer depends on q’s parameters; with K = 1 the steps are noisy, with more draws they approach the exact gradient. Press Play with each and compare the paths.'))));
+        formula(formulas.identity, h('p', { class: 'formula-value identity' }, out('logPx'), ' = ', out('recon'), ' − ', out('klPrior'), ' + ', out('gap'))),
+        formula(formulas.klprior, h('p', { class: 'formula-value' }, '= ', out('klPrior'))),
+        formula(formulas.reparam)),
+      prose('elbo', 'What you are looking at',
+        'Bayes’ rule needs the evidence p(x) = ∫ p(z) p(x|z) dz, which is rarely computable. Variational inference sidesteps it: pick a simple q and maximise the ELBO, which needs only p(z) and p(x|z). Because log p(x) is fixed, every nat the ELBO gains is a nat less of KL(q‖p(z|x)) — maximising the bound is fitting q to the posterior.',
+        'The ELBO itself is a tug of war: the reconstruction term wants q where z explains x well; the KL to the prior wants q to stay like N(0, 1). In the Gaussian model the posterior is itself Gaussian, so the best q closes the gap completely. With x | z ~ N(z², σ²) and x > 0 the posterior has two modes, and a single Gaussian q has to choose one (or straddle both): the gap can never reach zero.',
+        'The reparameterised gradient writes z = m + s·ε so that the random draw no longer depends on q’s parameters; with K = 1 the steps are noisy, with more draws they approach the exact gradient. Press Play with each and compare the paths.')));
 
     el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(230, Math.min(330, w * 0.5)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 12, bottom: 30, left: 42 }, role: 'group', label: 'Densities of the prior, the posterior and q, with handles for q', draw: (f) => this.drawDens(f),
+    this.dens = this.frame(this.densHost, { height: dh, margin: { top: 12, right: 12, bottom: 30, left: 42 }, role: 'group', label: 'Densities of the prior, the posterior and q, with handles for q', draw: (f) => this.drawDens(f),
       csv: () => {
         const { r } = this;
         const o = r.optimum;
         return { columns: ['z', 'p(z), the prior', 'p(z|x), the posterior', 'q(z)', 'q(z) best for β'],
           rows: Array.from(r.zs, (z, i) => { const u = (z - o.m) / o.s; return [z, r.prior[i], r.posterior[i], r.q[i], Math.exp(-0.5 * u * u) / (o.s * Math.sqrt(2 * Math.PI))]; }) };
       } });
-    this.bar = chartFrame(this.barHost, { height: 200, margin: { top: 8, right: 14, bottom: 28, left: 118 }, label: 'The identity as a waterfall: reconstruction, minus KL to the prior, is the ELBO; plus the gap, is log p(x)', draw: (f) => this.drawBar(f),
+    this.bar = this.frame(this.barHost, { height: 200, margin: { top: 8, right: 14, bottom: 28, left: 118 }, label: 'The identity as a waterfall: reconstruction, minus KL to the prior, is the ELBO; plus the gap, is log p(x)', draw: (f) => this.drawBar(f),
       csv: () => { const t = this.r.terms; return { columns: ['term', 'value (nats)'], rows: [['E_q[log p(x|z)]', t.recon], ['KL(q‖p(z))', t.klPrior], ['ELBO', t.elbo], ['KL(q‖p(z|x))', t.gap], ['log p(x)', t.logPx]] }; } });
-    this.boundChart = chartFrame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO, its estimate and log p(x) against the step', draw: (f) => this.drawTrace(f, 'bound'), csv: () => this.traceCSV('bound') });
-    this.termsChart = chartFrame(this.termsHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'Reconstruction, KL to the prior and the gap against the step', draw: (f) => this.drawTrace(f, 'terms'), csv: () => this.traceCSV('terms') });
-    this.betaChart = chartFrame(this.betaHost, { height: 190, margin: { top: 12, right: 12, bottom: 32, left: 48 }, label: 'Reconstruction and KL at the best q against β', draw: (f) => this.drawBeta(f),
+    this.boundChart = this.frame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO, its estimate and log p(x) against the step', draw: (f) => this.drawTrace(f, 'bound'), csv: () => this.traceCSV('bound') });
+    this.termsChart = this.frame(this.termsHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'Reconstruction, KL to the prior and the gap against the step', draw: (f) => this.drawTrace(f, 'terms'), csv: () => this.traceCSV('terms') });
+    this.betaChart = this.frame(this.betaHost, { height: 190, margin: { top: 12, right: 12, bottom: 32, left: 48 }, label: 'Reconstruction and KL at the best q against β', draw: (f) => this.drawBeta(f),
       csv: () => { const p = this.path; return { columns: ['β', 'E_q[log p(x|z)] (nats)', 'KL(q‖p(z)) (nats)'], rows: p ? Array.from(p.beta, (b, i) => [b, p.recon[i], p.klPrior[i]]) : [] }; } });
     this.pat = { gap: hatch(this.bar.defs, 'var(--q)', { opacity: 0.9 }), gapBand: hatch(this.boundChart.defs, 'var(--q)', { opacity: 0.45 }) };
     this.clipId = `elbo-clip-${Math.random().toString(36).slice(2, 8)}`;
@@ -320,8 +293,8 @@ class View {
     this.state = state;
 
     // Controls.
-    for (const { input } of this.modelRadios) input.checked = input.value === state.model;
-    for (const { input } of this.gradRadios) input.checked = input.value === state.gradient;
+    this.modelChoice.set(state.model);
+    this.gradChoice.set(state.gradient);
     this.qSliders.m.set(state.m);
     this.qSliders.s.set(state.s);
     for (const [k, sl] of Object.entries(this.modelSliders)) sl.set(state[k]);
@@ -335,7 +308,7 @@ class View {
       this.modelMathKind = state.model;
       this.modelMath.replaceChildren(mathml(formulas[state.model]));
     }
-    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(Object.entries(ps.st).every(([k, v]) => state[k] === v))));
+    this.presets.mark((ps) => Object.entries(ps.st).every(([k, v]) => state[k] === v));
 
     // Readouts.
     const { terms } = r;
@@ -421,13 +394,8 @@ class View {
       .attr('x1', x(Math.max(lo, Math.min(hi, state.m)))).attr('x2', x(Math.max(lo, Math.min(hi, state.m + state.s))))
       .attr('y1', hy(data[1].v)).attr('y2', hy(data[1].v));
     const diamond = symbol(symbolDiamond, 90)();
-    hg.selectAll('g.handle').data(data, (d) => d.kind).join((enter) => {
-      const e = enter.append('g').attr('tabindex', 0).attr('role', 'slider')
-        .on('keydown', (event, d) => this.onKey(event, d)).call(this.dragBehaviour(f));
-      e.append('circle').attr('class', 'hit-area').attr('r', 16);
-      e.append('path').attr('class', 'mark').attr('d', (d) => (d.kind === 'mean' ? symbol().size(90)() : diamond));
-      return e;
-    })
+    handles(hg, data, { key: (d) => d.kind, onKey: (event, d) => this.onKey(event, d), drag: this.dragBehaviour(f) })
+      .call((sel) => sel.select('path.mark').attr('d', (d) => (d.kind === 'mean' ? symbol().size(90)() : diamond)))
       .attr('class', (d) => `handle handle-q handle-${d.kind}`).attr('data-kind', (d) => d.kind)
       .attr('transform', (d) => `translate(${x(Math.min(hi, Math.max(lo, d.z)))},${hy(d.v)})`)
       .attr('aria-label', (d) => d.label).attr('aria-valuenow', (d) => d.now).attr('aria-valuetext', (d) => d.text);
@@ -520,12 +488,7 @@ class View {
     const x = scaleLinear().domain([0, Math.max(10, tr.iter[n - 1] ?? 0)]).range([0, f.innerWidth]);
     const y = scaleLinear().domain([lo, hi]).range([f.innerHeight, 0]).nice(4);
     const [ylo, yhi] = y.domain();
-    f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-    f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 80))).tickFormat(fmt));
-    f.plot.selectAll('text.axis-name').data([0]).join('text').attr('class', 'axis-unit axis-name').attr('text-anchor', 'end')
-      .attr('x', f.innerWidth).attr('y', f.innerHeight + 27).text('step');
+    traceAxes(f, x, y, { xFormat: fmt, unit: '' });
     const cl = (v) => Math.min(yhi, Math.max(ylo, v));
     if (panel === 'bound') {
       const band = area().x((i) => x(tr.iter[i])).y0((i) => y(cl(tr.elbo[i]))).y1((i) => y(cl(tr.logPx[i])));
@@ -563,26 +526,12 @@ class View {
     f.plot.selectAll('circle.now').data([{ cls: 'tr-recon', v: o.recon }, { cls: 'tr-klprior', v: o.klPrior }]).join('circle')
       .attr('class', (d) => `now ${d.cls}`).attr('r', 4).attr('cx', x(b)).attr('cy', (d) => y(Math.max(ylo, d.v)));
   }
-
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    for (const c of [this.dens, this.bar, this.boundChart, this.termsChart, this.betaChart]) c.destroy();
-  }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'elbo',
-    title: 'ELBO',
-    blurb: 'log p(x) = ELBO + KL(q‖p(z|x)): the terms, exactly, while q is optimised',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'elbo',
+  title: 'ELBO',
+  blurb: 'log p(x) = ELBO + KL(q‖p(z|x)): the terms, exactly, while q is optimised',
+  schema,
+  View,
+});
