@@ -54,6 +54,11 @@ export class LabView {
   }
 }
 
+/** True when two arrays hold the same values in the same order (a preset against the state, say). */
+export function sameValues(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** The lab's title (h1#lab-title-<id>, which names the lab's region) and its lede, part of the text. */
 export function labHead(id, title, ...lede) {
   return h('header', { class: 'lab-head' },

@@ -11,9 +11,9 @@ import { area, line, curveLinear, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { max } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml, debounce } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { h, debounce } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
+import { handles, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, intInput } from '../../lib/controls.js';
 import { FAMILIES, MAX_COMPONENTS, paramInfo, problem, fromMoments, hasScale } from './families.js';
@@ -72,33 +72,19 @@ function check(state) {
 const fmtTick = format('~g');
 const methodName = { 'closed-form': 'closed form', quadrature: 'quadrature', series: 'series', 'monte-carlo': 'Monte Carlo' };
 
-/** Calls draw(g) only when key changed since the last call for this group (axes are costly to rebuild). */
-function memo(g, key, draw) {
-  const node = g.node();
-  if (node.__key === key) return;
-  node.__key = key;
-  draw(g);
-}
-
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.check = null;
     this.checkKey = null;
     this.dragging = null;
     this.domain = null;
     this.yTop = 0;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.requestCheck = debounce(() => this.ctx.refresh({ check: true }), CHECK_DELAY);
     this.build();
   }
 
   // ---- state changes ------------------------------------------------------
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   setParam(s, i, v) {
     const st = this.ctx.state();
@@ -153,32 +139,22 @@ class View {
     this.methodSpans = {};
     const method = (key) => (this.methodSpans[key] = h('span', { class: 'method', 'data-method': key }, ''));
 
-    this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      onclick: () => this.set({ pFamily: ps.pFamily, p: [...ps.p], qFamily: ps.qFamily, q: [...ps.q] }, { animate: true }) }, ps.label));
-    this.unitRadios = ['nats', 'bits'].map((u) => h('input', { type: 'radio', name: 'cont-unit', value: u, id: `cont-unit-${u}`, onchange: () => this.set({ unit: u }) }));
+    this.presets = presetChips(PRESETS, (ps) => this.set({ pFamily: ps.pFamily, p: [...ps.p], qFamily: ps.qFamily, q: [...ps.q] }, { animate: true }));
+    this.unitChoice = segmented({ name: 'cont-unit', legend: 'Units', group: 'unit', choose: (u) => this.set({ unit: u }), options: [{ value: 'nats' }, { value: 'bits' }] });
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-continuous' }, 'Continuous'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'KL for densities: ', h('strong', { class: 'ink-p' }, 'P'), ' and ', h('strong', { class: 'ink-q' }, 'Q'),
-          ' are curves now, and the sum becomes an integral. Pick a family for each, drag the handles on the curves (● moves the mean, ◆ the spread), or use the sliders; then check the number three ways.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'cont-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'cont-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' }, h('legend', { class: 'toolbar-label' }, 'Units'),
-            this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))),
-          h('button', { type: 'button', class: 'chip', 'data-embed-group': 'swap', onclick: () => { const st = this.ctx.state(); this.set({ pFamily: st.qFamily, p: st.q, qFamily: st.pFamily, q: st.p }, { animate: true }); } }, 'Swap P ⇄ Q'))),
+      labHead('continuous', 'Continuous', 'KL for densities: ', h('strong', { class: 'ink-p' }, 'P'), ' and ', h('strong', { class: 'ink-q' }, 'Q'),
+          ' are curves now, and the sum becomes an integral. Pick a family for each, drag the handles on the curves (● moves the mean, ◆ the spread), or use the sliders; then check the number three ways.'),
+      toolbar('cont', { presets: this.presets.buttons, settings: [this.unitChoice.el,
+        h('button', { type: 'button', class: 'chip', 'data-embed-group': 'swap', onclick: () => { const st = this.ctx.state(); this.set({ pFamily: st.qFamily, p: st.q, qFamily: st.pFamily, q: st.p }, { animate: true }); } }, 'Swap P ⇄ Q')] }),
     );
 
     // Densities + integrand, and the readouts.
     this.densHost = h('div', { class: 'chart-host' });
     this.intHost = h('div', { class: 'chart-host' });
     this.infNote = h('div', { class: 'callout callout-inf', hidden: true });
-    this.dirRadios = [['forward', 'p log(p/q) — KL(P‖Q)'], ['reverse', 'q log(q/p) — KL(Q‖P)']].map(([v, text]) => {
-      const r = h('input', { type: 'radio', name: 'cont-dir', value: v, id: `cont-dir-${v}`, onchange: () => this.set({ integrand: v }) });
-      return { r, text };
-    });
+    this.dirChoice = segmented({ name: 'cont-dir', legend: 'Which integrand', cls: 'small-seg', hideLegend: true, choose: (v) => this.set({ integrand: v }),
+      options: [{ value: 'forward', label: 'p log(p/q) — KL(P‖Q)' }, { value: 'reverse', label: 'q log(q/p) — KL(Q‖P)' }] });
     const ro = (key, name, hint) => h('div', { class: 'readout' },
       h('span', { class: 'readout-name', id: `cont-ro-${key}` }, name),
       h('span', { class: 'readout-value' }, out(key, { 'aria-labelledby': `cont-ro-${key}` }), unitSpan()),
@@ -191,8 +167,7 @@ class View {
         this.densHost,
         h('figcaption', { class: 'sub-caption' },
           h('h2', {}, 'The integrand'),
-          h('fieldset', { class: 'segmented small-seg' }, h('legend', { class: 'sr-only' }, 'Which integrand'),
-            this.dirRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))),
+          this.dirChoice.el),
         this.intHost,
         h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Green area counts towards KL, orange (hatched) against it; the net area is the divergence, never negative. Drag ● or ◆ sideways; keyboard: Tab to a handle, then ← →.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
@@ -258,27 +233,24 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'cont-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'cont-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl)),
-          h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.cross)),
-          h('p', { class: 'formula-value identity' }, out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.estimators)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'cont-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'cont-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'For densities, KL(P‖Q) is the area under p(x) log(p(x)/q(x)). Where Q is denser than P the integrand dips below zero, but the total never does. Where Q is exactly zero and P is not, the integrand is infinite, and so is KL — move the exponential’s support under a normal and watch.'),
-        h('p', {}, 'Some pairs have a closed form; others need numerical integration (quadrature); mass functions are sums (series). Each number says which. Sampling gives a third opinion, from draws x ~ P and r = log(q(x)/p(x)): k1 averages −r and is unbiased but noisy (a single draw can be negative); k2 averages ½r², which is never negative and is calm when Q is close to P, but it estimates a different quantity that matches KL only to second order, so its bias stays as n grows; k3 adds e^r − 1 = q/p − 1, whose mean under P is Q’s mass on P’s support minus 1. That is zero when Q puts no mass where P has none, and then k3 is unbiased and, when Q is close to P, much calmer than k1.'),
-        h('p', {}, 'Try “Uniform in uniform”: Q spreads over three times P’s width, so two thirds of Q’s mass lies where P has none. No draw from P ever lands there, and k3 averages log 3 − 2/3 ≈ 0.432 instead of KL = log 3 ≈ 1.099 — biased by −2/3 at every sample size. Whenever Q has mass outside P’s support, k3 is low by exactly that mass; the check above says so and marks it on the bias chart.'),
-        h('p', {}, 'Now try “Wide Q”. When a normal Q is more than √2 times wider than a normal P, q/p explodes in the tails and k3’s variance is infinite — its error bar stops shrinking like 1/√n.'))));
+        formula(formulas.kl, h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
+        formula(formulas.cross, h('p', { class: 'formula-value identity' }, out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
+        formula(formulas.estimators)),
+      prose('cont', 'What you are looking at',
+        'For densities, KL(P‖Q) is the area under p(x) log(p(x)/q(x)). Where Q is denser than P the integrand dips below zero, but the total never does. Where Q is exactly zero and P is not, the integrand is infinite, and so is KL — move the exponential’s support under a normal and watch.',
+        'Some pairs have a closed form; others need numerical integration (quadrature); mass functions are sums (series). Each number says which. Sampling gives a third opinion, from draws x ~ P and r = log(q(x)/p(x)): k1 averages −r and is unbiased but noisy (a single draw can be negative); k2 averages ½r², which is never negative and is calm when Q is close to P, but it estimates a different quantity that matches KL only to second order, so its bias stays as n grows; k3 adds e^r − 1 = q/p − 1, whose mean under P is Q’s mass on P’s support minus 1. That is zero when Q puts no mass where P has none, and then k3 is unbiased and, when Q is close to P, much calmer than k1.',
+        'Try “Uniform in uniform”: Q spreads over three times P’s width, so two thirds of Q’s mass lies where P has none. No draw from P ever lands there, and k3 averages log 3 − 2/3 ≈ 0.432 instead of KL = log 3 ≈ 1.099 — biased by −2/3 at every sample size. Whenever Q has mass outside P’s support, k3 is low by exactly that mass; the check above says so and marks it on the bias chart.',
+        'Now try “Wide Q”. When a normal Q is more than √2 times wider than a normal P, q/p explodes in the tails and k3’s variance is infinite — its error bar stops shrinking like 1/√n.')));
 
     el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Densities of P and Q with draggable handles', draw: (f, info) => this.drawDens(f, info),
+    this.dens = this.frame(this.densHost, { height: dh, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Densities of P and Q with draggable handles', draw: (f, info) => this.drawDens(f, info),
       csv: () => ({ columns: ['x', 'p(x)', 'q(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i]]) }) });
-    this.int = chartFrame(this.intHost, { height: 170, margin: { top: 16, right: 12, bottom: 28, left: 44 }, label: 'The integrand p log(p/q)', draw: (f) => this.drawInt(f),
+    this.int = this.frame(this.intHost, { height: 170, margin: { top: 16, right: 12, bottom: 28, left: 44 }, label: 'The integrand p log(p/q)', draw: (f) => this.drawInt(f),
       csv: () => { const rev = this.state.integrand === 'reverse'; const v = rev ? this.r.reverseIntegrand : this.r.integrand; return { columns: ['x', `${rev ? 'q log(q/p)' : 'p log(p/q)'} (${this.state.unit})`], rows: Array.from(this.r.xs, (x, i) => [x, v[i]]) }; } });
-    this.bias = chartFrame(this.biasHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Bias of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'bias'), csv: () => this.seriesCSV('bias') });
-    this.spread = chartFrame(this.spreadHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Standard deviation of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'spread'), csv: () => this.seriesCSV('spread') });
+    this.bias = this.frame(this.biasHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Bias of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'bias'), csv: () => this.seriesCSV('bias') });
+    this.spread = this.frame(this.spreadHost, { height: 190, margin: { top: 22, right: 10, bottom: 30, left: 50 }, label: 'Standard deviation of k1, k2, k3 against the number of samples', draw: (f) => this.drawSeries(f, 'spread'), csv: () => this.seriesCSV('spread') });
     this.pat = {
       mismatch: hatch(this.dens.defs, 'var(--q)', { opacity: 0.5 }),
       mismatchInt: hatch(this.int.defs, 'var(--q)', { opacity: 0.5 }),
@@ -348,13 +320,13 @@ class View {
     this.el.querySelector('.check').classList.toggle('is-stale', stale);
 
     // Controls.
-    for (const radio of this.unitRadios) radio.checked = radio.value === state.unit;
-    for (const { r: radio } of this.dirRadios) radio.checked = radio.value === state.integrand;
+    this.unitChoice.set(state.unit);
+    this.dirChoice.set(state.integrand);
     for (const u of this.unitSpans) u.textContent = state.unit;
     if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
     for (const { s } of SIDES) this.buildParams(s, state);
-    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(ps.pFamily === state.pFamily && ps.qFamily === state.qFamily && same(ps.p, state.p) && same(ps.q, state.q))));
+    this.presets.mark((ps) => ps.pFamily === state.pFamily && ps.qFamily === state.qFamily && sameValues(ps.p, state.p) && sameValues(ps.q, state.q));
 
     // Readouts.
     this.readouts.set((key) => r[key].value);
@@ -430,9 +402,9 @@ class View {
 
   axes(f, x, y) {
     const grid = f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid');
-    memo(grid, `${y.domain()}|${f.innerWidth}|${f.innerHeight}`, (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmtTick)).call((s) => s.select('.domain').remove()));
+    once(grid, `${y.domain()}|${f.innerWidth}|${f.innerHeight}`, (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmtTick)).call((s) => s.select('.domain').remove()));
     const xa = f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`);
-    memo(xa, `${x.domain()}|${f.innerWidth}`, (g) => g.call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(fmtTick).tickSizeOuter(0)));
+    once(xa, `${x.domain()}|${f.innerWidth}`, (g) => g.call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 70))).tickFormat(fmtTick).tickSizeOuter(0)));
   }
 
   xScale(f) {
@@ -509,13 +481,7 @@ class View {
     g.selectAll('line.bracket').data(data.filter((d) => d.kind === 'sd'), (d) => d.key).join('line')
       .attr('class', (d) => `bracket bracket-${d.s}`).attr('x1', (d) => x(d.mean)).attr('x2', (d) => x(d.x)).attr('y1', cy).attr('y2', cy);
     const diamond = symbol(symbolDiamond, 90)();
-    g.selectAll('g.handle').data(data, (d) => d.key).join((enter) => {
-      const e = enter.append('g').attr('tabindex', 0).attr('role', 'slider')
-        .on('keydown', (event, d) => this.onKey(event, d)).call(this.dragBehaviour(f));
-      e.append('circle').attr('class', 'hit-area').attr('r', 16);
-      e.append('path').attr('class', 'mark');
-      return e;
-    })
+    handles(g, data, { key: (d) => d.key, onKey: (event, d) => this.onKey(event, d), drag: this.dragBehaviour(f) })
       .attr('class', (d) => `handle handle-${d.s} handle-${d.kind}`)
       .attr('data-series', (d) => d.s).attr('data-kind', (d) => d.kind).attr('data-k', (d) => d.k)
       .attr('transform', (d) => `translate(${x(Math.min(hi, Math.max(lo, d.x)))},${cy(d)})`)
@@ -535,7 +501,7 @@ class View {
     if (d.kind === 'mean') next = fromMoments(fam, st[d.s], d.k, xv, fam === 'poisson' ? Math.sqrt(Math.max(0.1, xv)) : sd);
     else next = fromMoments(fam, st[d.s], d.k, mean, xv - mean);
     if (fam === 'exponential' && d.kind === 'mean') next = fromMoments(fam, st[d.s], d.k, xv, xv);
-    if (problem(fam, next) || same(next, st[d.s])) return;
+    if (problem(fam, next) || sameValues(next, st[d.s])) return;
     this.set({ [d.s]: next });
   }
 
@@ -656,9 +622,8 @@ class View {
   }
 
   destroy() {
-    this.readouts.destroy();
     this.requestCheck.cancel();
-    for (const c of [this.dens, this.int, this.bias, this.spread]) c.destroy();
+    super.destroy();
   }
 }
 
@@ -666,24 +631,11 @@ const SUBS = '₁₂₃₄';
 const sub = (i) => SUBS[i];
 const signed = (v) => (v === 0 ? '0' : `${v > 0 ? '+' : ''}${number(v, { digits: 4 })}`);
 
-function same(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function createLab() {
-  let view = null;
-  return {
-    id: 'continuous',
-    title: 'Continuous',
-    blurb: 'KL between densities: the integrand, closed form vs quadrature vs sampling',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'continuous',
+  title: 'Continuous',
+  blurb: 'KL between densities: the integrand, closed form vs quadrature vs sampling',
+  schema,
+  check,
+  View,
+});

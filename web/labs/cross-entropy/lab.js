@@ -9,9 +9,9 @@ import { area, line } from 'd3-shape';
 import { max, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
+import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
 import { bounds, fieldSlider } from '../../lib/controls.js';
-import { chartFrame, hatch, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
+import { hatch, maybeTransition, niceCeil, once, swatch, thinTicks } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -33,22 +33,6 @@ const STEPS_PER_FRAME = 1;
 
 const nameOf = (state, i) => state.names[i] || `class ${i + 1}`;
 const clampZ = (v) => Math.max(-Z_MAX, Math.min(Z_MAX, v));
-/** Runs sel.call(fn) only when key differs from the last call's (axes cost more than the data they frame). */
-function once(sel, key, fn) {
-  const node = sel.node();
-  if (node.__klKey !== key) {
-    node.__klKey = key;
-    sel.call(fn);
-  }
-  return sel;
-}
-
-/** The smallest 1, 2 or 5 × 10^k at least v: a chart domain that grows in rare jumps. */
-function niceCeil(v) {
-  const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v);
-}
-
 const tick2 = format('.2~f');
 const label2 = format('.2f');
 const label3 = format('.3f');
@@ -73,15 +57,11 @@ function check(state) {
   return { state: { ...state, names, label, batch }, problems };
 }
 
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.trace = { step: [], loss: [], kl: [], h: [] };
     this.traceKey = null;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.traceKey = null; }, // a full curve: start a new one
       tick: () => this.ctx.refresh({ train: STEPS_PER_FRAME }),
@@ -98,10 +78,6 @@ class View {
   }
 
   // ---- state changes ------------------------------------------------------
-
-  set(patch, info) {
-    this.ctx.set({ ...this.ctx.state(), ...patch }, info);
-  }
 
   setLogit(i, v) {
     if (!Number.isFinite(v)) return;
@@ -138,28 +114,20 @@ class View {
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'nats'); this.unitSpans.push(s); return s; };
 
     this.countInput = h('input', { type: 'number', id: 'xe-count', min: MIN_K, max: MAX_K, step: 1, inputmode: 'numeric', onchange: (e) => this.setCount(Number(e.target.value)) });
-    const seg = (name, values, labels, onchange) => values.map((v, k) => {
-      const input = h('input', { type: 'radio', name, value: v, id: `${name}-${v}`, onchange: () => onchange(v) });
-      return { input, node: h('span', { class: 'seg' }, input, h('label', { for: input.id }, labels[k])) };
-    });
-    this.modeRadios = seg('xe-mode', ['single', 'batch'], ['One example', 'A batch'], (v) => this.set({ mode: v }, { animate: true }));
-    this.unitRadios = seg('xe-unit', ['nats', 'bits'], ['nats', 'bits'], (v) => this.set({ unit: v }));
+    this.modeChoice = segmented({ name: 'xe-mode', legend: 'Data', group: 'mode', choose: (v) => this.set({ mode: v }, { animate: true }),
+      options: [{ value: 'single', label: 'One example' }, { value: 'batch', label: 'A batch' }] });
+    this.unitChoice = segmented({ name: 'xe-unit', legend: 'Units', group: 'unit', choose: (v) => this.set({ unit: v }), options: [{ value: 'nats' }, { value: 'bits' }] });
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-cross-entropy' }, 'Cross-entropy'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'A classifier turns an image into one score per class, its ', h('em', {}, 'logits'), '; the softmax turns them into ',
+      labHead('cross-entropy', 'Cross-entropy', 'A classifier turns an image into one score per class, its ', h('em', {}, 'logits'), '; the softmax turns them into ',
           h('strong', { class: 'ink-q' }, 'Q'), ', its prediction. The label ', h('strong', { class: 'ink-p' }, 'P'),
-          ' says what the image really is. The loss it is trained on, the cross-entropy H(P, Q), is the entropy of the label plus KL(P‖Q). Move the logits, pick the label, then press Train.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('div', { class: 'stepper', 'data-embed-group': 'count' },
+          ' says what the image really is. The loss it is trained on, the cross-entropy H(P, Q), is the entropy of the label plus KL(P‖Q). Move the logits, pick the label, then press Train.'),
+      toolbar('xe', { settings: [h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'xe-count', class: 'toolbar-label' }, 'Classes'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer classes', onclick: () => this.setCount(this.ctx.state().logits.length - 1) }, '−'),
             this.countInput,
             h('button', { type: 'button', class: 'step', 'aria-label': 'More classes', onclick: () => this.setCount(this.ctx.state().logits.length + 1) }, '+')),
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'mode' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.modeRadios.map((r) => r.node)),
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' }, h('legend', { class: 'toolbar-label' }, 'Units'), this.unitRadios.map((r) => r.node)))),
+          this.modeChoice.el, this.unitChoice.el] }),
     );
 
     // The classifier: P and Q, the logits, the label.
@@ -249,35 +217,32 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'xe-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'xe-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.softmax))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.identity)),
-          h('p', { class: 'formula-value identity' }, out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
-        this.onehotFormula = h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.onehot)),
-          h('p', { class: 'formula-value' }, '−log ', out('qTrue'), ' = ', out('lossTrue'), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.smooth))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.grad))),
+        formula(formulas.softmax),
+        formula(formulas.identity, h('p', { class: 'formula-value identity' }, out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
+        this.onehotFormula = formula(formulas.onehot, h('p', { class: 'formula-value' }, '−log ', out('qTrue'), ' = ', out('lossTrue'), ' ', unitSpan())),
+        formula(formulas.smooth),
+        formula(formulas.grad),
         this.batchFormula = h('div', { class: 'formula', hidden: true }, h('div', { class: 'math' }, mathml(formulas.batch)),
           h('p', { class: 'formula-value identity' }, out('meanLoss'), ' = ', out('crossEntropy'), ' ', unitSpan()))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'xe-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'xe-prose-h' }, 'Why the loss is a divergence'),
-        h('p', {}, 'Start with the seeds’ example: the image is a dog, so P = [1, 0], and the model says Q = [0.9, 0.1]. The loss is −log 0.9 ≈ 0.105 nats. A one-hot label has no entropy, so all of that is KL(P‖Q): the loss is the divergence.'),
-        h('p', {}, 'Now smooth the label. P spreads ε over every class and gains entropy H(P), which no model can remove: it is part of the target itself. Training pushes Q towards P, the KL part shrinks to zero, and the loss settles at H(P) instead of 0. Since H(P) does not depend on the model, minimising cross-entropy and minimising KL(P‖Q) move the logits in exactly the same way.'),
+      prose('xe', 'Why the loss is a divergence',
+        'Start with the seeds’ example: the image is a dog, so P = [1, 0], and the model says Q = [0.9, 0.1]. The loss is −log 0.9 ≈ 0.105 nats. A one-hot label has no entropy, so all of that is KL(P‖Q): the loss is the divergence.',
+        'Now smooth the label. P spreads ε over every class and gains entropy H(P), which no model can remove: it is part of the target itself. Training pushes Q towards P, the KL part shrinks to zero, and the loss settles at H(P) instead of 0. Since H(P) does not depend on the model, minimising cross-entropy and minimising KL(P‖Q) move the logits in exactly the same way.',
         h('p', {}, 'With a one-hot label the loss keeps falling but never arrives: q', h('sub', {}, 'c'), ' = 1 needs an infinite gap between the logits, which is why smoothing is used to keep a classifier from growing ever more confident.'),
-        h('p', {}, 'In batch mode the same identity holds for the average label: a model that must give one answer for several examples does best by predicting their label frequencies, which is maximum likelihood for a categorical distribution.')),
+        'In batch mode the same identity holds for the average label: a model that must give one answer for several examples does best by predicting their label frequencies, which is maximum likelihood for a categorical distribution.'),
     ));
 
     el.append(this.readouts.live);
 
     const distHeight = (w) => Math.round(Math.max(200, Math.min(300, w * 0.45)));
-    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 22, right: 8, bottom: 28, left: 40 }, label: 'The label P and the prediction Q per class', draw: (f, info) => this.drawDist(f, info),
+    this.dist = this.frame(this.distHost, { height: distHeight, margin: { top: 22, right: 8, bottom: 28, left: 40 }, label: 'The label P and the prediction Q per class', draw: (f, info) => this.drawDist(f, info),
       csv: () => ({ columns: ['class', 'P', 'Q'], rows: Array.from(this.r.p, (v, i) => [nameOf(this.state, i), v, this.r.q[i]]) }) });
-    this.stack = chartFrame(this.stackHost, { height: 64, margin: { top: 4, right: 10, bottom: 22, left: 4 }, label: 'H(P, Q) as a stacked bar: H(P) plus KL(P‖Q)', draw: (f, info) => this.drawStack(f, info),
+    this.stack = this.frame(this.stackHost, { height: 64, margin: { top: 4, right: 10, bottom: 22, left: 4 }, label: 'H(P, Q) as a stacked bar: H(P) plus KL(P‖Q)', draw: (f, info) => this.drawStack(f, info),
       csv: () => ({ columns: ['quantity', `value (${this.state.unit})`], rows: [['H(P)', this.r.entropyP], ['KL(P‖Q)', this.r.kl], ['H(P, Q)', this.r.crossEntropy]] }) });
-    this.traceChart = chartFrame(this.traceHost, { height: 240, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The loss and its KL part during training', draw: (f) => this.drawTrace(f),
+    this.traceChart = this.frame(this.traceHost, { height: 240, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The loss and its KL part during training', draw: (f) => this.drawTrace(f),
       csv: () => { const t = this.trace; const u = this.state.unit; return { columns: ['step', `loss H(P, Q) (${u})`, `KL(P‖Q) (${u})`, `H(P) (${u})`], rows: t.step.map((s, i) => [s, t.loss[i], t.kl[i], t.h[i]]) }; } });
-    this.grad = chartFrame(this.gradHost, { height: 240, margin: { top: 18, right: 8, bottom: 28, left: 44 }, label: 'The gradient q − p per class', draw: (f, info) => this.drawGrad(f, info),
+    this.grad = this.frame(this.gradHost, { height: 240, margin: { top: 18, right: 8, bottom: 28, left: 44 }, label: 'The gradient q − p per class', draw: (f, info) => this.drawGrad(f, info),
       csv: () => ({ columns: ['class', 'q − p'], rows: Array.from(this.r.grad, (v, i) => [nameOf(this.state, i), v]) }) });
-    this.batchChart = chartFrame(this.batchHost, { height: 170, margin: { top: 18, right: 8, bottom: 28, left: 40 }, label: 'Each example’s loss and their mean', draw: (f, info) => this.drawBatch(f, info),
+    this.batchChart = this.frame(this.batchHost, { height: 170, margin: { top: 18, right: 8, bottom: 28, left: 40 }, label: 'Each example’s loss and their mean', draw: (f, info) => this.drawBatch(f, info),
       csv: () => ({ columns: ['example', 'label', `loss (${this.state.unit})`], rows: Array.from(this.r.losses ?? [], (v, j) => [j + 1, nameOf(this.state, this.state.batch[j]), v]) }) });
     this.patterns = {
       q: hatch(this.dist.defs, 'var(--q)'),
@@ -362,8 +327,8 @@ class View {
     });
     this.el.classList.toggle('xe-is-batch', batch);
     if (document.activeElement !== this.countInput) this.countInput.value = String(k);
-    for (const { input } of this.modeRadios) input.checked = input.value === state.mode;
-    for (const { input } of this.unitRadios) input.checked = input.value === state.unit;
+    this.modeChoice.set(state.mode);
+    this.unitChoice.set(state.unit);
     for (const s of this.unitSpans) s.textContent = state.unit;
     this.smooth.set(state.smoothing);
     if (document.activeElement !== this.lrRange) this.lrRange.value = String(Math.log10(state.lr));
@@ -590,26 +555,13 @@ class View {
     f.plot.selectAll('text.sum-label').data([mean]).join('text').attr('class', 'sum-label').attr('text-anchor', 'end').attr('x', f.innerWidth - 2)
       .attr('y', (d) => Math.max(12, y(d) - 5)).text((d) => `mean = H(P̄, Q) = ${number(d, { digits: 3 })}`);
   }
-
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    for (const chart of [this.dist, this.stack, this.traceChart, this.grad, this.batchChart]) chart.destroy();
-  }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'cross-entropy',
-    title: 'Cross-entropy',
-    blurb: 'The dog-vs-cat classifier: logits, softmax, the loss H(P, Q) = H(P) + KL(P‖Q) and its gradient',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'cross-entropy',
+  title: 'Cross-entropy',
+  blurb: 'The dog-vs-cat classifier: logits, softmax, the loss H(P, Q) = H(P) + KL(P‖Q) and its gradient',
+  schema,
+  check,
+  View,
+});

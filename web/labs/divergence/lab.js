@@ -7,9 +7,9 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { drag } from 'd3-drag';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
+import { h } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
+import { hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
@@ -59,15 +59,11 @@ const SERIES = [
 const tick2 = format('.2~f');
 const label2 = format('.2f');
 
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.dragging = null;
     this.yTop = 0.5;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.build();
   }
 
@@ -105,30 +101,21 @@ class View {
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'nats'); (this.unitSpans ??= []).push(s); return s; };
 
     // Header and toolbar.
-    this.presetButtons = presets.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about, onclick: () => this.applyPreset(ps) }, ps.label));
+    this.presets = presetChips(presets, (ps) => this.applyPreset(ps));
     this.countInput = h('input', { type: 'number', id: 'div-count', min: MIN_N, max: MAX_N, step: 1, inputmode: 'numeric', onchange: (e) => this.setCount(Number(e.target.value)) });
-    const unitName = 'div-unit';
-    this.unitRadios = ['nats', 'bits'].map((u) => h('input', { type: 'radio', name: unitName, value: u, id: `div-unit-${u}`, onchange: () => this.ctx.set({ ...this.ctx.state(), unit: u }) }));
+    this.unitChoice = segmented({ name: 'div-unit', legend: 'Units', group: 'unit', choose: (u) => this.ctx.set({ ...this.ctx.state(), unit: u }), options: [{ value: 'nats' }, { value: 'bits' }] });
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-divergence' }, 'Divergence'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'Two distributions over the same categories: ', h('strong', { class: 'ink-p' }, 'P'), ', what actually happens, and ',
-          h('strong', { class: 'ink-q' }, 'Q'), ', what a model expects. Drag the bars (or focus one and use the arrow keys, or type the numbers below); the other bars rescale so each distribution still sums to 1.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'div-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'div-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('div', { class: 'stepper', 'data-embed-group': 'count' },
+      labHead('divergence', 'Divergence', 'Two distributions over the same categories: ', h('strong', { class: 'ink-p' }, 'P'), ', what actually happens, and ',
+          h('strong', { class: 'ink-q' }, 'Q'), ', what a model expects. Drag the bars (or focus one and use the arrow keys, or type the numbers below); the other bars rescale so each distribution still sums to 1.'),
+      toolbar('div', { presets: this.presets.buttons, settings: [h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'div-count', class: 'toolbar-label' }, 'Categories'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer categories', onclick: () => this.setCount(this.ctx.state().p.length - 1) }, '−'),
             this.countInput,
             h('button', { type: 'button', class: 'step', 'aria-label': 'More categories', onclick: () => this.setCount(this.ctx.state().p.length + 1) }, '+')),
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' },
-            h('legend', { class: 'toolbar-label' }, 'Units'),
-            this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))),
+          this.unitChoice.el,
           h('button', { type: 'button', class: 'chip swap', 'data-embed-group': 'swap', onclick: () => { const st = this.ctx.state(); this.ctx.set({ ...st, p: st.q, q: st.p }, { animate: true }); } },
-            'Swap P ⇄ Q'))),
+            'Swap P ⇄ Q')] }),
     );
 
     // The distributions and the readouts.
@@ -161,15 +148,12 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'div-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'div-formulas-h' }, 'The formula, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl)),
-          h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.cross)),
-          h('p', { class: 'formula-value identity' },
+        formula(formulas.kl, h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
+        formula(formulas.cross, h('p', { class: 'formula-value identity' },
             out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
         h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.')),
-      h('section', { class: 'card prose', 'aria-labelledby': 'div-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'div-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'KL(P‖Q) averages log(p/q) over outcomes drawn from P: how much more surprised you are, on average, when you expected Q but the world behaves like P. It is never negative, and it is zero only when P and Q are the same.'),
+      prose('div', 'What you are looking at',
+        'KL(P‖Q) averages log(p/q) over outcomes drawn from P: how much more surprised you are, on average, when you expected Q but the world behaves like P. It is never negative, and it is zero only when P and Q are the same.',
         h('p', {}, 'It is not symmetric. Press ', h('em', {}, 'Swap'), ' and the number changes: KL(P‖Q) punishes Q for being small where P is large — a zero there makes it infinite — but barely notices Q spending mass where P has none.'),
         h('p', {}, 'In the ', h('em', {}, 'Dog vs cat'), ' preset, P = [1, 0] is the label “dog” and Q = [0.9, 0.1] is a classifier’s answer. H(P) = 0, so the cross-entropy loss −log 0.9 is all divergence: 0.152 bits.')),
     ));
@@ -210,11 +194,11 @@ class View {
 
     // Charts.
     const distHeight = (w) => Math.round(Math.max(230, Math.min(390, w * 0.58)));
-    this.dist = chartFrame(this.distHost, { height: distHeight, margin: { top: 24, right: 8, bottom: 30, left: 40 }, role: 'group', label: 'P and Q as bars; each bar is a slider', draw: (f, info) => this.drawDist(f, info),
+    this.dist = this.frame(this.distHost, { height: distHeight, margin: { top: 24, right: 8, bottom: 30, left: 40 }, role: 'group', label: 'P and Q as bars; each bar is a slider', draw: (f, info) => this.drawDist(f, info),
       csv: () => ({ columns: ['category', 'P', 'Q'], rows: Array.from(this.p, (v, i) => [this.label(i), v, this.q[i]]) }) });
-    this.terms = chartFrame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info),
+    this.terms = this.frame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info),
       csv: () => ({ columns: ['category', `p log(p/q) (${this.state.unit})`], rows: Array.from(this.r.terms, (v, i) => [this.label(i), v]) }) });
-    this.code = chartFrame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info),
+    this.code = this.frame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info),
       csv: () => ({ columns: ['category', 'p', '−log₂ p (bits)', '−log₂ q (bits)'], rows: Array.from(this.r.codeP, (v, i) => [this.label(i), this.p[i], v, this.r.codeQ[i]]) }) });
     this.patterns = {
       q: hatch(this.dist.defs, 'var(--q)'),
@@ -239,12 +223,11 @@ class View {
     // Controls.
     const n = state.p.length;
     if (document.activeElement !== this.countInput) this.countInput.value = String(n);
-    for (const radio of this.unitRadios) radio.checked = radio.value === state.unit;
+    this.unitChoice.set(state.unit);
     for (const s of this.unitSpans) s.textContent = state.unit;
-    presets.forEach((ps, k) => {
+    this.presets.mark((ps) => {
       const m = ps.make(n);
-      const on = m.p.length === n && same(fromWeights(m.p), state.p) && same(fromWeights(m.q), state.q);
-      this.presetButtons[k].setAttribute('aria-pressed', String(on));
+      return m.p.length === n && sameValues(fromWeights(m.p), state.p) && sameValues(fromWeights(m.q), state.q);
     });
 
     // Readouts.
@@ -507,32 +490,13 @@ class View {
       .attr('y', (d) => (d.v === Infinity ? 14 : y(d.v) - 5)).text((d) => (d.v === Infinity ? '∞' : number(d.v, { digits: 2 })));
   }
 
-  destroy() {
-    this.readouts.destroy();
-    this.dist.destroy();
-    this.terms.destroy();
-    this.code.destroy();
-  }
 }
 
-function same(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function createLab() {
-  let view = null;
-  return {
-    id: 'divergence',
-    title: 'Divergence',
-    blurb: 'KL(P‖Q) between two discrete distributions: drag, compare, decode',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'divergence',
+  title: 'Divergence',
+  blurb: 'KL(P‖Q) between two discrete distributions: drag, compare, decode',
+  schema,
+  check,
+  View,
+});

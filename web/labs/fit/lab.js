@@ -7,9 +7,9 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, swatch } from '../../lib/chart.js';
+import { h } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
+import { handles, niceCeil, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -44,31 +44,13 @@ const DIRS = [
   { key: 'reverse', name: 'KL(Q‖P)', long: 'reverse KL(Q‖P)', cls: 'rev', about: 'mode seeking' },
 ];
 
-/** Calls draw(g) only when key changed since the last call for this group (axes are costly to rebuild). */
-function memo(g, key, draw) {
-  const node = g.node();
-  if (node.__key === key) return;
-  node.__key = key;
-  draw(g);
-}
-
-/** The next 1, 2 or 5 × 10^k at or above n, so the step axis changes rarely while playing. */
-function niceCeil(n) {
-  const k = 10 ** Math.floor(Math.log10(n));
-  return [1, 2, 5, 10].map((m) => m * k).find((v) => v >= n);
-}
-
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.fits = null; // {forward: {mu, sigma}, reverse: {...}}
     this.trace = { forward: [], reverse: [] };
     this.stepCount = 0;
     this.startKey = null;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       tick: () => this.ctx.refresh({ steps: this.ctx.state().speed }),
       step: () => this.ctx.refresh({ steps: 1 }),
@@ -77,8 +59,6 @@ class View {
     });
     this.build();
   }
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   setTarget(i, v) {
     const t = [...this.ctx.state().target];
@@ -103,13 +83,10 @@ class View {
     }));
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-fit' }, 'Forward vs reverse KL'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
-          ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' }, this.transport.el,
-        h('fieldset', { class: 'segmented', 'data-embed-group': 'show' }, h('legend', { class: 'toolbar-label' }, 'Show'),
-          this.showRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))),
+      labHead('fit', 'Forward vs reverse KL', 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
+          ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?'),
+      toolbar('fit', { lead: [this.transport.el, h('fieldset', { class: 'segmented', 'data-embed-group': 'show' }, h('legend', { class: 'toolbar-label' }, 'Show'),
+          this.showRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))] }),
     );
 
     this.plotHost = h('div', { class: 'chart-host' });
@@ -148,24 +125,23 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'fit-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'fit-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.forward))),
+        formula(formulas.forward),
         h('p', { class: 'formula-value' }, 'now: ', out('forwardKL'), ' nats'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.reverse))),
+        formula(formulas.reverse),
         h('p', { class: 'formula-value' }, 'now: ', out('reverseKL'), ' nats'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.step))),
+        formula(formulas.step),
         h('p', { class: 'small' }, 'Natural-gradient steps (the gradient scaled by the inverse Fisher information of q), so one step size suits every σ. Gradients are exact: the forward one in closed form, the reverse one by Gauss–Legendre quadrature — no sampling noise.')),
-      h('section', { class: 'card prose', 'aria-labelledby': 'fit-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'fit-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'KL(P‖Q) averages log(p/q) over p: wherever p has mass, q must too, or the cost explodes. One Gaussian can only cover two modes by straddling them, so the forward fit lands on p’s mean and variance — with its peak in the empty gap. This is what maximum likelihood does.'),
-        h('p', {}, 'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.'),
-        h('p', {}, 'Bring the modes closer (under about three standard deviations apart) and the reverse fit may settle between them on a wide q: another local minimum.'))));
+      prose('fit', 'What you are looking at',
+        'KL(P‖Q) averages log(p/q) over p: wherever p has mass, q must too, or the cost explodes. One Gaussian can only cover two modes by straddling them, so the forward fit lands on p’s mean and variance — with its peak in the empty gap. This is what maximum likelihood does.',
+        'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.',
+        'Bring the modes closer (under about three standard deviations apart) and the reverse fit may settle between them on a wide q: another local minimum.')));
 
     el.append(this.readouts.live);
 
     const ph = (w) => Math.round(Math.max(230, Math.min(340, w * 0.48)));
-    this.plot = chartFrame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f),
+    this.plot = this.frame(this.plotHost, { height: ph, margin: { top: 14, right: 12, bottom: 28, left: 44 }, role: 'group', label: 'Target p and the two fitted Gaussians, with draggable handles', draw: (f) => this.drawPlot(f),
       csv: () => ({ columns: ['x', 'p(x)', 'q(x) forward fit', 'q(x) reverse fit', 'q(x) start'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.qForward[i], this.r.qReverse[i], this.r.qStart[i]]) }) });
-    this.traceChart = chartFrame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f),
+    this.traceChart = this.frame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f),
       csv: () => {
         const { forward, reverse } = this.trace;
         const offset = Math.max(0, this.stepCount - (forward.length - 1));
@@ -276,9 +252,9 @@ class View {
     const top = Math.max(Math.max(...r.p) * 1.6, ...shown.map((a) => Math.max(0, ...a) * 1.08));
     const y = scaleLinear().domain([0, top]).range([f.innerHeight, 0]).nice(4);
     this.x = x;
-    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
-    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}`,
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}`,
       (g) => g.call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0)));
     const ymax = y.domain()[1];
     const pts = (arr) => Array.from(r.xs, (xv, i) => [xv, Math.min(arr[i], ymax * 1.02)]);
@@ -303,13 +279,7 @@ class View {
     const startY = 1 / (state.startSigma * Math.sqrt(2 * Math.PI));
     data.push({ key: 'start', kind: 'start', x: state.startMu, y: Math.min(startY, ymax), label: 'Start of the fits, mean' });
     const g = f.plot.selectAll('g.handles').data([0]).join('g').attr('class', 'handles');
-    g.selectAll('g.handle').data(data, (d) => d.key).join((enter) => {
-      const e = enter.append('g').attr('tabindex', 0).attr('role', 'slider')
-        .on('keydown', (event, d) => this.onKey(event, d)).call(this.dragBehaviour(f));
-      e.append('circle').attr('class', 'hit-area').attr('r', 16);
-      e.append('path').attr('class', 'mark');
-      return e;
-    })
+    handles(g, data, { key: (d) => d.key, onKey: (event, d) => this.onKey(event, d), drag: this.dragBehaviour(f) })
       .attr('class', (d) => `handle handle-${d.kind === 'mode' ? 'p' : 'start'}`)
       .attr('data-kind', (d) => d.kind).attr('data-k', (d) => d.k)
       .attr('transform', (d) => `translate(${x(d.x)},${y(Math.min(d.y, ymax))})`)
@@ -356,9 +326,9 @@ class View {
     // Symmetric-log: the first steps (often many nats) and the last (near log 2) both stay readable.
     const y = scaleSymlog().constant(0.5).domain([0, niceCeil(peak * 1.1)]).range([f.innerHeight, 0]);
     const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500].filter((t) => t <= y.domain()[1]);
-    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${y.domain()}|${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
-    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${n}|${f.innerWidth}`,
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${n}|${f.innerWidth}`,
       (g) => g.call(axisBottom(x).ticks(5).tickFormat(fmt).tickSizeOuter(0)));
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
     f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('step');
@@ -368,27 +338,13 @@ class View {
     f.plot.selectAll('path.trace').data(series, (s) => s.key).join('path').attr('class', (s) => `trace trace-${s.cls}`).attr('d', (s) => l(s.v));
     f.plot.selectAll('text.offset').data(offset ? [offset] : []).join('text').attr('class', 'axis-unit offset').attr('x', 0).attr('y', f.innerHeight + 26).text((o) => `(first ${o} steps not shown)`);
   }
-
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    this.plot.destroy();
-    this.traceChart.destroy();
-  }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'fit',
-    title: 'Forward vs reverse KL',
-    blurb: 'Fit one Gaussian to a two-mode target: mode covering vs mode seeking',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'fit',
+  title: 'Forward vs reverse KL',
+  blurb: 'Fit one Gaussian to a two-mode target: mode covering vs mode seeking',
+  schema,
+  check,
+  View,
+});

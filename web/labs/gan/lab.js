@@ -11,8 +11,8 @@ import { drag } from 'd3-drag';
 import { pointer } from 'd3-selection';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
+import { hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -90,17 +90,13 @@ function memo(g, key, draw) {
 
 const clampTheta = (v) => Math.round(Math.min(THETA.max, Math.max(THETA.min, v)) * 1000) / 1000;
 
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.sweeps = new Map(); // shape → sweep (Float64Arrays)
     this.curves = null; // generator curves {us, <name>: Float64Array}
     this.curvesKey = null;
     this.dir = 1;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       tick: (dt) => this.advance(SPEED * dt),
       step: () => this.advance(STEP),
@@ -109,8 +105,6 @@ class View {
     });
     this.build();
   }
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   setTheta(v) {
     const t = clampTheta(v);
@@ -139,13 +133,10 @@ class View {
     this.theta = fieldSlider(THETA, { label: 'Shift θ', step: 0.01, onInput: (v) => this.setTheta(v), cls: 'gan-theta' });
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-gan' }, 'GANs and f-divergences'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'A generator moves its distribution ', h('strong', { class: 'ink-q' }, 'Q'), ' towards the data ', h('strong', { class: 'ink-p' }, 'P'),
-          ' by following the gradient of a divergence. Here Q is P shifted by θ. Slide Q away until the two no longer overlap and watch which divergences still tell it which way to go.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' }, this.transport.el,
-        h('fieldset', { class: 'segmented gan-shapes', 'data-embed-group': 'shape' }, h('legend', { class: 'toolbar-label' }, 'Shape of P'),
-          this.shapeRadios.map(({ s, r }) => h('span', { class: 'seg', title: s.about }, r, h('label', { for: r.id }, s.label))))),
+      labHead('gan', 'GANs and f-divergences', 'A generator moves its distribution ', h('strong', { class: 'ink-q' }, 'Q'), ' towards the data ', h('strong', { class: 'ink-p' }, 'P'),
+          ' by following the gradient of a divergence. Here Q is P shifted by θ. Slide Q away until the two no longer overlap and watch which divergences still tell it which way to go.'),
+      toolbar('gan', { lead: [this.transport.el, h('fieldset', { class: 'segmented gan-shapes', 'data-embed-group': 'shape' }, h('legend', { class: 'toolbar-label' }, 'Shape of P'),
+          this.shapeRadios.map(({ s, r }) => h('span', { class: 'seg', title: s.about }, r, h('label', { for: r.id }, s.label))))] }),
     );
 
     // Densities and D*; readouts.
@@ -213,34 +204,33 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'gan-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'gan-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.shift))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.dstar))),
+        formula(formulas.shift),
+        formula(formulas.dstar),
         h('p', { class: 'small' }, 'the discriminator that maximises the GAN’s value for a fixed Q; it is ½ where p = q.'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.gan))),
+        formula(formulas.gan),
         h('p', { class: 'formula-value' }, 'now: 2 × ', out('jsF'), ' − 1.3863 = ', out('lossF')),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.js))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl))),
+        formula(formulas.js),
+        formula(formulas.kl),
         h('p', { class: 'formula-value' }, 'now: ', out('klF'), h('span', { class: 'small' }, ' — ∞ as soon as q = 0 < p on an interval')),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.w1))),
+        formula(formulas.w1),
         h('p', { class: 'formula-value' }, 'now: ', out('w1F'))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'gan-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'gan-prose-h' }, 'Why the original GAN stalls'),
-        h('p', {}, 'Against the best discriminator, the original GAN’s generator minimises 2·JS(P‖Q) − log 4. JS only sees where p and q overlap: the part of P that Q misses always counts ½ log 2, whether Q is a hair or a mile away. So once the supports are apart JS is log 2 exactly, flat in θ — its gradient is zero, and gradient descent has nothing to follow. In high dimensions real and generated images live on thin sets that hardly ever overlap, which is the vanishing-gradient problem of early GANs.'),
-        h('p', {}, 'KL is worse: log(p/q) is infinite wherever q = 0 < p, so with bounded supports KL(P‖Q) is ∞ the moment Q moves at all — no gradient either, just an explosion. χ² and reverse KL fail the same way. Total variation and Hellinger saturate at 1, like JS.'),
-        h('p', {}, 'The Wasserstein-1 distance measures how far mass must travel, not how densities compare point by point. For a shift it is exactly |θ|: its slope is ±1 however far apart P and Q are, so a generator always knows which way to move. That is the idea behind the Wasserstein GAN. Switch P to the normal to see the contrast: with full support every divergence stays finite and keeps a slope, if a tiny one.'))));
+      prose('gan', 'Why the original GAN stalls',
+        'Against the best discriminator, the original GAN’s generator minimises 2·JS(P‖Q) − log 4. JS only sees where p and q overlap: the part of P that Q misses always counts ½ log 2, whether Q is a hair or a mile away. So once the supports are apart JS is log 2 exactly, flat in θ — its gradient is zero, and gradient descent has nothing to follow. In high dimensions real and generated images live on thin sets that hardly ever overlap, which is the vanishing-gradient problem of early GANs.',
+        'KL is worse: log(p/q) is infinite wherever q = 0 < p, so with bounded supports KL(P‖Q) is ∞ the moment Q moves at all — no gradient either, just an explosion. χ² and reverse KL fail the same way. Total variation and Hellinger saturate at 1, like JS.',
+        'The Wasserstein-1 distance measures how far mass must travel, not how densities compare point by point. For a shift it is exactly |θ|: its slope is ±1 however far apart P and Q are, so a generator always knows which way to move. That is the idea behind the Wasserstein GAN. Switch P to the normal to see the contrast: with full support every divergence stays finite and keeps a slope, if a tiny one.')));
 
     el.append(this.readouts.live);
 
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
-    this.dens = chartFrame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
+    this.dens = this.frame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
       csv: () => ({ columns: ['x', 'p(x)', 'q(x)', 'D*(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i], this.r.d[i]]) }) });
-    this.divChart = chartFrame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 14, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f),
+    this.divChart = this.frame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 14, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f),
       csv: () => {
         const sw = this.sweeps.get(this.state.shape);
         const shown = DIVS.filter((d) => !this.state.hide.includes(d.key));
         return { columns: ['θ', ...shown.map((d) => d.name)], rows: sw ? Array.from(sw.theta, (t, i) => [t, ...shown.map((d) => sw[d.key][i])]) : [] };
       } });
-    this.genChart = chartFrame(this.genHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.6))), margin: { top: 12, right: 12, bottom: 30, left: 36 }, label: 'The generators f(u) of the chosen f-divergences', draw: (f) => this.drawGen(f),
+    this.genChart = this.frame(this.genHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.6))), margin: { top: 12, right: 12, bottom: 30, left: 36 }, label: 'The generators f(u) of the chosen f-divergences', draw: (f) => this.drawGen(f),
       csv: () => {
         const c = this.curves;
         const keys = c ? this.state.gens.filter((k) => c[k]) : [];
@@ -461,28 +451,13 @@ class View {
       g.selectAll('path.gen-curve').attr('clip-path', `url(#${this.clipId})`);
     });
   }
-
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    this.dens.destroy();
-    this.divChart.destroy();
-    this.genChart.destroy();
-  }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'gan',
-    title: 'GANs and f-divergences',
-    blurb: 'Shift Q away from P: JS stalls at log 2, KL explodes, Wasserstein keeps a gradient',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'gan',
+  title: 'GANs and f-divergences',
+  blurb: 'Shift Q away from P: JS stalls at log 2, KL explodes, Wasserstein keeps a gradient',
+  schema,
+  check,
+  View,
+});

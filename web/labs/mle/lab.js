@@ -11,10 +11,10 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line } from 'd3-shape';
 import { extent, max } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
+import { h } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
 import { bounds } from '../../lib/controls.js';
-import { chartFrame, swatch } from '../../lib/chart.js';
+import { decades, niceCeil, once, swatch } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
@@ -50,43 +50,16 @@ function check(state) {
   return { state, problems: [] };
 }
 
-/** Runs sel.call(fn) only when key differs from the last call's (axes cost more than the data they frame). */
-function once(sel, key, fn) {
-  const node = sel.node();
-  if (node.__klKey !== key) {
-    node.__klKey = key;
-    sel.call(fn);
-  }
-  return sel;
-}
-
-/** The smallest 1, 2 or 5 × 10^k at least v: a chart domain that grows in rare jumps. */
-function niceCeil(v) {
-  const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v);
-}
-
 const fmt3 = format('.3~g');
 
-/** The powers of ten within [lo, hi] (the ticks of a log axis, without the minor ones). */
-function decades([lo, hi]) {
-  const out = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(10 ** e);
-  return out.length ? out : [lo, hi];
-}
-
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.theta = null;
     this.trace = { step: [], nll: [], kl: [] };
     this.stepsTaken = 0;
     this.data = null; // {key, handle, info}
     this.pasted = null; // {handle, info, text}
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.restart(); },
       tick: () => this.ctx.refresh({ train: 1 }),
@@ -100,8 +73,6 @@ class View {
     });
     this.build();
   }
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   // ---- training -------------------------------------------------------------
 
@@ -120,21 +91,15 @@ class View {
     const select = (id, options, onchange) => h('select', { id, onchange: (e) => onchange(e.target.value) },
       Object.entries(options).map(([v, label]) => h('option', { value: v }, typeof label === 'string' ? label : label.label)));
 
-    this.sourceRadios = ['sample', 'paste'].map((v) => {
-      const input = h('input', { type: 'radio', name: 'mle-source', value: v, id: `mle-source-${v}`, onchange: () => this.set({ source: v }, { animate: true }) });
-      return { input, node: h('span', { class: 'seg' }, input, h('label', { for: input.id }, v === 'sample' ? 'Sample' : 'My numbers')) };
-    });
+    this.sourceChoice = segmented({ name: 'mle-source', legend: 'Data', group: 'source', choose: (v) => this.set({ source: v }, { animate: true }),
+      options: [{ value: 'sample', label: 'Sample' }, { value: 'paste', label: 'My numbers' }] });
     this.modelSelect = select('mle-model', MODELS, (v) => this.set({ model: v }));
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-mle' }, 'Maximum likelihood'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data estimates the cross-entropy ',
-          'H(P', h('sub', {}, 'data'), ') + KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), and the first term does not depend on θ. Draw a sample (or bring your own numbers), pick a model, and press Fit.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'source' }, h('legend', { class: 'toolbar-label' }, 'Data'), this.sourceRadios.map((r) => r.node)),
-          h('span', { class: 'mle-field', 'data-embed-group': 'model' }, h('label', { for: 'mle-model', class: 'toolbar-label' }, 'Model'), this.modelSelect))),
+      labHead('mle', 'Maximum likelihood', 'Fitting a model by maximum likelihood is minimising a KL divergence: the mean negative log-likelihood of the data estimates the cross-entropy ',
+          'H(P', h('sub', {}, 'data'), ') + KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), and the first term does not depend on θ. Draw a sample (or bring your own numbers), pick a model, and press Fit.'),
+      toolbar('mle', { settings: [this.sourceChoice.el,
+          h('span', { class: 'mle-field', 'data-embed-group': 'model' }, h('label', { for: 'mle-model', class: 'toolbar-label' }, 'Model'), this.modelSelect)] }),
     );
 
     // Data controls.
@@ -222,11 +187,9 @@ class View {
     this.lrOut = h('output', { for: 'mle-lr' });
     this.stepOut = h('output', { 'data-readout': 'steps' }, '0');
     this.note = h('p', { class: 'fig-note' });
-    this.refRadios = ['truth', 'bins'].map((v) => {
-      const input = h('input', { type: 'radio', name: 'mle-ref', value: v, id: `mle-ref-${v}`, onchange: () => this.set({ reference: v }) });
-      return { input, node: h('span', { class: 'seg' }, input, h('label', { for: input.id }, v === 'truth' ? 'the truth' : 'histogram')) };
-    });
-    this.refBox = h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, 'KL from'), this.refRadios.map((r) => r.node));
+    this.refChoice = segmented({ name: 'mle-ref', legend: 'KL from', choose: (v) => this.set({ reference: v }),
+      options: [{ value: 'truth', label: 'the truth' }, { value: 'bins', label: 'histogram' }] });
+    this.refBox = this.refChoice.el;
     this.traceHost = h('div', { class: 'chart-host' });
     this.studyHost = h('div', { class: 'chart-host' });
     this.studyBody = h('tbody');
@@ -253,23 +216,21 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'mle-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'mle-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.nll)),
-          h('p', { class: 'formula-value identity' }, out('nll'), ' ≈ ', out('h'), ' + ', out('kl'), ' nats')),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.argmax))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.step))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.rate)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'mle-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'mle-prose-h' }, 'Why likelihood is a divergence'),
+        formula(formulas.nll, h('p', { class: 'formula-value identity' }, out('nll'), ' ≈ ', out('h'), ' + ', out('kl'), ' nats')),
+        formula(formulas.argmax),
+        formula(formulas.step),
+        formula(formulas.rate)),
+      prose('mle', 'Why likelihood is a divergence',
         h('p', {}, 'Average −log p', h('sub', {}, 'θ'), '(x) over the data and you get a cross-entropy: the cost of coding the data with a code built for the model. Split it as in the Cross-entropy lab and it is H(P', h('sub', {}, 'data'), '), fixed by the data, plus KL(P', h('sub', {}, 'data'), '‖P', h('sub', {}, 'θ'), '), the only part θ can change. So the θ with the highest likelihood is the θ with the smallest divergence.'),
         h('p', {}, 'Watch the two curves as the fit runs: they fall by nearly the same amount at every step. How nearly depends on P', h('sub', {}, 'data'), '. For a sample, P', h('sub', {}, 'data'), ' is the true P and the NLL is a sample mean whose expectation is the cross-entropy H(P) + KL(P‖P', h('sub', {}, 'θ'), '): the gap NLL − KL is H(P) plus that mean’s sampling error, which differs a little from one θ, and one model, to the next, and shrinks like 1/√n. For a categorical model, P', h('sub', {}, 'data'), ' is the data’s frequencies P̂ and NLL = H(P̂) + KL(P̂‖P', h('sub', {}, 'θ'), ') exactly, for every θ.'),
         h('p', {}, 'With the histogram as P', h('sub', {}, 'data'), ' (bins of width w, the model’s mass Q', h('sub', {}, 'θ'), ' in each from its CDF), the exact identity is for the binned data: −(1/n) Σ log(Q', h('sub', {}, 'θ'), '(bin of x)/w) = H(P', h('sub', {}, 'bins'), ') + log w + KL(P', h('sub', {}, 'bins'), '‖P', h('sub', {}, 'θ'), ') for every θ and every model. H(P', h('sub', {}, 'bins'), ') + log w, the entropy of the histogram’s density, is the H shown. The NLL of the density itself differs from the binned one by r(θ), the mean over the data of log(Q', h('sub', {}, 'θ'), '/w) − log p', h('sub', {}, 'θ'), '(x): so the gap is H(P', h('sub', {}, 'bins'), ') + log w + r(θ). r depends on θ and on the model, most where the density changes much within a bin (a steep side, a narrow peak, the Laplace kink), and vanishes as the bins narrow: switch models with few wide bins and the gap moves by r alone.'),
-        h('p', {}, 'When a family has a formula for its maximum — the sample mean and variance for a normal, the median for a Laplace, 1/x̄ for an exponential, the frequencies for a categorical — the animated ascent lands on it. A gamma needs a one-dimensional root-finder; a mixture has no formula at all and can stop at a local maximum.'),
-        h('p', {}, 'If the family contains the truth, the divergence left after fitting shrinks like d/2n (d parameters). If it does not, it levels off at the closest the family can get: try a normal model on gamma data.')),
+        'When a family has a formula for its maximum — the sample mean and variance for a normal, the median for a Laplace, 1/x̄ for an exponential, the frequencies for a categorical — the animated ascent lands on it. A gamma needs a one-dimensional root-finder; a mixture has no formula at all and can stop at a local maximum.',
+        'If the family contains the truth, the divergence left after fitting shrinks like d/2n (d parameters). If it does not, it levels off at the closest the family can get: try a normal model on gamma data.'),
     ));
 
     el.append(this.readouts.live);
 
-    this.hist = chartFrame(this.histHost, { height: (w) => Math.round(Math.max(220, Math.min(320, w * 0.5))), margin: { top: 14, right: 10, bottom: 30, left: 44 }, label: 'Histogram of the data with the fitted and the true density', draw: (f) => this.drawHist(f),
+    this.hist = this.frame(this.histHost, { height: (w) => Math.round(Math.max(220, Math.min(320, w * 0.5))), margin: { top: 14, right: 10, bottom: 30, left: 44 }, label: 'Histogram of the data with the fitted and the true density', draw: (f) => this.drawHist(f),
       csv: () => {
         const { r } = this;
         const rows = Array.from(r.histDensity, (v, j) => ['histogram', r.histEdges[j], r.histEdges[j + 1], v]);
@@ -277,9 +238,9 @@ class View {
         if (this.state.source === 'sample' && r.truthX) for (let i = 0; i < r.truthX.length; i++) rows.push(['truth', r.truthX[i], '', r.truthY[i]]);
         return { columns: ['series', 'x', 'bin end', 'density'], rows };
       } });
-    this.traceChart = chartFrame(this.traceHost, { height: 230, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The mean NLL and the KL divergence during the fit', draw: (f) => this.drawTrace(f),
+    this.traceChart = this.frame(this.traceHost, { height: 230, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The mean NLL and the KL divergence during the fit', draw: (f) => this.drawTrace(f),
       csv: () => { const t = this.trace; return { columns: ['step', 'mean NLL (nats)', 'KL (nats)'], rows: Array.from(t.step, (s, i) => [s, t.nll[i], t.kl[i]]) }; } });
-    this.study = chartFrame(this.studyHost, { height: 230, margin: { top: 14, right: 12, bottom: 32, left: 50 }, label: 'KL to the truth against the sample size, log–log', draw: (f) => this.drawStudy(f),
+    this.study = this.frame(this.studyHost, { height: 230, margin: { top: 14, right: 12, bottom: 32, left: 50 }, label: 'KL to the truth against the sample size, log–log', draw: (f) => this.drawStudy(f),
       csv: () => {
         const s = this.studyR;
         const d = PARAMS[this.model] ?? 1;
@@ -406,8 +367,8 @@ class View {
 
     // Controls.
     const sample = state.source === 'sample';
-    for (const { input } of this.sourceRadios) input.checked = input.value === state.source;
-    for (const { input } of this.refRadios) input.checked = input.value === state.reference;
+    this.sourceChoice.set(state.source);
+    this.refChoice.set(state.reference);
     this.refBox.hidden = !sample || this.model === 'categorical' || state.truth === 'poisson';
     this.sampleBox.hidden = !sample;
     this.pasteBox.hidden = sample;
@@ -599,26 +560,13 @@ class View {
     f.plot.selectAll('path.mle-study').data([0]).join('path').attr('class', 'xe-line-kl mle-study').attr('d', line().x((i) => x(ns[i])).y((i) => y(kls[i]))(I));
     f.plot.selectAll('circle.mle-study-dot').data(I).join('circle').attr('class', 'mle-study-dot').attr('r', 3.5).attr('cx', (i) => x(ns[i])).attr('cy', (i) => y(kls[i]));
   }
-
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    for (const c of [this.hist, this.traceChart, this.study]) c.destroy();
-  }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'mle',
-    title: 'Maximum likelihood',
-    blurb: 'Fitting a model by maximum likelihood minimises KL(P_data‖P_θ); the mean NLL estimates H(P_data) + KL(P_data‖P_θ)',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'mle',
+  title: 'Maximum likelihood',
+  blurb: 'Fitting a model by maximum likelihood minimises KL(P_data‖P_θ); the mean NLL estimates H(P_data) + KL(P_data‖P_θ)',
+  schema,
+  check,
+  View,
+});

@@ -14,9 +14,9 @@ import { range, max } from 'd3-array';
 import { format } from 'd3-format';
 import { select } from 'd3-selection';
 import { h, mathml, uniqueId } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
+import { LabView, defineLab, formula, labHead, prose, sameValues, toolbar } from '../../lib/lab.js';
 import { bounds } from '../../lib/controls.js';
-import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { hatch, swatch } from '../../lib/chart.js';
 import { number, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
@@ -71,27 +71,17 @@ function resizeTable(units, R, C, R2, C2) {
   return fromWeights(w);
 }
 
-function same(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Square cells that fit the width: at most `maxCell` pixels, at least 18. */
 function cellFor(width, margin, cols, maxCell = 58) {
   return Math.max(18, Math.min(maxCell, Math.floor((width - margin.left - margin.right) / cols)));
 }
 
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.sweep = null; // {key, beta, ixt, ity, ixy, hx, ms}
     this.focusK = 0;
     this.dragging = null;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     this.build();
   }
 
@@ -100,7 +90,7 @@ class View {
   setCell(k, v) {
     const st = this.ctx.state();
     const next = setProbability(st.distribution, k, Math.max(0, Math.min(1, v)));
-    if (!same(next, st.distribution)) this.ctx.set({ ...st, distribution: next });
+    if (!sameValues(next, st.distribution)) this.ctx.set({ ...st, distribution: next });
   }
 
   setSize(rows, cols) {
@@ -167,18 +157,13 @@ class View {
     this.unitRadios = ['bits', 'nats'].map((u) => h('input', { type: 'radio', name: 'mi-unit', value: u, id: `mi-unit-${u}`, onchange: () => this.ctx.set({ ...this.ctx.state(), unit: u }) }));
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-mutual-information' }, 'Mutual information'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'How much does knowing X tell you about Y? Mutual information answers with a divergence: how far the joint table P(X, Y) is from ',
-          h('em', {}, 'the table it would be if X and Y were independent'), ', the product of its row and column sums. Edit the table; everything else follows.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'mi-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'mi-presets-label' }, 'Presets'), this.presetButtons,
-          h('span', { class: 'mi-noise' }, h('label', { for: noiseId }, 'noise'), this.noiseInput, this.noiseOut)),
-        h('div', { class: 'settings', 'data-embed-group': 'settings' }, this.rowsStep.el, this.colsStep.el,
+      labHead('mutual-information', 'Mutual information', 'How much does knowing X tell you about Y? Mutual information answers with a divergence: how far the joint table P(X, Y) is from ',
+          h('em', {}, 'the table it would be if X and Y were independent'), ', the product of its row and column sums. Edit the table; everything else follows.'),
+      toolbar('mi', { presets: [this.presetButtons,
+          h('span', { class: 'mi-noise' }, h('label', { for: noiseId }, 'noise'), this.noiseInput, this.noiseOut)], settings: [this.rowsStep.el, this.colsStep.el,
           h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' },
             h('legend', { class: 'toolbar-label' }, 'Units'),
-            this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value)))))),
+            this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value))))] }),
     );
 
     // The joint table and the readouts.
@@ -229,15 +214,11 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'mi-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'mi-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.mi)),
-          h('p', { class: 'formula-value' }, '= ', keep('mi', h('output', { 'data-readout': 'mi' })), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.entropies)),
-          h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' + ', keep('hy', h('output', {})), ' − ', keep('hxy', h('output', {})), ' ', unitSpan())),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.conditional)),
-          h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' − ', keep('hxGivenY', h('output', {})), ' ', unitSpan()))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'mi-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'mi-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'If X and Y were independent, every cell would be its row total times its column total. Mutual information is the KL divergence of the real table from that product: the expected number of extra bits you would pay for coding pairs (x, y) as if X and Y had nothing to do with each other.'),
+        formula(formulas.mi, h('p', { class: 'formula-value' }, '= ', keep('mi', h('output', { 'data-readout': 'mi' })), ' ', unitSpan())),
+        formula(formulas.entropies, h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' + ', keep('hy', h('output', {})), ' − ', keep('hxy', h('output', {})), ' ', unitSpan())),
+        formula(formulas.conditional, h('p', { class: 'formula-value identity' }, keep('hx', h('output', {})), ' − ', keep('hxGivenY', h('output', {})), ' ', unitSpan()))),
+      prose('mi', 'What you are looking at',
+        'If X and Y were independent, every cell would be its row total times its column total. Mutual information is the KL divergence of the real table from that product: the expected number of extra bits you would pay for coding pairs (x, y) as if X and Y had nothing to do with each other.',
         h('p', {}, 'It is also the drop in uncertainty about one variable once you see the other, H(X) − H(X | Y), which is why it is symmetric and can never exceed either entropy. ',
           h('em', {}, 'Deterministic'), ' makes Y a function of X, so H(Y | X) = 0; ', h('em', {}, 'XOR-like'), ' spreads mass evenly over every row and every column and still carries information, because the pattern lives in the pairs, not in the marginals.')),
     ));
@@ -286,7 +267,7 @@ class View {
           this.curveHost,
           this.sweepStatus,
           h('p', { class: 'fig-note' }, 'Each point is the best trade-off found at one β, from 0.1 to 1000. T only sees X, so I(T;Y) can never pass I(X;Y) (the dashed ceiling) nor I(X;T) (the diagonal): the data-processing inequality.'))),
-      h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.ib)), h('div', { class: 'math' }, mathml(formulas.update))),
+      formula(formulas.ib, h('div', { class: 'math' }, mathml(formulas.update))),
       h('p', { class: 'small' }, 'The page iterates the self-consistent equations of Tishby, Pereira and Bialek from several seeded random encoders until they stop moving, moves single rows between clusters (or into an emptied one) while that lowers I(X;T) − β I(T;Y), and keeps the best. The curve warms each β up from the solution at the β before it, so clusters split one by one as β crosses critical values, and each point is the lowest I(X;T) − β I(T;Y) among all the encoders the sweep found, at any β.')));
 
     // Typing the numbers.
@@ -304,14 +285,14 @@ class View {
     const heatHeight = (m, rows, cols, maxCell) => (w) => m.top + m.bottom + rows() * cellFor(w, m, cols(), maxCell);
     const R = () => this.state?.rows ?? 4;
     const C = () => this.state?.cols ?? 4;
-    this.joint = chartFrame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f, info) => this.drawJoint(f, info), csv: () => this.cellsCSV(this.P, 'P(x, y)') });
-    this.product = chartFrame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f, info) => this.drawProduct(f, info), csv: () => this.cellsCSV(this.r.product, 'P(x) P(y)') });
-    this.terms = chartFrame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f, info) => this.drawTerms(f, info), csv: () => this.cellsCSV(this.r.terms, `P(x, y) log(P(x, y) / (P(x) P(y))) (${this.state.unit})`) });
-    this.diagram = chartFrame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f, info) => this.drawDiagram(f, info),
+    this.joint = this.frame(this.jointHost, { height: heatHeight(mJoint, R, C, 76), margin: mJoint, role: 'group', label: 'The joint table P(X, Y); each cell is a slider. Arrow keys move between cells, plus and minus change the mass.', draw: (f, info) => this.drawJoint(f, info), csv: () => this.cellsCSV(this.P, 'P(x, y)') });
+    this.product = this.frame(this.productHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'The product of the marginals P(X) P(Y)', draw: (f, info) => this.drawProduct(f, info), csv: () => this.cellsCSV(this.r.product, 'P(x) P(y)') });
+    this.terms = this.frame(this.termsHost, { height: heatHeight(mHeat, R, C, 48), margin: mHeat, label: 'Pointwise terms of I(X;Y), cell by cell', draw: (f, info) => this.drawTerms(f, info), csv: () => this.cellsCSV(this.r.terms, `P(x, y) log(P(x, y) / (P(x) P(y))) (${this.state.unit})`) });
+    this.diagram = this.frame(this.diagramHost, { height: 128, margin: { top: 20, right: 10, bottom: 22, left: 10 }, label: 'H(X) and H(Y) as overlapping bars; the overlap is I(X;Y)', draw: (f, info) => this.drawDiagram(f, info),
       csv: () => ({ columns: ['quantity', `value (${this.state.unit})`], rows: [['H(X)', this.r.hx], ['H(Y)', this.r.hy], ['H(X, Y)', this.r.hxy], ['H(X | Y)', this.r.hxGivenY], ['I(X;Y)', this.r.mi]] }) });
     const mEnc = { top: 26, right: 8, bottom: 30, left: 34 };
-    this.encoder = chartFrame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info), csv: () => this.cellsCSV(this.r.encoder, 'p(t | x)', this.state.clusters, 't') });
-    this.curve = chartFrame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info),
+    this.encoder = this.frame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info), csv: () => this.cellsCSV(this.r.encoder, 'p(t | x)', this.state.clusters, 't') });
+    this.curve = this.frame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info),
       csv: () => { const s = this.sweep; const u = this.state.unit; return { columns: ['β', `I(X;T) (${u})`, `I(T;Y) (${u})`], rows: s ? Array.from(s.beta, (b, i) => [b, s.ixt[i], s.ity[i]]) : [] }; } });
     this.patterns = { hy: hatch(this.diagram.defs, 'var(--q)', { opacity: 0.8 }) };
     this.joint.draw = (f) => this.drawJoint(f);
@@ -354,7 +335,7 @@ class View {
     for (const s of this.el.querySelectorAll('.unit-inline')) s.textContent = state.unit;
     if (document.activeElement !== this.noiseInput) this.noiseInput.value = String(state.noise);
     this.noiseOut.textContent = format('.2f')(state.noise);
-    presets.forEach((ps, k) => this.presetButtons[k].setAttribute('aria-pressed', String(same(fromWeights(ps.make(rows, cols, state.noise)), state.distribution))));
+    presets.forEach((ps, k) => this.presetButtons[k].setAttribute('aria-pressed', String(sameValues(fromWeights(ps.make(rows, cols, state.noise)), state.distribution))));
     if (document.activeElement !== this.betaRange) this.betaRange.value = String(Math.log10(state.beta));
     this.betaRange.setAttribute('aria-valuetext', `β = ${state.beta}`);
     if (document.activeElement !== this.betaBox) this.betaBox.value = String(state.beta);
@@ -694,23 +675,15 @@ class View {
 
   destroy() {
     clearTimeout(this.autoTimer);
-    this.readouts.destroy();
-    for (const c of [this.joint, this.product, this.terms, this.diagram, this.encoder, this.curve]) c.destroy();
+    super.destroy();
   }
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'mutual-information',
-    title: 'Mutual information',
-    blurb: 'I(X;Y) = KL(joint ‖ product of marginals) on an editable table, and the information bottleneck',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'mutual-information',
+  title: 'Mutual information',
+  blurb: 'I(X;Y) = KL(joint ‖ product of marginals) on an editable table, and the information bottleneck',
+  schema,
+  check,
+  View,
+});

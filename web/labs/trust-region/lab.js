@@ -10,9 +10,9 @@ import { line, curveLinearClosed } from 'd3-shape';
 import { contours } from 'd3-contour';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame, hatch, swatch } from '../../lib/chart.js';
+import { h } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, prose, sameValues, toolbar } from '../../lib/lab.js';
+import { hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -46,15 +46,11 @@ function check(state) {
   return { state: { ...state, adv }, problems: [`adv had ${state.adv.length} entries for ${n} actions; padded or cut to ${n}`] };
 }
 
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx);
     this.k = 0; // the update shown
     this.gridKey = null;
-    this.readouts = new Readouts({ speak: () => this.speak() });
     const last = () => this.ctx.state().updates;
     this.player = new Player(el, {
       interval: ADVANCE_MS,
@@ -66,8 +62,6 @@ class View {
     });
     this.build();
   }
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   setAt(key, i, v) {
     const f = field(key);
@@ -96,20 +90,14 @@ class View {
     this.methodRadios = METHODS.map((m) => h('input', { type: 'radio', name: 'tr-method', value: m.id, id: `tr-method-${m.id}`, onchange: () => this.set({ method: m.id }) }));
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-trust-region' }, 'Trust regions: TRPO and PPO'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
+      labHead('trust-region', 'Trust regions: TRPO and PPO', 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
           h('strong', { class: 'ink-p' }, 'old policy'), ', so each method keeps the ', h('strong', { class: 'ink-q' }, 'new policy'),
-          ' close — by clipping ratios, by a KL penalty, or by a hard KL budget δ. Step through the updates and watch KL(π_old‖π).')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'tr-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'tr-presets-label' }, 'Presets'), this.presetButtons),
-        h('div', { class: 'settings', 'data-embed-group': 'settings' },
-          h('div', { class: 'stepper', 'data-embed-group': 'count' },
+          ' close — by clipping ratios, by a KL penalty, or by a hard KL budget δ. Step through the updates and watch KL(π_old‖π).'),
+      toolbar('tr', { presets: [this.presetButtons], settings: [h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'tr-count', class: 'toolbar-label' }, 'Actions'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer actions', onclick: () => this.setCount(this.ctx.state().old.length - 1) }, '−'),
             this.countInput,
-            h('button', { type: 'button', class: 'step', 'aria-label': 'More actions', onclick: () => this.setCount(this.ctx.state().old.length + 1) }, '+')))),
+            h('button', { type: 'button', class: 'step', 'aria-label': 'More actions', onclick: () => this.setCount(this.ctx.state().old.length + 1) }, '+'))] }),
     );
 
     // Method, transport and the policy.
@@ -194,26 +182,25 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'tr-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'tr-formulas-h' }, 'The objectives'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.surrogate))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.clip))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.penalty))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.trpo))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.natural)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'tr-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'tr-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'The surrogate L is built from data the old policy collected. It is an honest estimate of improvement only while the new policy stays close to the old one; follow its gradient too far (plain policy gradient with a large step) and the policy collapses onto one action, far outside any trust region.'),
-        h('p', {}, 'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ; if the exact KL is over δ it halves the step until it fits, then bisects back out to the boundary. On the simplex its path hugs the δ contour.'),
-        h('p', {}, 'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there; a step so long that it would lower the clipped objective is halved. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.'))));
+        formula(formulas.surrogate),
+        formula(formulas.clip),
+        formula(formulas.penalty),
+        formula(formulas.trpo),
+        formula(formulas.natural)),
+      prose('tr', 'What you are looking at',
+        'The surrogate L is built from data the old policy collected. It is an honest estimate of improvement only while the new policy stays close to the old one; follow its gradient too far (plain policy gradient with a large step) and the policy collapses onto one action, far outside any trust region.',
+        'TRPO makes the closeness a hard rule: maximise L subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient — the gradient measured in KL rather than in logits — sized so the quadratic estimate of KL equals δ; if the exact KL is over δ it halves the step until it fits, then bisects back out to the boundary. On the simplex its path hugs the δ contour.',
+        'PPO gets most of the benefit with first-order steps. PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], so the gradient vanishes there; a step so long that it would lower the clipped objective is halved. PPO-KL subtracts β·KL and tunes β after each update to aim for δ. Neither guarantees the bound; compare their KL traces with the dashed δ line.')));
 
     el.append(this.readouts.live);
 
-    this.bars = chartFrame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f),
+    this.bars = this.frame(this.barsHost, { height: 210, margin: { top: 16, right: 8, bottom: 44, left: 40 }, label: 'Old and new policy probabilities per action, with advantages', draw: (f) => this.drawBars(f),
       csv: () => ({ columns: ['action', 'π_old', 'π', 'advantage'], rows: Array.from(this.r.oldPi, (v, i) => [`a${i + 1}`, v, this.r.current.pi[i], this.state.adv[i]]) }) });
-    this.simplex = chartFrame(this.simplexHost, { height: (w) => Math.round(Math.min(420, w * 0.87)), margin: { top: 22, right: 22, bottom: 26, left: 22 }, label: 'The probability simplex of three actions with contours of KL from the old policy and each method’s path', draw: (f) => this.drawSimplex(f),
+    this.simplex = this.frame(this.simplexHost, { height: (w) => Math.round(Math.min(420, w * 0.87)), margin: { top: 22, right: 22, bottom: 26, left: 22 }, label: 'The probability simplex of three actions with contours of KL from the old policy and each method’s path', draw: (f) => this.drawSimplex(f),
       csv: () => ({ columns: ['method', 'update', 'simplex x', 'simplex y'], rows: this.r.n !== 3 ? [] : METHODS.flatMap((m) => Array.from(this.r.methods[m.id].sx, (x, i) => [m.short, i, x, this.r.methods[m.id].sy[i]])) }) });
-    this.gainChart = chartFrame(this.gainHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'Surrogate gain per update for each method', draw: (f) => this.drawTrace(f, 'gain'), csv: () => this.traceCSV('gain') });
-    this.klChart = chartFrame(this.klHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'KL from the old policy per update for each method, with δ', draw: (f) => this.drawTrace(f, 'kl'), csv: () => this.traceCSV('kl') });
-    this.clipCharts = this.clipHosts.map((host, i) => chartFrame(host, { height: 150, margin: { top: 8, right: 10, bottom: 28, left: 36 }, label: i === 0 ? 'Clipped objective against the ratio for a positive advantage' : 'Clipped objective against the ratio for a negative advantage', draw: (f) => this.drawClip(f, i === 0 ? 1 : -1),
+    this.gainChart = this.frame(this.gainHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'Surrogate gain per update for each method', draw: (f) => this.drawTrace(f, 'gain'), csv: () => this.traceCSV('gain') });
+    this.klChart = this.frame(this.klHost, { height: 160, margin: { top: 8, right: 10, bottom: 26, left: 46 }, label: 'KL from the old policy per update for each method, with δ', draw: (f) => this.drawTrace(f, 'kl'), csv: () => this.traceCSV('kl') });
+    this.clipCharts = this.clipHosts.map((host, i) => this.frame(host, { height: 150, margin: { top: 8, right: 10, bottom: 28, left: 36 }, label: i === 0 ? 'Clipped objective against the ratio for a positive advantage' : 'Clipped objective against the ratio for a negative advantage', draw: (f) => this.drawClip(f, i === 0 ? 1 : -1),
       csv: () => { const c = this.r.clip; const [plain, clipped] = i === 0 ? [c.posPlain, c.posClipped] : [c.negPlain, c.negClipped]; return { columns: ['r', `r·A (A = ${i === 0 ? 1 : -1})`, 'min(r·A, clip(r)·A)'], rows: Array.from(c.r, (v, j) => [v, plain[j], clipped[j]]) }; } }));
     this.pat = { q: hatch(this.bars.defs, 'var(--q)') };
   }
@@ -270,7 +257,7 @@ class View {
     this.updatesSlider.set(state.updates);
     if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
-    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(same(ps.st.old, state.old) && same(ps.st.adv, state.adv))));
+    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(sameValues(ps.st.old, state.old) && sameValues(ps.st.adv, state.adv))));
 
     // Readouts.
     const m = r.methods[state.method];
@@ -457,29 +444,13 @@ class View {
     }).attr('transform', (d) => `translate(${x(d.r)},${y(d.v)})`).select('text').text((d) => `a${d.i + 1}`);
   }
 
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    for (const c of [this.bars, this.simplex, this.gainChart, this.klChart, ...this.clipCharts]) c.destroy();
-  }
 }
 
-function same(a, b) {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function createLab() {
-  let view = null;
-  return {
-    id: 'trust-region',
-    title: 'Trust regions',
-    blurb: 'TRPO and PPO: KL between old and new policy, the δ constraint, the clip band, sampled KL',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'trust-region',
+  title: 'Trust regions',
+  blurb: 'TRPO and PPO: KL between old and new policy, the δ constraint, the clip band, sampled KL',
+  schema,
+  check,
+  View,
+});

@@ -11,9 +11,8 @@ import { line, area } from 'd3-shape';
 import { path as d3path } from 'd3-path';
 import { bin, max, min } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
-import { Readouts } from '../../lib/readouts.js';
-import { chartFrame } from '../../lib/chart.js';
+import { h } from '../../lib/dom.js';
+import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider, intInput } from '../../lib/controls.js';
@@ -43,21 +42,13 @@ const TRACES = [
 ];
 const fmt = format('~g');
 
-function check(state) {
-  return { state, problems: [] };
-}
-
-class View {
+class View extends LabView {
   constructor(el, ctx) {
-    this.el = el;
-    this.ctx = ctx;
-    this.state = null;
-    this.r = null;
+    super(el, ctx, { delay: 800 });
     this.first = true;
     this.stepsPerFrame = 4;
     this.trace = null;
     this.data = null;
-    this.readouts = new Readouts({ speak: () => this.speak(), delay: 800 });
     this.player = new Player(el, {
       tick: () => this.ctx.refresh({ steps: this.stepsPerFrame, run: true }),
       step: () => this.ctx.refresh({ epochs: 1 }),
@@ -66,8 +57,6 @@ class View {
     });
     this.build();
   }
-
-  set(patch, info) { this.ctx.set({ ...this.ctx.state(), ...patch }, info); }
 
   // ---- DOM ------------------------------------------------------------------
 
@@ -100,13 +89,9 @@ class View {
       onclick: () => { this.set({ ...ps.st }); if (!this.player.playing) this.player.play(); } }, ps.label));
 
     el.append(
-      h('header', { class: 'lab-head' },
-        h('h1', { id: 'lab-title-vae' }, 'A small VAE'),
-        h('p', { class: 'lede', 'data-embed': 'text' }, 'An encoder maps each point x to a Gaussian ', h('strong', { class: 'ink-q' }, 'q(z|x)'),
-          ' in latent space, a decoder maps z back to a reconstruction x̂. Training maximises the ELBO: reconstruct well, but pay KL(q(z|x)‖N(0, I)) for every nat of information the code carries. Press Play and watch the two terms trade — then raise β.')),
-      h('div', { class: 'toolbar', 'data-embed-group': 'controls' },
-        h('div', { class: 'presets', role: 'group', 'aria-labelledby': 'vae-presets-label', 'data-embed-group': 'presets' },
-          h('span', { class: 'toolbar-label', id: 'vae-presets-label' }, 'Presets'), this.presetButtons)),
+      labHead('vae', 'A small VAE', 'An encoder maps each point x to a Gaussian ', h('strong', { class: 'ink-q' }, 'q(z|x)'),
+          ' in latent space, a decoder maps z back to a reconstruction x̂. Training maximises the ELBO: reconstruct well, but pay KL(q(z|x)‖N(0, I)) for every nat of information the code carries. Press Play and watch the two terms trade — then raise β.'),
+      toolbar('vae', { presets: [this.presetButtons] }),
     );
 
     // Transport and the identity.
@@ -204,35 +189,33 @@ class View {
     el.append(h('div', { class: 'grid grid-mid' },
       h('section', { class: 'card formulas', 'aria-labelledby': 'vae-formulas-h', 'data-embed-group': 'formulas' },
         h('h2', { id: 'vae-formulas-h' }, 'The formulas, live'),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.elbo)),
-          h('p', { class: 'formula-value identity' }, out('betaElbo'), ' = ', out('recon'), ' − ', h('span', { class: 'vae-beta-now' }, '1'), ' × ', out('kl'))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.kl))),
-        h('div', { class: 'formula' }, h('div', { class: 'math' }, mathml(formulas.recon)))),
-      h('section', { class: 'card prose', 'aria-labelledby': 'vae-prose-h', 'data-embed': 'text' },
-        h('h2', { id: 'vae-prose-h' }, 'What you are looking at'),
-        h('p', {}, 'The ELBO has two terms pulling against each other. The reconstruction term rewards codes that tell the decoder where x was; the KL term charges for every way q(z|x) differs from the prior N(0, I) — for every nat the code carries about x. At β = 1 the codes spread out until each extra nat of KL no longer buys a nat of reconstruction, and the points find their places on the decoder’s curve or sheet.'),
-        h('p', {}, 'Raise β and information gets expensive. Past a point (here about 1/s² ≈ 11 for data of unit variance) no code is worth its price: the encoder answers N(0, I) whatever x is, the KL falls to zero, the decoder learns to ignore z and returns the data mean — every reconstruction collapses to the centre. This is posterior collapse, and the traces show the moment it happens.'),
-        h('p', {}, 'The reconstruction term is estimated with one fixed draw of z per point, so the trace moves only when the model does; the KL is exact. With K draws per point the gradient is less noisy, not the bound different.'))));
+        formula(formulas.elbo, h('p', { class: 'formula-value identity' }, out('betaElbo'), ' = ', out('recon'), ' − ', h('span', { class: 'vae-beta-now' }, '1'), ' × ', out('kl'))),
+        formula(formulas.kl),
+        formula(formulas.recon)),
+      prose('vae', 'What you are looking at',
+        'The ELBO has two terms pulling against each other. The reconstruction term rewards codes that tell the decoder where x was; the KL term charges for every way q(z|x) differs from the prior N(0, I) — for every nat the code carries about x. At β = 1 the codes spread out until each extra nat of KL no longer buys a nat of reconstruction, and the points find their places on the decoder’s curve or sheet.',
+        'Raise β and information gets expensive. Past a point (here about 1/s² ≈ 11 for data of unit variance) no code is worth its price: the encoder answers N(0, I) whatever x is, the KL falls to zero, the decoder learns to ignore z and returns the data mean — every reconstruction collapses to the centre. This is posterior collapse, and the traces show the moment it happens.',
+        'The reconstruction term is estimated with one fixed draw of z per point, so the trace moves only when the model does; the KL is exact. With K draws per point the gradient is less noisy, not the bound different.')));
 
     el.append(this.readouts.live);
 
     const sq = (w) => Math.round(Math.max(260, Math.min(440, w)));
-    this.dataChart = chartFrame(this.dataHost, { height: sq, margin: { top: 10, right: 12, bottom: 30, left: 36 }, label: 'The data, their reconstructions and the decoder’s image of the prior', draw: (f) => this.drawData(f),
+    this.dataChart = this.frame(this.dataHost, { height: sq, margin: { top: 10, right: 12, bottom: 30, left: 36 }, label: 'The data, their reconstructions and the decoder’s image of the prior', draw: (f) => this.drawData(f),
       csv: () => {
         const { r, data } = this;
         const m = r && data ? r.recon.length / 2 : 0;
         return { columns: ['point', 'component', 'x₁', 'x₂', 'x̂₁', 'x̂₂'], rows: Array.from({ length: m }, (_, i) => [i + 1, data.labels[i], data.xy[2 * i], data.xy[2 * i + 1], r.recon[2 * i], r.recon[2 * i + 1]]) };
       } });
-    this.latentChart = chartFrame(this.latentHost, { height: sq, margin: { top: 10, right: 12, bottom: 30, left: 36 }, label: 'The codes μ(x) over the prior N(0, I)', draw: (f) => this.drawLatent(f),
+    this.latentChart = this.frame(this.latentHost, { height: sq, margin: { top: 10, right: 12, bottom: 30, left: 36 }, label: 'The codes μ(x) over the prior N(0, I)', draw: (f) => this.drawLatent(f),
       csv: () => {
         const L = this.state.latent;
         const codes = this.r?.codes ?? [];
         return { columns: ['point', ...Array.from({ length: L }, (_, k) => `μ(x) z${k + 1}`)], rows: Array.from({ length: codes.length / L }, (_, i) => [i + 1, ...Array.from({ length: L }, (_, k) => codes[i * L + k])]) };
       } });
-    this.bar = chartFrame(this.barHost, { height: 150, margin: { top: 6, right: 14, bottom: 26, left: 110 }, label: 'The identity as bars: reconstruction minus KL is the ELBO', draw: (f) => this.drawBar(f),
+    this.bar = this.frame(this.barHost, { height: 150, margin: { top: 6, right: 14, bottom: 26, left: 110 }, label: 'The identity as bars: reconstruction minus KL is the ELBO', draw: (f) => this.drawBar(f),
       csv: () => { const t = this.r?.terms; return { columns: ['term', 'value (nats)'], rows: t ? [['reconstruction', t.recon], ['KL', t.kl], ['ELBO', t.elbo], ['β·KL', t.betaKl], ['β-ELBO', t.betaElbo]] : [] }; } });
-    this.boundChart = chartFrame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO and reconstruction against the epoch', draw: (f) => this.drawTrace(f, 'bound'), csv: () => this.traceCSV('bound') });
-    this.klChart = chartFrame(this.klHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'KL to the prior against the epoch', draw: (f) => this.drawTrace(f, 'kl'), csv: () => this.traceCSV('kl') });
+    this.boundChart = this.frame(this.boundHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'ELBO and reconstruction against the epoch', draw: (f) => this.drawTrace(f, 'bound'), csv: () => this.traceCSV('bound') });
+    this.klChart = this.frame(this.klHost, { height: 200, margin: { top: 10, right: 12, bottom: 30, left: 48 }, label: 'KL to the prior against the epoch', draw: (f) => this.drawTrace(f, 'kl'), csv: () => this.traceCSV('kl') });
   }
 
   // ---- update ---------------------------------------------------------------
@@ -493,11 +476,6 @@ class View {
       .attr('class', (d) => `now ${d.cls}`).attr('r', 3).attr('cx', x(tr.epoch[n - 1])).attr('cy', (d) => y(cl(tr[d.key][n - 1])));
   }
 
-  destroy() {
-    this.player.destroy();
-    this.readouts.destroy();
-    for (const c of [this.dataChart, this.latentChart, this.bar, this.boundChart, this.klChart]) c.destroy();
-  }
 }
 
 function components(labels) {
@@ -506,18 +484,10 @@ function components(labels) {
   return k + 1;
 }
 
-function createLab() {
-  let view = null;
-  return {
-    id: 'vae',
-    title: 'VAE',
-    blurb: 'A small VAE trained in the browser: reconstruction against KL, and posterior collapse at large β',
-    schema,
-    check,
-    mount(el, ctx) { view = new View(el, ctx); },
-    update(state, info) { view.update(state, info); },
-    destroy() { view?.destroy(); view = null; },
-  };
-}
-
-export default createLab();
+export default defineLab({
+  id: 'vae',
+  title: 'VAE',
+  blurb: 'A small VAE trained in the browser: reconstruction against KL, and posterior collapse at large β',
+  schema,
+  View,
+});
