@@ -136,3 +136,31 @@ export async function hashState(page) {
   const hash = await hashSettled(page);
   return Object.fromEntries(hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent)));
 }
+
+/** A phone-sized viewport, for the small-screen layout tests. */
+export const PHONE = { viewport: { width: 375, height: 800 } };
+
+/**
+ * The open(hash, options) of a lab's test file: a new page of `browser` (options
+ * as for browser.newPage, 1280×900 unless a viewport is given) at url + hash,
+ * once its lab is ready; resolves to {page, errors} (see watchErrors).
+ */
+export function opener(browser, url, defaultHash = '') {
+  return async (hash = defaultHash, options = {}) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...options });
+    const errors = watchErrors(page);
+    await page.goto(url + hash);
+    await ready(page);
+    return { page, errors };
+  };
+}
+
+/** Every readout's exact value (data-value) under the selector `outputs`, by its data-readout key. */
+export function readoutValues(page, outputs) {
+  return page.evaluate((sel) => Object.fromEntries([...document.querySelectorAll(sel)].map((o) => [o.dataset.readout, Number(o.dataset.value)])), outputs);
+}
+
+/** The readouts named by `keys` (in the element `scope`) as exact numbers; NaN for one the page does not show. */
+export function readoutsOf(page, keys, scope = '.readouts') {
+  return page.evaluate(([keys, scope]) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`${scope} output[data-readout="${k}"]`)?.dataset.value)])), [keys, scope]);
+}

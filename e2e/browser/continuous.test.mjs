@@ -2,17 +2,17 @@
 // be the one klplay.klDist computes for the state the reader sees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn, hashState as settledState } from '../harness.mjs';
+import { fixture, opener, PHONE, ready, drawn, hashState as settledState } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=continuous', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  await page.waitForSelector('.check-table output[data-check="k3"]');
-  return { page, errors };
+const openLab = opener(browser, server.url, '#lab=continuous');
+
+// The Monte Carlo check table is drawn after the lab is ready.
+async function open(hash, options) {
+  const opened = await openLab(hash, options);
+  await opened.page.waitForSelector('.check-table output[data-check="k3"]');
+  return opened;
 }
 
 const SPEC_KEYS = {
@@ -192,7 +192,7 @@ test('a bad link falls back with a notice; a discrete P brings Q along', async (
 });
 
 test('at 375 px nothing scrolls sideways', async () => {
-  const { page, errors } = await open('#lab=continuous&pFamily=mixture&p=0.5,-2,0.6,0.5,2,0.6&qFamily=normal&q=0,2.2', { width: 375, height: 800 });
+  const { page, errors } = await open('#lab=continuous&pFamily=mixture&p=0.5,-2,0.6,0.5,2,0.6&qFamily=normal&q=0,2.2', PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
   assert.deepEqual(errors, []);
   await page.close();

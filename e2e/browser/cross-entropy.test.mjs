@@ -3,7 +3,7 @@
 // the core's (klplay.*) or an independently derived value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
+import { fixture, opener, readoutsOf, PHONE, drawn } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -14,17 +14,9 @@ const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.ma
 const softmax = (z) => { const m = Math.max(...z); const e = z.map((x) => Math.exp(x - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((x) => x / s); };
 const entropy = (p) => -p.reduce((a, x) => a + (x > 0 ? x * Math.log(x) : 0), 0);
 
-async function open(hash = '#lab=cross-entropy', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=cross-entropy');
 
-function readouts(page) {
-  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`.readouts output[data-readout="${k}"]`)?.dataset.value)])), KEYS);
-}
+const readouts = (page) => readoutsOf(page, KEYS);
 
 /** The logits the page holds, exactly (each slider's data-value; the range input itself snaps to its step). */
 function logits(page) {
@@ -263,7 +255,7 @@ test('a bad link is repaired and said so; the core rejects bad input without cra
 });
 
 test('375 px wide: no horizontal scroll, and the controls still work', async () => {
-  const { page, errors } = await open('#lab=cross-entropy', { width: 375, height: 800 });
+  const { page, errors } = await open('#lab=cross-entropy', PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
   const typed = page.getByRole('spinbutton', { name: 'Logit z(dog), typed' });
   await typed.fill('0');

@@ -2,7 +2,7 @@
 // the one the Go core computes for the state the reader sees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
+import { fixture, opener, readoutsOf, drawn } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -10,18 +10,10 @@ const LN2 = Math.LN2;
 const UNIT_READOUTS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy'];
 const ALL_READOUTS = [...UNIT_READOUTS, 'totalVariation', 'hellinger', 'squaredHellinger'];
 
-async function open(hash = '', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url);
 
 /** The readouts as exact numbers (from data-value), keyed by name. */
-function readouts(page) {
-  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`.readouts output[data-readout="${k}"]`).dataset.value)])), ALL_READOUTS);
-}
+const readouts = (page) => readoutsOf(page, ALL_READOUTS);
 
 /** The state the reader sees: each slider's aria-valuenow, P and Q in category order. */
 function distributions(page) {

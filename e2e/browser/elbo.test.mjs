@@ -3,20 +3,13 @@
 // log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, hashState } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=elbo', opts = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=elbo');
 
-const readouts = (page) => page.evaluate(() => Object.fromEntries(
-  [...document.querySelectorAll('.lab-elbo output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
+const readouts = (page) => readoutValues(page, '.lab-elbo output[data-readout]');
 
 // Independent closed forms for the linear model, y = x − b:
 // log p(x) = log N(x; b, w² + σ²); E_q[log p(x|z)] = −½ log 2πσ² − ((y − wm)² + w²s²)/(2σ²);
@@ -211,7 +204,7 @@ test('the URL hash round-trips, bad values are clamped with a notice', async () 
 });
 
 test('fits a 375 px screen without sideways scrolling', async () => {
-  const { page, errors } = await open('#lab=elbo', { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await open('#lab=elbo', PHONE);
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(sw <= 375, `scrollWidth ${sw}`);
   assert.deepEqual(errors, []);

@@ -3,21 +3,13 @@
 // number of steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, drawn, hashSettled } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=fit', { viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
-  const page = await browser.newPage({ viewport, reducedMotion });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=fit');
 
-function readouts(page) {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.readouts output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
-}
+const readouts = (page) => readoutValues(page, '.readouts output[data-readout]');
 
 const steps = (page) => page.evaluate(() => Number(document.querySelector('.steps-out').dataset.value));
 
@@ -122,7 +114,7 @@ test('with reduced motion, Play jumps ahead without animating', async () => {
 
 test('keyboard moves a mode; the slider mirrors it; the hash round-trips; 375 px fits', async () => {
   const hash = '#lab=fit&target=0.2,-2,0.5,0.5,2,1,0.3,5,0.4&startMu=1.5&startSigma=2&lr=0.3&speed=4&show=reverse';
-  const { page, errors } = await open(hash, { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await open(hash, PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
   assert.equal(await hashSettled(page), hash);
   assert.equal(await page.locator('.side-p .component').count(), 3);

@@ -5,22 +5,14 @@
 // separation of the supports while W₁ = |θ|.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=gan', { viewport = { width: 1280, height: 900 }, reducedMotion } = {}) {
-  const page = await browser.newPage({ viewport, reducedMotion });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=gan');
 
 /** Every readout's exact value (data-value), by its data-readout key. */
-function readouts(page) {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.lab-gan output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
-}
+const readouts = (page) => readoutValues(page, '.lab-gan output[data-readout]');
 
 const hashParam = (page, k) => page.evaluate((k) => new URLSearchParams(location.hash.slice(1)).get(k), k);
 
@@ -237,7 +229,7 @@ test('with reduced motion, Play jumps θ once instead of animating', async () =>
 
 test('generators and curves: pick them, the charts and the hash follow; the hash round-trips; 375 px fits', async () => {
   const hash = '#lab=gan&shape=uniform&theta=-0.7&gens=kl,neyman-chi2,triangular,amari-alpha&alpha=1.5&hide=chi2,w1';
-  const { page, errors } = await open(hash, { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await open(hash, PHONE);
   // Nothing of the lab reaches past 375 px (formulas scroll inside their own box; the site header is not the lab's).
   const widest = () => page.evaluate(() => Math.max(...[...document.querySelectorAll('main *')].filter((e) => !e.closest('.math')).map((e) => e.getBoundingClientRect().right)));
   assert.ok(await widest() <= 375, `the lab reaches ${await widest()} px at 375 px`);

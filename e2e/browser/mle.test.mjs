@@ -3,22 +3,16 @@
 // messages, the sample-size study, the URL and the phone layout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready } from '../harness.mjs';
+import { fixture, opener, readoutsOf, PHONE } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
 const KEYS = ['kl', 'nll', 'h', 'gap'];
 const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
 
-async function open(hash = '#lab=mle', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=mle');
 
-const readouts = (page) => page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`.readouts output[data-readout="${k}"]`).dataset.value)])), KEYS);
+const readouts = (page) => readoutsOf(page, KEYS);
 const params = (page, attr) => page.evaluate((a) => [...document.querySelectorAll(`.mle-params output[data-${a}]`)].filter((o) => o.dataset[a] !== 'kl').map((o) => Number(o.dataset.value)), attr);
 const steps = (page) => page.evaluate(() => Number(document.querySelector('output[data-readout="steps"]').textContent));
 
@@ -163,7 +157,7 @@ test('Step advances one step; the URL reproduces the view; the histogram referen
 });
 
 test('375 px wide: no horizontal scroll', async () => {
-  const { page, errors } = await open('#lab=mle', { width: 375, height: 800 });
+  const { page, errors } = await open('#lab=mle', PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
   await page.getByRole('radio', { name: 'My numbers' }).check();
   await page.waitForSelector('#mle-text');

@@ -4,7 +4,7 @@
 // page shows, or an independently derived value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn, hashSettled } from '../harness.mjs';
+import { fixture, opener, readoutsOf, PHONE, drawn, hashSettled } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -12,17 +12,9 @@ const KEYS = ['mi', 'hx', 'hy', 'hxy', 'hxGivenY', 'hyGivenX', 'ixt', 'ity'];
 const close = (a, b, rel = 1e-12) => a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
 const sum = (a) => a.reduce((x, y) => x + y, 0);
 
-async function open(hash = '#lab=mutual-information', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=mutual-information');
 
-function readouts(page) {
-  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`.lab-mutual-information output[data-readout="${k}"]`).dataset.value)])), KEYS);
-}
+const readouts = (page) => readoutsOf(page, KEYS, '.lab-mutual-information');
 
 /** The table the reader sees: each cell's aria-valuenow, with its shape. */
 function table(page) {
@@ -307,7 +299,7 @@ test('the table grows and shrinks, and typed numbers set a cell', async () => {
 });
 
 test('at 375 px wide: no horizontal scroll, and the table still works by keyboard', async () => {
-  const { page, errors } = await open('#lab=mutual-information&rows=8&cols=8&distribution=' + Array(64).fill(1 / 64).map((v) => v.toFixed(6)).join(','), { width: 375, height: 800 });
+  const { page, errors } = await open('#lab=mutual-information&rows=8&cols=8&distribution=' + Array(64).fill(1 / 64).map((v) => v.toFixed(6)).join(','), PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
   const box = await page.locator('.fig-joint svg.chart').boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 375, `joint chart ${box.x}..${box.x + box.width}`);

@@ -2,19 +2,13 @@
 // the navigation, the small-screen layout and the message when the wasm cannot load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, drawn } from '../harness.mjs';
+import { fixture, opener, PHONE, ready, drawn } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
 const KEYS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy', 'totalVariation', 'hellinger'];
 
-async function open(hash = '', viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url);
 
 /** Everything the reader can see as numbers: readouts (exact), slider values, unit and labels. */
 function snapshot(page) {
@@ -116,7 +110,7 @@ test('the navigation lists the labs and marks the current one; editing the hash 
 });
 
 test('the layout holds at 375 px wide', async () => {
-  const { page, errors } = await open('', { width: 375, height: 800 });
+  const { page, errors } = await open('', PHONE);
   const widths = async () => page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok((await widths()) <= 375, `scrollWidth ${await widths()}`);
   for (const name of ['Dog vs cat', 'Q misses a category', 'Disjoint supports']) {

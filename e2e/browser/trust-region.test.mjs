@@ -3,20 +3,13 @@
 // policies; TRPO must stay inside δ at every update; PG with a big step must not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, hashState } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=trust-region', opts = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=trust-region');
 
-const readouts = (page) => page.evaluate(() => Object.fromEntries(
-  [...document.querySelectorAll('.lab-trust-region output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
+const readouts = (page) => readoutValues(page, '.lab-trust-region output[data-readout]');
 
 const softmax = (z) => { const m = Math.max(...z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); };
 const kl = (p, q) => p.reduce((s, pi, i) => s + pi * Math.log(pi / q[i]), 0);
@@ -140,7 +133,7 @@ test('actions, sliders and the URL hash', async () => {
 });
 
 test('fits a 375 px screen without sideways scrolling', async () => {
-  const { page, errors } = await open('#lab=trust-region', { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await open('#lab=trust-region', PHONE);
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(sw <= 375, `scrollWidth ${sw}`);
   assert.deepEqual(errors, []);

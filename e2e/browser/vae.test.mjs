@@ -4,20 +4,13 @@
 // collapse at β = 20.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, watchErrors, ready, hashState } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, hashState } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
-async function open(hash = '#lab=vae', opts = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
-  const errors = watchErrors(page);
-  await page.goto(server.url + hash);
-  await ready(page);
-  return { page, errors };
-}
+const open = opener(browser, server.url, '#lab=vae');
 
-const readouts = (page) => page.evaluate(() => Object.fromEntries(
-  [...document.querySelectorAll('.vae-terms output[data-readout], .vae-count output[data-readout]')].map((o) => [o.dataset.readout, Number(o.dataset.value)])));
+const readouts = (page) => readoutValues(page, '.vae-terms output[data-readout], .vae-count output[data-readout]');
 
 const typed = (h) => ({ data: h.data, n: +h.n, noise: +h.noise, seed: +h.seed, latent: +h.latent, arch: h.arch,
   samples: +h.samples, beta: +h.beta, optimizer: h.optimizer, lr: +h.lr });
@@ -136,7 +129,7 @@ test('the URL hash round-trips, bad values are clamped with a notice', async () 
 });
 
 test('fits a 375 px screen without sideways scrolling, also while training', async () => {
-  const { page, errors } = await open('#lab=vae', { viewport: { width: 375, height: 800 } });
+  const { page, errors } = await open('#lab=vae', PHONE);
   await page.click('[data-action="play"]');
   await page.waitForFunction(() => Number(document.querySelector('output[data-readout="epoch"]').dataset.value) >= 2);
   await page.click('[data-action="play"]');
