@@ -8,7 +8,7 @@ import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
-import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
+import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
 import { handles, niceCeil, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider } from '../../lib/controls.js';
@@ -78,15 +78,13 @@ class View extends LabView {
     this.speed = fieldSlider(field('speed'), { label: 'Steps per frame', step: 1, onInput: (v) => this.set({ speed: Math.round(v) }) });
     this.startMu = fieldSlider(field('startMu'), { label: 'Start μ', step: 0.01, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
     this.startSigma = fieldSlider(field('startSigma'), { label: 'Start σ', step: 0.01, onInput: (v) => this.set({ startSigma: v }, { reset: true }) });
-    this.showRadios = [['both', 'Both'], ['forward', 'KL(P‖Q)'], ['reverse', 'KL(Q‖P)']].map(([v, text]) => ({
-      r: h('input', { type: 'radio', name: 'fit-show', value: v, id: `fit-show-${v}`, onchange: () => this.set({ show: v }) }), text,
-    }));
+    this.showChoice = segmented({ name: 'fit-show', legend: 'Show', group: 'show', choose: (v) => this.set({ show: v }),
+      options: [{ value: 'both', label: 'Both' }, { value: 'forward', label: 'KL(P‖Q)' }, { value: 'reverse', label: 'KL(Q‖P)' }] });
 
     el.append(
       labHead('fit', 'Forward vs reverse KL', 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
-          ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?'),
-      toolbar('fit', { lead: [this.transport.el, h('fieldset', { class: 'segmented', 'data-embed-group': 'show' }, h('legend', { class: 'toolbar-label' }, 'Show'),
-          this.showRadios.map(({ r, text }) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, text))))] }),
+        ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?'),
+      toolbar('fit', { lead: [this.transport.el, this.showChoice.el] }),
     );
 
     this.plotHost = h('div', { class: 'chart-host' });
@@ -216,7 +214,7 @@ class View extends LabView {
     this.speed.set(state.speed);
     this.startMu.set(state.startMu);
     this.startSigma.set(state.startSigma);
-    for (const { r: radio } of this.showRadios) radio.checked = radio.value === state.show;
+    this.showChoice.set(state.show);
     this.buildComponents(state);
     this.el.dataset.show = state.show;
 

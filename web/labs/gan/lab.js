@@ -12,7 +12,7 @@ import { pointer } from 'd3-selection';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
-import { hatch, swatch } from '../../lib/chart.js';
+import { handles, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -78,14 +78,6 @@ function check(state) {
   const hide = state.hide.filter((k, i) => DIVS.some((d) => d.key === k) && state.hide.indexOf(k) === i);
   if (hide.length !== state.hide.length) problems.push('hide named unknown curves; those were dropped');
   return { state: { ...state, gens, hide }, problems };
-}
-
-/** Calls draw(g) only when key changed since the last call for this group. */
-function memo(g, key, draw) {
-  const node = g.node();
-  if (node.__key === key) return;
-  node.__key = key;
-  draw(g);
 }
 
 const clampTheta = (v) => Math.round(Math.min(THETA.max, Math.max(THETA.min, v)) * 1000) / 1000;
@@ -316,11 +308,11 @@ class View extends LabView {
     const y = scaleLinear().domain([0, top * 1.18]).range([f.innerHeight, 0]);
     const yd = scaleLinear().domain([0, 1]).range([f.innerHeight, 0]);
     this.x = x;
-    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${state.shape}|${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${state.shape}|${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
-    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 55))).tickFormat(fmt).tickSizeOuter(0)));
-    memo(f.plot.selectAll('g.y2-axis').data([0]).join('g').attr('class', 'axis y2-axis').attr('transform', `translate(${f.innerWidth},0)`), `${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.y2-axis').data([0]).join('g').attr('class', 'axis y2-axis').attr('transform', `translate(${f.innerWidth},0)`), `${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisRight(yd).tickValues([0, 0.5, 1]).tickFormat(fmt).tickSizeOuter(0)));
     f.plot.selectAll('text.y2-unit').data([0]).join('text').attr('class', 'axis-unit y2-unit').attr('x', f.innerWidth + f.margin.right - 2).attr('y', -2).attr('text-anchor', 'end').text('D*');
 
@@ -333,7 +325,7 @@ class View extends LabView {
     const miss = area().defined((d, i) => d[1] > 0 && r.q[i] === 0).x((d) => x(d[0])).y0(y(0)).y1((d) => y(d[1]));
     const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
     // p changes only with the shape and the size.
-    memo(f.plot.selectAll('g.p-layer').data([0]).join('g').attr('class', 'p-layer'), `${state.shape}|${f.innerWidth}|${f.innerHeight}`, (g) => {
+    once(f.plot.selectAll('g.p-layer').data([0]).join('g').attr('class', 'p-layer'), `${state.shape}|${f.innerWidth}|${f.innerHeight}`, (g) => {
       g.selectAll('path.p-fill').data([pp]).join('path').attr('class', 'p-fill').attr('d', fill);
       g.selectAll('path.curve-p').data([pp]).join('path').attr('class', 'dens-curve curve-p').attr('d', l);
     });
@@ -346,18 +338,15 @@ class View extends LabView {
 
     // The handle on Q's mode: drag or arrow keys move θ.
     const hd = [{ x: state.theta, y: r.p[Math.round((0 - r.xs[0]) / (r.xs[1] - r.xs[0]))] }];
-    f.plot.selectAll('g.handle').data(hd).join((enter) => {
-      const e = enter.append('g').attr('class', 'handle handle-q').attr('tabindex', 0).attr('role', 'slider')
-        .attr('aria-label', 'Shift θ of Q').attr('aria-valuemin', THETA.min).attr('aria-valuemax', THETA.max)
-        .on('keydown', (event) => this.onKey(event))
-        .call(drag().container(() => f.plot.node()).subject((event) => ({ x: event.x, y: event.y }))
-          .on('start', (event) => { this.player.pause(); f.svg.classed('dragging', true); event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true }); })
-          .on('drag', (event) => this.setTheta(Math.round(this.x.invert(event.x) * 100) / 100))
-          .on('end', () => f.svg.classed('dragging', false)));
-      e.append('circle').attr('class', 'hit-area').attr('r', 16);
-      e.append('path').attr('class', 'mark').attr('d', symbol(symbolDiamond, 110)());
-      return e;
-    }).attr('transform', (d) => `translate(${x(d.x)},${y(d.y)})`)
+    handles(f.plot, hd, {
+      onKey: (event) => this.onKey(event),
+      drag: drag().container(() => f.plot.node()).subject((event) => ({ x: event.x, y: event.y }))
+        .on('start', (event) => { this.player.pause(); f.svg.classed('dragging', true); event.sourceEvent?.target?.closest?.('g.handle')?.focus?.({ preventScroll: true }); })
+        .on('drag', (event) => this.setTheta(Math.round(this.x.invert(event.x) * 100) / 100))
+        .on('end', () => f.svg.classed('dragging', false)),
+    }).call((sel) => sel.select('path.mark').attr('d', symbol(symbolDiamond, 110)()))
+      .attr('class', 'handle handle-q').attr('aria-label', 'Shift θ of Q').attr('aria-valuemin', THETA.min).attr('aria-valuemax', THETA.max)
+      .attr('transform', (d) => `translate(${x(d.x)},${y(d.y)})`)
       .attr('aria-valuenow', (d) => d.x).attr('aria-valuetext', (d) => `θ = ${fmt(d.x)}`);
   }
 
@@ -380,9 +369,9 @@ class View extends LabView {
     const yInf = -12; // the ∞ band, above the finite part
     const yv = (v) => (v === Infinity ? yInf : y(Math.min(v, YMAX)));
     this.divX = x;
-    memo(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisLeft(y).tickValues([0, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100]).tickSize(-f.innerWidth).tickFormat(fmt)).call((s) => s.select('.domain').remove()));
-    memo(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${f.innerHeight}`,
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}|${f.innerHeight}`,
       (g) => g.call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 50))).tickFormat(fmt).tickSizeOuter(0)));
     f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit x-label').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('θ');
     f.plot.selectAll('rect.inf-band').data([0]).join('rect').attr('class', 'inf-band').attr('x', 0).attr('width', f.innerWidth).attr('y', yInf - 8).attr('height', 16);
@@ -393,7 +382,7 @@ class View extends LabView {
 
     // The curves change only with the shape, the hidden set and the size.
     const shown = DIVS.filter((d) => !state.hide.includes(d.key));
-    memo(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`, (g) => {
+    once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`, (g) => {
       const l = line().x((_, i) => x(sw.theta[i])).y((v) => yv(v));
       g.selectAll('path.div-curve').data(shown, (d) => d.key).join('path').attr('class', (d) => `div-curve c-${d.key}`).attr('data-div', (d) => d.key).attr('d', (d) => l(sw[d.key]));
     });
@@ -429,7 +418,7 @@ class View extends LabView {
     const { state } = this;
     const c = this.curves;
     if (!c) return;
-    memo(f.plot.selectAll('g.gen-all').data([0]).join('g').attr('class', 'gen-all'), `${this.curvesKey}|${f.innerWidth}|${f.innerHeight}`, (g) => {
+    once(f.plot.selectAll('g.gen-all').data([0]).join('g').attr('class', 'gen-all'), `${this.curvesKey}|${f.innerWidth}|${f.innerHeight}`, (g) => {
       const x = scaleLinear().domain([c.us[0], c.us[c.us.length - 1]]).range([0, f.innerWidth]);
       const y = scaleLinear().domain([-1, 3]).range([f.innerHeight, 0]);
       g.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')

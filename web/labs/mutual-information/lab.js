@@ -14,7 +14,7 @@ import { range, max } from 'd3-array';
 import { format } from 'd3-format';
 import { select } from 'd3-selection';
 import { h, mathml, uniqueId } from '../../lib/dom.js';
-import { LabView, defineLab, formula, labHead, prose, sameValues, toolbar } from '../../lib/lab.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { bounds } from '../../lib/controls.js';
 import { hatch, swatch } from '../../lib/chart.js';
 import { number, probability } from '../../lib/format.js';
@@ -135,7 +135,7 @@ class View extends LabView {
     const unitSpan = () => { const s = h('span', { class: 'unit' }, 'bits'); this.unitSpans.push(s); return s; };
 
     // Header and toolbar.
-    this.presetButtons = presets.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about, onclick: () => this.applyPreset(ps) }, ps.label));
+    this.presets = presetChips(presets, (ps) => this.applyPreset(ps));
     const noiseId = uniqueId('mi-noise');
     this.noiseInput = h('input', { type: 'range', id: noiseId, ...bounds(field('noise')), step: 0.01, oninput: (e) => this.applyPreset(presets[2], Number(e.target.value)) });
     this.noiseOut = h('output', { for: noiseId, class: 'mi-noise-value' });
@@ -154,16 +154,13 @@ class View extends LabView {
     };
     this.rowsStep = stepper('rows', 'rows', 'X values', (n) => this.setSize(n, this.ctx.state().cols));
     this.colsStep = stepper('cols', 'columns', 'Y values', (n) => this.setSize(this.ctx.state().rows, n));
-    this.unitRadios = ['bits', 'nats'].map((u) => h('input', { type: 'radio', name: 'mi-unit', value: u, id: `mi-unit-${u}`, onchange: () => this.ctx.set({ ...this.ctx.state(), unit: u }) }));
+    this.unitChoice = segmented({ name: 'mi-unit', legend: 'Units', group: 'unit', choose: (u) => this.set({ unit: u }), options: [{ value: 'bits' }, { value: 'nats' }] });
 
     el.append(
       labHead('mutual-information', 'Mutual information', 'How much does knowing X tell you about Y? Mutual information answers with a divergence: how far the joint table P(X, Y) is from ',
           h('em', {}, 'the table it would be if X and Y were independent'), ', the product of its row and column sums. Edit the table; everything else follows.'),
-      toolbar('mi', { presets: [this.presetButtons,
-          h('span', { class: 'mi-noise' }, h('label', { for: noiseId }, 'noise'), this.noiseInput, this.noiseOut)], settings: [this.rowsStep.el, this.colsStep.el,
-          h('fieldset', { class: 'segmented', 'data-embed-group': 'unit' },
-            h('legend', { class: 'toolbar-label' }, 'Units'),
-            this.unitRadios.map((r) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, r.value))))] }),
+      toolbar('mi', { presets: [this.presets.buttons,
+          h('span', { class: 'mi-noise' }, h('label', { for: noiseId }, 'noise'), this.noiseInput, this.noiseOut)], settings: [this.rowsStep.el, this.colsStep.el, this.unitChoice.el] }),
     );
 
     // The joint table and the readouts.
@@ -330,12 +327,12 @@ class View extends LabView {
     if (document.activeElement !== this.rowsStep.input) this.rowsStep.input.value = String(rows);
     if (document.activeElement !== this.colsStep.input) this.colsStep.input.value = String(cols);
     if (document.activeElement !== this.tInput) this.tInput.value = String(state.clusters);
-    for (const radio of this.unitRadios) radio.checked = radio.value === state.unit;
+    this.unitChoice.set(state.unit);
     for (const s of this.unitSpans) s.textContent = state.unit;
     for (const s of this.el.querySelectorAll('.unit-inline')) s.textContent = state.unit;
     if (document.activeElement !== this.noiseInput) this.noiseInput.value = String(state.noise);
     this.noiseOut.textContent = format('.2f')(state.noise);
-    presets.forEach((ps, k) => this.presetButtons[k].setAttribute('aria-pressed', String(sameValues(fromWeights(ps.make(rows, cols, state.noise)), state.distribution))));
+    this.presets.mark((ps) => sameValues(fromWeights(ps.make(rows, cols, state.noise)), state.distribution));
     if (document.activeElement !== this.betaRange) this.betaRange.value = String(Math.log10(state.beta));
     this.betaRange.setAttribute('aria-valuetext', `β = ${state.beta}`);
     if (document.activeElement !== this.betaBox) this.betaBox.value = String(state.beta);

@@ -11,7 +11,7 @@ import { contours } from 'd3-contour';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
-import { LabView, defineLab, formula, labHead, prose, sameValues, toolbar } from '../../lib/lab.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
@@ -84,16 +84,16 @@ class View extends LabView {
     const { el } = this;
     const { out } = this.readouts;
 
-    this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      onclick: () => { this.player.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); } }, ps.label));
+    this.presets = presetChips(PRESETS, (ps) => { this.player.pause(); this.k = 0; this.set({ old: [...ps.st.old], adv: [...ps.st.adv] }); });
     this.countInput = h('input', { type: 'number', id: 'tr-count', min: MIN_N, max: MAX_N, step: 1, inputmode: 'numeric', onchange: (e) => this.setCount(Number(e.target.value)) });
-    this.methodRadios = METHODS.map((m) => h('input', { type: 'radio', name: 'tr-method', value: m.id, id: `tr-method-${m.id}`, onchange: () => this.set({ method: m.id }) }));
+    this.methodChoice = segmented({ name: 'tr-method', legend: 'Method', group: 'method', cls: 'tr-methods', choose: (v) => this.set({ method: v }),
+      options: METHODS.map((m) => ({ value: m.id, label: m.short })) });
 
     el.append(
       labHead('trust-region', 'Trust regions: TRPO and PPO', 'A policy picks one of a few actions. The advantages say which actions were better than expected; the surrogate L rewards moving probability towards them. But the surrogate is only trustworthy near the ',
           h('strong', { class: 'ink-p' }, 'old policy'), ', so each method keeps the ', h('strong', { class: 'ink-q' }, 'new policy'),
           ' close — by clipping ratios, by a KL penalty, or by a hard KL budget δ. Step through the updates and watch KL(π_old‖π).'),
-      toolbar('tr', { presets: [this.presetButtons], settings: [h('div', { class: 'stepper', 'data-embed-group': 'count' },
+      toolbar('tr', { presets: this.presets.buttons, settings: [h('div', { class: 'stepper', 'data-embed-group': 'count' },
             h('label', { for: 'tr-count', class: 'toolbar-label' }, 'Actions'),
             h('button', { type: 'button', class: 'step', 'aria-label': 'Fewer actions', onclick: () => this.setCount(this.ctx.state().old.length - 1) }, '−'),
             this.countInput,
@@ -111,8 +111,7 @@ class View extends LabView {
         h('figcaption', {}, h('h2', {}, 'The policy, update by update'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'π_old'), h('span', {}, swatch('q'), 'π after the updates'))),
         h('div', { class: 'tr-method-row' },
-          h('fieldset', { class: 'segmented tr-methods', 'data-embed-group': 'method' }, h('legend', { class: 'toolbar-label' }, 'Method'),
-            this.methodRadios.map((r, i) => h('span', { class: 'seg' }, r, h('label', { for: r.id }, METHODS[i].short))))),
+          this.methodChoice.el),
         h('div', { class: 'tr-transport' }, this.transport.el, h('span', { class: 'small' }, 'update ', this.kOut, ' of ', this.nOut = h('span', {}, '20'))),
         this.barsHost,
         this.rowsHost),
@@ -248,7 +247,7 @@ class View extends LabView {
     if (!this.rows || this.rows.length !== n) this.buildRows(n);
     this.rows.forEach((row, i) => { row.old.set(state.old[i]); row.adv.set(state.adv[i]); });
     if (document.activeElement !== this.countInput) this.countInput.value = String(n);
-    for (const radio of this.methodRadios) radio.checked = radio.value === state.method;
+    this.methodChoice.set(state.method);
     this.epsSlider.set(state.epsilon);
     this.deltaSlider.set(Math.log10(state.delta));
     if (document.activeElement !== this.deltaSlider.box) this.deltaSlider.box.value = String(state.delta);
@@ -257,7 +256,7 @@ class View extends LabView {
     this.updatesSlider.set(state.updates);
     if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
-    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(sameValues(ps.st.old, state.old) && sameValues(ps.st.adv, state.adv))));
+    this.presets.mark((ps) => sameValues(ps.st.old, state.old) && sameValues(ps.st.adv, state.adv));
 
     // Readouts.
     const m = r.methods[state.method];

@@ -12,7 +12,7 @@ import { path as d3path } from 'd3-path';
 import { bin, max, min } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
-import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, segmented, toolbar } from '../../lib/lab.js';
 import { waterfall } from '../../lib/waterfall.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider, intInput } from '../../lib/controls.js';
@@ -64,13 +64,9 @@ class View extends LabView {
     const { el } = this;
     const { out } = this.readouts;
     const radios = (name, values, legend) => {
-      const items = values.map(([v, text]) => {
-        const input = h('input', { type: 'radio', name: `vae-${name}`, value: String(v), id: `vae-${name}-${v}`,
-          onchange: () => this.set({ [name]: v }) });
-        return { input, el: h('span', { class: 'seg' }, input, h('label', { for: input.id }, text)) };
-      });
-      (this.radios ??= {})[name] = items;
-      return h('fieldset', { class: 'segmented' }, h('legend', { class: 'toolbar-label' }, legend), items.map((i) => i.el));
+      const choice = segmented({ name: `vae-${name}`, legend, choose: (v) => this.set({ [name]: v }), options: values.map(([value, label]) => ({ value, label })) });
+      (this.choices ??= {})[name] = choice;
+      return choice.el;
     };
     const int = (name, label) => {
       const input = intInput(field(name), { id: `vae-${name}`, cls: 'vae-int', current: () => this.ctx.state()[name], onValue: (v) => this.set({ [name]: v }) });
@@ -84,14 +80,12 @@ class View extends LabView {
       return sl;
     };
 
-    this.presetButtons = PRESETS.map((ps) => h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', title: ps.about,
-      'data-preset': ps.st.beta,
-      onclick: () => { this.set({ ...ps.st }); if (!this.player.playing) this.player.play(); } }, ps.label));
+    this.presets = presetChips(PRESETS, (ps) => { this.set({ ...ps.st }); if (!this.player.playing) this.player.play(); }, (ps) => ({ 'data-preset': ps.st.beta }));
 
     el.append(
       labHead('vae', 'A small VAE', 'An encoder maps each point x to a Gaussian ', h('strong', { class: 'ink-q' }, 'q(z|x)'),
           ' in latent space, a decoder maps z back to a reconstruction x̂. Training maximises the ELBO: reconstruct well, but pay KL(q(z|x)‖N(0, I)) for every nat of information the code carries. Press Play and watch the two terms trade — then raise β.'),
-      toolbar('vae', { presets: [this.presetButtons] }),
+      toolbar('vae', { presets: this.presets.buttons }),
     );
 
     // Transport and the identity.
@@ -268,7 +262,7 @@ class View extends LabView {
     this.state = state;
 
     // Controls.
-    for (const [name, items] of Object.entries(this.radios)) for (const { input } of items) input.checked = input.value === String(state[name]);
+    for (const [name, choice] of Object.entries(this.choices)) choice.set(state[name]);
     for (const [name, input] of Object.entries(this.ints)) if (document.activeElement !== input) input.value = String(state[name]);
     this.nSlider.set(state.n);
     this.noiseSlider.set(state.noise);
@@ -276,7 +270,7 @@ class View extends LabView {
     if (document.activeElement !== this.betaSlider.box) this.betaSlider.box.value = String(state.beta);
     this.lrSlider.set(Math.log10(state.lr));
     if (document.activeElement !== this.lrSlider.box) this.lrSlider.box.value = String(state.lr);
-    PRESETS.forEach((ps, i) => this.presetButtons[i].setAttribute('aria-pressed', String(state.beta === ps.st.beta)));
+    this.presets.mark((ps) => state.beta === ps.st.beta);
 
     // Readouts.
     const tm = r.terms;
