@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, afterEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -54,6 +55,7 @@ export async function launchServer() {
  * context the file opened, so nothing it leaves behind reaches the next file.
  */
 export async function fixture() {
+  afterEach(settle);
   if (process.env.KLPLAY_URL) {
     const browser = await chromium.connect(process.env.KLPLAY_BROWSER);
     after(() => browser.close());
@@ -87,6 +89,26 @@ export function watchErrors(page) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
+}
+
+// What the running test opened through watched(): checked and closed after it.
+const opened = [];
+
+/**
+ * Watches page for errors (see watchErrors) until the running test ends; then it
+ * must have logged none, and `owner` (the page, or the context made for it) is
+ * closed, whether the test passed or not. Needs fixture(), which checks after each test.
+ */
+export function watched(page, owner = page) {
+  const errors = watchErrors(page);
+  opened.push({ errors, owner });
+  return errors;
+}
+
+async function settle() {
+  const done = opened.splice(0);
+  for (const owner of new Set(done.map((o) => o.owner))) await owner.close();
+  for (const { errors } of done) assert.deepEqual(errors, []);
 }
 
 /** The bytes of a finished download (download.path() is not there over a connection to another process's browser). */
@@ -143,12 +165,13 @@ export const PHONE = { viewport: { width: 375, height: 800 } };
 /**
  * The open(hash, options) of a lab's test file: a new page of `browser` (options
  * as for browser.newPage, 1280×900 unless a viewport is given) at url + hash,
- * once its lab is ready; resolves to {page, errors} (see watchErrors).
+ * once its lab is ready; resolves to {page, errors}. The page is watched (see
+ * watched): the test fails if it logs an error, and it is closed after the test.
  */
 export function opener(browser, url, defaultHash = '') {
   return async (hash = defaultHash, options = {}) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...options });
-    const errors = watchErrors(page);
+    const errors = watched(page);
     await page.goto(url + hash);
     await ready(page);
     return { page, errors };
