@@ -10,8 +10,12 @@
 /* global BUILD */
 const CACHE = `klplay-${BUILD.version}`;
 
+// 'no-cache' revalidates each file with the server (its ETag) instead of
+// downloading it again: the page has just fetched every file, so the first visit
+// costs one transfer of the wasm, not two, and the cache still holds what the
+// server serves now.
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(BUILD.files.map((f) => new Request(f, { cache: 'reload' })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(BUILD.files.map((f) => new Request(f, { cache: 'no-cache' })))));
 });
 
 self.addEventListener('activate', (event) => {

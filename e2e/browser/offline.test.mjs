@@ -19,12 +19,25 @@ const klShown = (page) => page.locator('.readouts output[data-readout="kl"]').fi
 test('after one visit the playground opens and computes with the network off', async () => {
   const server = await startServer(['-dir', site]);
   const ctx = await browser.newContext();
+  // The wasm's bytes over the network, once for the page and once for the worker's precache.
+  const wasm = { page: null, worker: null };
+  const precached = new Promise((resolve) => {
+    ctx.on('requestfinished', async (r) => {
+      if (!r.url().endsWith('/klplay.wasm')) return;
+      const { responseBodySize } = await r.sizes();
+      if (r.serviceWorker()) { wasm.worker = responseBodySize; resolve(); } else wasm.page = responseBodySize;
+    });
+  });
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   try {
     await page.goto(`${server.url}#lab=divergence&p=1,0&q=0.9,0.1&unit=bits`);
     await ready(page);
     await page.evaluate(() => navigator.serviceWorker.ready);
+    // The precache revalidates what the page has just fetched: the wasm crosses the network once.
+    await precached;
+    assert.ok(wasm.page > 100_000, `the page fetched the wasm (${wasm.page} bytes)`);
+    assert.equal(wasm.worker, 0, 'the service worker took the wasm from the HTTP cache, not the network');
     await ctx.setOffline(true);
     await page.reload();
     await ready(page);
