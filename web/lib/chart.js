@@ -9,6 +9,11 @@ import { format } from 'd3-format';
 import { h, uniqueId, reducedMotion } from './dom.js';
 import { exportMenu } from './export.js';
 
+// Charts mounted but not measured yet. The first redraw of any of them measures
+// them all, in one layout: measured one by one, each chart's read would force a
+// layout after the writes of the chart drawn before it.
+const unmeasured = new Set();
+
 /**
  * An SVG chart inside `host` that re-measures itself. `draw(frame)` is called
  * with {svg, defs, plot, width, height, innerWidth, innerHeight, margin} on every
@@ -24,8 +29,13 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
   // The host's width, kept by the ResizeObserver below: reading clientWidth on
   // every redraw would force a layout per chart per frame in an animation.
   let last = -1;
+  const measure = () => { last = Math.floor(host.clientWidth); };
+  unmeasured.add(measure);
   frame.redraw = (info = {}) => {
-    if (last < 0) last = Math.floor(host.clientWidth);
+    if (last < 0) {
+      for (const m of unmeasured) m();
+      unmeasured.clear();
+    }
     const width = Math.max(240, last);
     const hgt = typeof height === 'function' ? height(width) : height;
     Object.assign(frame, { width, height: hgt, innerWidth: width - margin.left - margin.right, innerHeight: hgt - margin.top - margin.bottom });
@@ -39,7 +49,7 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
   });
   ro.observe(host);
   const menu = exportMenu(host, { svg: () => svg.node(), label, csv });
-  frame.destroy = () => { ro.disconnect(); menu.destroy(); svg.remove(); };
+  frame.destroy = () => { unmeasured.delete(measure); ro.disconnect(); menu.destroy(); svg.remove(); };
   return frame;
 }
 
