@@ -379,6 +379,7 @@ test('a save that would overwrite a newer version from another tab asks first', 
   await b.waitForFunction(() => document.querySelector('.sessions-message').textContent.includes('Saved your changes'));
 
   // A, which opened (saved) the older version, changes the view and updates the session.
+  await a.bringToFront();
   const hashA = await shifted(a);
   const update = a.locator('[data-action="update-session"]');
   assert.equal(await update.textContent(), 'Update “Shared”');
