@@ -213,7 +213,7 @@ func ConditionalEntropy(joint [][]float64, o Options) (float64, error) {
 		px := fsum.Sum(row)
 		for _, x := range row {
 			if x != 0 {
-				a.Add(-x * logRatio(x, px))
+				a.Add(-x * logRatioAcc(x, px))
 			}
 		}
 	}

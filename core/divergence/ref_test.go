@@ -124,7 +124,7 @@ func klBefore(p, q []float64) (float64, error) {
 	if len(p) != len(q) || !probOKRef(p) || !probOKRef(q) {
 		return 0, errors.New("klBefore takes valid normalised vectors only")
 	}
-	k, err := input.LogBase(0)
+	k, err := input.LogBase(math.E)
 	if err != nil {
 		return 0, err
 	}
