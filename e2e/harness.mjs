@@ -187,3 +187,26 @@ export function readoutValues(page, outputs) {
 export function readoutsOf(page, keys, scope = '.readouts') {
   return page.evaluate(([keys, scope]) => Object.fromEntries(keys.map((k) => [k, Number(document.querySelector(`${scope} output[data-readout="${k}"]`)?.dataset.value)])), [keys, scope]);
 }
+
+/**
+ * Each waterfall value (lib/waterfall.js) drawn inside its bar under `scope`,
+ * as {text, ratio}: the WCAG contrast ratio of its fill against what is behind
+ * it, the bar's solid fill, or for a patterned bar the halo it is drawn with.
+ */
+export function insideValueContrast(page, scope) {
+  return page.evaluate((scope) => {
+    const rgb = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+    const lum = (c) => {
+      const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => { const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+    const svg = document.querySelector(scope);
+    const rects = [...svg.querySelectorAll('rect.wf')];
+    return [...svg.querySelectorAll('text.bar-value')].map((t, i) => [t, rects[i]]).filter(([t]) => t.classList.contains('inside')).map(([t, r]) => {
+      const ts = getComputedStyle(t);
+      const behind = getComputedStyle(r).fill.startsWith('rgb') ? getComputedStyle(r).fill : ts.stroke;
+      return { text: t.textContent, ratio: ratio(ts.fill, behind) };
+    });
+  }, scope);
+}

@@ -6,6 +6,20 @@ import { axisBottom } from 'd3-axis';
 import { number } from './format.js';
 
 /**
+ * The class that makes a value readable on the bar `rect`: ' on-dark' (white) or
+ * ' on-light' (black) for a solid fill, '' for a pattern or a faint fill, where
+ * the ink with its halo of the card's colour (.value) reads best.
+ */
+function onFill(rect) {
+  const cs = rect && getComputedStyle(rect);
+  const m = cs?.fill.match(/^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/);
+  if (!m || Number(m[4] ?? 1) * Number(cs.fillOpacity) < 0.6) return '';
+  // Relative luminance (WCAG 2), from sRGB.
+  const [r, g, b] = m.slice(1, 4).map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.18 ? ' on-dark' : ' on-light';
+}
+
+/**
  * Draws rows [{k, label, from, to, v}] into frame f. Options: padding (between
  * bars), ticks (count), tickFormat, room (px a value needs beside its bar),
  * fill(d) (a bar's fill, null for its class's), under(x, y) (drawn above the
@@ -33,8 +47,9 @@ export function waterfall(f, rows, { padding = 0.25, ticks = 5, tickFormat, room
     if (f.innerWidth - b >= room) return { x: b + 5, anchor: 'start', inside: false };
     return { x: a + 5, anchor: 'start', inside: true };
   };
+  const bars = new Map(f.plot.selectAll('rect.wf').nodes().map((n) => [n.__data__.k, n]));
   f.plot.selectAll('text.bar-value').data(rows, (d) => d.k).join('text')
-    .attr('class', (d) => `value bar-value${place(d).inside ? ' inside' : ''}`)
+    .attr('class', (d) => `value bar-value${place(d).inside ? ` inside${onFill(bars.get(d.k))}` : ''}`)
     .attr('text-anchor', (d) => place(d).anchor).attr('x', (d) => place(d).x)
     .attr('y', (d) => y(d.k) + y.bandwidth() / 2 + 4).text((d) => number(d.v, { digits: 3 }));
 }
