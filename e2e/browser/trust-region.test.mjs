@@ -127,3 +127,22 @@ test('fits a 375 px screen without sideways scrolling', async () => {
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(sw <= 375, `scrollWidth ${sw}`);
 });
+
+test('the KL trace keeps δ readable beside PG’s large KL: δ is drawn well inside the plot', async () => {
+  const { page } = await open();
+  const chart = page.locator('.tr-traces .chart-host').nth(1);
+  const { deltaY, plotHeight, top } = await chart.evaluate((host) => {
+    const axis = host.querySelector('g.axis').getAttribute('transform');
+    const lines = [...host.querySelectorAll('path.mline')].map((p) => p.getBBox());
+    return {
+      deltaY: Number(host.querySelector('line.delta').getAttribute('y1')),
+      plotHeight: Number(axis.match(/translate\(0,([\d.]+)\)/)[1]),
+      top: Math.min(...lines.map((b) => b.y)),
+    };
+  });
+  const r = await readoutValues(page, '.lab-trust-region output[data-readout]');
+  assert.ok(r.delta > 0);
+  // With a linear axis up to PG's KL of about 1.7, δ = 0.02 would sit within 2 % of the floor.
+  assert.ok(deltaY > 0.15 * plotHeight && deltaY < 0.85 * plotHeight, `δ at ${deltaY} of ${plotHeight} px`);
+  assert.ok(top < 0.2 * plotHeight, `the largest KL reaches near the top (${top} px)`);
+});

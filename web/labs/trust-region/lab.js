@@ -4,7 +4,7 @@
 // adaptive KL penalty and TRPO — stepped or played update by update. One call
 // into Go (klplay.trustRegionLab) per update returns every method's path, the
 // PPO-clip figure, the sampled KL and (with three actions) the KL contours.
-import { scaleBand, scaleLinear } from 'd3-scale';
+import { scaleBand, scaleLinear, scaleLog } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { line, curveLinearClosed } from 'd3-shape';
 import { contours } from 'd3-contour';
@@ -12,7 +12,7 @@ import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
-import { hatch, swatch } from '../../lib/chart.js';
+import { decades, hatch, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -392,12 +392,23 @@ class View extends LabView {
     const N = state.updates;
     const x = scaleLinear().domain([0, N]).range([0, f.innerWidth]);
     const all = METHODS.flatMap((m) => Array.from(r.methods[m.id][key]));
-    let hi = max(all);
-    if (key === 'kl') hi = Math.max(hi, state.delta * 1.5);
-    const lo = Math.min(0, min(all));
-    const y = scaleLinear().domain([lo, hi > lo ? hi : lo + 1]).range([f.innerHeight, 0]).nice(4);
+    let y;
+    let ticks;
+    if (key === 'kl') {
+      // KL on a log axis: PG's KL can be a hundred times δ, and δ and the methods
+      // that keep to it must stay readable beside it. A KL of 0 (the first update) sits on the floor.
+      const lo = Math.min(state.delta / 10, min(all.filter((v) => v > 0)) ?? Infinity);
+      const hi = Math.max(max(all), state.delta * 3);
+      y = scaleLog().domain([lo, hi]).range([f.innerHeight, 0]).clamp(true);
+      ticks = decades(y.domain());
+    } else {
+      const lo = Math.min(0, min(all));
+      const hi = max(all);
+      y = scaleLinear().domain([lo, hi > lo ? hi : lo + 1]).range([f.innerHeight, 0]).nice(4);
+      ticks = y.ticks(4);
+    }
     f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
+      .call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
     f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
       .call(axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
     if (key === 'kl') {
