@@ -49,7 +49,8 @@ type Lab struct {
 //
 //	{forward, reverse: {mu, sigma, kl, grad: [∂μ, ∂log σ], values (the
 //	 objective before each step)}, moments: {mu, sigma} (of P: forward KL's
-//	 optimum), entropyP, xs, p, qForward, qReverse, qStart (densities on
+//	 optimum), scores: {forward, reverse: {forward, reverse}} (each fit's
+//	 KL(P‖Q) and KL(Q‖P)), entropyP, xs, p, qForward, qReverse, qStart (densities on
 //	 241 points over [−10, 10]), handles: {mean, sd, atMean} (per component)}
 //
 // Errors: those of Target.Run; an option of the wrong type.
@@ -66,6 +67,7 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	}
 	out := map[string]any{}
 	curves := map[string][]float64{}
+	fits := map[Direction]Gaussian{}
 	for _, side := range []struct {
 		name string
 		dir  Direction
@@ -91,7 +93,9 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 			"values": tr.Values,
 		}
 		curves[side.name] = density(distribution.Normal{Mu: tr.Q.Mu, Sigma: tr.Q.Sigma})
+		fits[side.dir] = tr.Q
 	}
+	out["scores"] = scores(t, fits)
 	xs, p, _ := distribution.Grid(t.Mix, plotLo, plotHi, plotPoints)
 	m := t.Moments()
 	var mean, sd, atMean []float64
@@ -108,6 +112,20 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	out["qStart"] = density(distribution.Normal{Mu: start.Mu, Sigma: start.Sigma})
 	out["handles"] = map[string]any{"mean": mean, "sd": sd, "atMean": atMean}
 	return out, nil
+}
+
+// scores is each fit scored under both objectives, {forward, reverse: {forward:
+// KL(P‖Q), reverse: KL(Q‖P)}} (outer key: the fit; inner: the objective): the
+// mode-covering fit wins the forward column and the mode-seeking one the
+// reverse column, each losing the other.
+func scores(t *Target, fits map[Direction]Gaussian) map[string]any {
+	out := map[string]any{}
+	for name, d := range map[string]Direction{"forward": Forward, "reverse": Reverse} {
+		fwd, _ := t.Objective(fits[d], Forward)
+		rev, _ := t.Objective(fits[d], Reverse)
+		out[name] = map[string]any{"forward": fwd, "reverse": rev}
+	}
+	return out
 }
 
 // targetFor returns the target of the mixture params, reusing the last one.

@@ -39,7 +39,7 @@ func TestFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := []string{"entropyP", "forward", "handles", "moments", "p", "qForward", "qReverse", "qStart", "reverse", "xs"}
+	keys := []string{"entropyP", "forward", "handles", "moments", "p", "qForward", "qReverse", "qStart", "reverse", "scores", "xs"}
 	got := make([]string, 0, len(f))
 	for k := range f {
 		got = append(got, k)
@@ -103,6 +103,42 @@ func TestFrame(t *testing.T) {
 	bad, _ := lab.Decode(map[string]any{"target": []any{0.5, -2.0, 1.0, 0.5, 2.0, 0.0}})
 	if _, err := l.Frame(bad, session.Options{}); err == nil {
 		t.Error("a component with σ = 0 gave a frame")
+	}
+}
+
+// Each fit scored both ways, after both have converged on the default two-mode
+// target: each wins its own objective and loses the other's, and the forward
+// fit, moment-matched, scores log σ_p + ½ log 2πe − H(P) under KL(P‖Q).
+func TestScores(t *testing.T) {
+	var l Lab
+	st, err := labState(map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := l.Frame(st, session.NewOptions(map[string]any{"steps": 400.0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := f["scores"].(map[string]any)
+	cover, seek := sc["forward"].(map[string]any), sc["reverse"].(map[string]any)
+	fw, rv := f["forward"].(map[string]any), f["reverse"].(map[string]any)
+	if cover["forward"] != fw["kl"] || seek["reverse"] != rv["kl"] {
+		t.Errorf("each fit's own score is its objective: %v vs %v, %v vs %v", cover["forward"], fw["kl"], seek["reverse"], rv["kl"])
+	}
+	if !(cover["forward"].(float64) < seek["forward"].(float64)) {
+		t.Errorf("KL(P‖Q): the mode-covering fit %v should beat the mode-seeking %v", cover["forward"], seek["forward"])
+	}
+	if !(seek["reverse"].(float64) < cover["reverse"].(float64)) {
+		t.Errorf("KL(Q‖P): the mode-seeking fit %v should beat the mode-covering %v", seek["reverse"], cover["reverse"])
+	}
+	want := 0.5*math.Log(9.65) + 0.5*math.Log(2*math.Pi*math.E) - f["entropyP"].(float64)
+	if !near(cover["forward"].(float64), want, 1e-9) {
+		t.Errorf("the moment-matched fit scores %v under KL(P‖Q), want %v", cover["forward"], want)
+	}
+	// The mode-seeking fit sits on one mode, N(−3, 0.7²) from the default start μ = −1:
+	// about log 2 from the mixture's half weight under KL(Q‖P).
+	if r := seek["reverse"].(float64); math.Abs(r-math.Ln2) > 0.01 {
+		t.Errorf("the mode-seeking fit scores %v under KL(Q‖P), want about log 2", r)
 	}
 }
 

@@ -93,6 +93,26 @@ test('forward KL matches moments; reverse KL picks the mode the start is near', 
   assert.ok(Math.abs(r.reverseMu - 3) < 0.02, `reverse found the right mode: ${r.reverseMu}`);
 });
 
+test('each fit scored both ways: at convergence each wins its own KL and loses the other, as the core scores them', async () => {
+  const { page } = await open('#lab=fit&lr=0.5&speed=10');
+  await page.click('[data-action="play"]');
+  await page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 20_000 });
+  const r = await readouts(page);
+  assert.ok(r.coverForwardKL < r.seekForwardKL, `KL(P‖Q): covering ${r.coverForwardKL} < seeking ${r.seekForwardKL}`);
+  assert.ok(r.seekReverseKL < r.coverReverseKL, `KL(Q‖P): seeking ${r.seekReverseKL} < covering ${r.coverReverseKL}`);
+  assert.equal(r.coverForwardKL, r.forwardKL);
+  assert.equal(r.seekReverseKL, r.reverseKL);
+  // The seeking q sits on one of two equal, well-separated modes: about log 2 under KL(Q‖P).
+  assert.ok(Math.abs(r.seekReverseKL - Math.log(2)) < 0.01, `${r.seekReverseKL}`);
+  const core = await page.evaluate((r) => klplay.fitLab({}, { forward: { mu: r.forwardMu, sigma: r.forwardSigma }, reverse: { mu: r.reverseMu, sigma: r.reverseSigma } }).scores, r);
+  assert.equal(r.coverReverseKL, core.forward.reverse);
+  assert.equal(r.seekForwardKL, core.reverse.forward);
+  // The winner of each column is the one in bold.
+  const best = await page.locator('.fit-scores output.best').evaluateAll((os) => os.map((o) => o.dataset.readout).sort());
+  assert.deepEqual(best, ['coverForwardKL', 'seekReverseKL']);
+  assert.match(await page.locator('.fig-fit text.moment-label').textContent(), /optimum/);
+});
+
 test('with reduced motion, Play jumps ahead without animating', async () => {
   const { page } = await open('#lab=fit', { reducedMotion: 'reduce' });
   await page.click('[data-action="play"]');

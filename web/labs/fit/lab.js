@@ -103,6 +103,13 @@ class View extends LabView {
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'fit-step' }, h('span', { class: 'readout-name' }, 'Steps taken'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0')),
         DIRS.map(dirReadout),
+        h('table', { class: 'fit-scores' },
+          h('caption', {}, 'Each fit, scored both ways (nats)'),
+          h('thead', {}, h('tr', {}, h('td', {}), h('th', { scope: 'col' }, 'KL(P‖Q)'), h('th', { scope: 'col' }, 'KL(Q‖P)'))),
+          h('tbody', {},
+            h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-fwd' }), 'covering q'), h('td', {}, out('coverForwardKL')), h('td', {}, out('coverReverseKL'))),
+            h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-rev' }), 'seeking q'), h('td', {}, out('seekForwardKL')), h('td', {}, out('seekReverseKL'))))),
+        h('p', { class: 'small fit-scores-note' }, 'Each fit wins the objective it minimised and loses the other: there is no single best Gaussian for p, only the best under a chosen KL.'),
         h('p', { class: 'small' }, 'The forward optimum is known in closed form: q matches p’s mean ', out('momentMu'), ' and standard deviation ', out('momentSigma'), '. The reverse one depends on where you start.'),
         this.lr.el, this.speed.el, this.startMu.el, this.startSigma.el),
     ));
@@ -223,8 +230,16 @@ class View extends LabView {
       forwardKL: r.forward.kl, forwardMu: r.forward.mu, forwardSigma: r.forward.sigma,
       reverseKL: r.reverse.kl, reverseMu: r.reverse.mu, reverseSigma: r.reverse.sigma,
       momentMu: r.moments.mu, momentSigma: r.moments.sigma,
+      coverForwardKL: r.scores.forward.forward, coverReverseKL: r.scores.forward.reverse,
+      seekForwardKL: r.scores.reverse.forward, seekReverseKL: r.scores.reverse.reverse,
     };
     this.readouts.set(vals, (v, key) => number(key.endsWith('KL') ? v : Math.round(v * 1e4) / 1e4)); // μ and σ to 4 decimals, no 10⁻⁸ noise
+    // The better score in each column, in bold.
+    for (const [a, b] of [['coverForwardKL', 'seekForwardKL'], ['seekReverseKL', 'coverReverseKL']]) {
+      const [oa, ob] = [a, b].map((k) => this.el.querySelector(`.fit-scores output[data-readout="${k}"]`));
+      oa.classList.toggle('best', vals[a] < vals[b]);
+      ob.classList.toggle('best', vals[b] < vals[a]);
+    }
     const so = this.el.querySelector('.steps-out');
     so.textContent = String(this.stepCount);
     so.dataset.value = String(this.stepCount);
@@ -255,7 +270,9 @@ class View extends LabView {
     once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${f.innerWidth}`,
       (g) => g.call(axisBottom(x).ticks(Math.max(4, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0)));
     const ymax = y.domain()[1];
-    const pts = (arr) => Array.from(r.xs, (xv, i) => [xv, Math.min(arr[i], ymax * 1.02)]);
+    // Only the grid points inside the x domain, so that no curve runs past the plot.
+    const [x0, x1] = x.domain();
+    const pts = (arr) => Array.from(r.xs, (xv, i) => [xv, Math.min(arr[i], ymax * 1.02)]).filter(([xv]) => xv >= x0 - 1e-9 && xv <= x1 + 1e-9);
     const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
     f.plot.selectAll('path.target-fill').data([pts(r.p)]).join('path').attr('class', 'target-fill').attr('d', area().x((d) => x(d[0])).y0(y(0)).y1((d) => y(d[1])));
     const curves = [
@@ -270,6 +287,10 @@ class View extends LabView {
     const m = r.moments;
     f.plot.selectAll('line.moment').data(state.show !== 'reverse' ? [m.mu] : []).join('line').attr('class', 'moment')
       .attr('x1', x).attr('x2', x).attr('y1', y(0)).attr('y2', 0);
+    // Its label at the top, on the side with more room.
+    f.plot.selectAll('text.moment-label').data(state.show !== 'reverse' ? [m.mu] : []).join('text').attr('class', 'moment-label')
+      .attr('x', (v) => x(v) + (x(v) < f.innerWidth / 2 ? 5 : -5)).attr('y', 10).attr('text-anchor', (v) => (x(v) < f.innerWidth / 2 ? 'start' : 'end'))
+      .text('p’s mean: the KL(P‖Q) optimum');
 
     // Handles: target modes (●) and the start (◆).
     const hd = r.handles;
