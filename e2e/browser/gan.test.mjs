@@ -270,3 +270,28 @@ test('a bad link falls back to defaults with a notice, and the core refuses bad 
   const ok = await page.evaluate(() => globalThis.klplay.ganLab({ shape: 'bump', theta: 0, gens: ['kl'] }).div.js);
   assert.equal(ok, 0, 'the next call works');
 });
+
+test('the log 2 and 2·JS − log 4 labels sit clear of every curve', async () => {
+  for (const theta of [-1.5, 0.3, 1.5, 3]) {
+    const { page } = await open(`#lab=gan&theta=${theta}`);
+    const crossed = await page.evaluate(() => {
+      const svg = document.querySelector('.fig-divs svg.chart');
+      const paths = [...svg.querySelectorAll('path.div-curve')];
+      const out = {};
+      for (const cls of ['ln2-label', 'loss-label']) {
+        const b = svg.querySelector(`text.${cls}`).getBBox();
+        let n = 0;
+        for (const p of paths) {
+          const len = p.getTotalLength();
+          for (let s = 0; s <= len; s += 1.5) {
+            const pt = p.getPointAtLength(s);
+            if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) n++;
+          }
+        }
+        out[cls] = n;
+      }
+      return out;
+    });
+    assert.deepEqual(crossed, { 'ln2-label': 0, 'loss-label': 0 }, `θ = ${theta}: curve points under the labels`);
+  }
+});

@@ -53,6 +53,31 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
   return frame;
 }
 
+/**
+ * Of the candidate positions [{x, y, anchor}] for a label reading `text` (y its
+ * baseline, anchor as SVG's text-anchor), the first whose box covers the fewest
+ * of `points` ([x, y] in the same pixels): a label placed clear of the data.
+ */
+export function clearSpot(candidates, text, points, { charWidth = 6.5, height = 12, pad = 3 } = {}) {
+  const w = text.length * charWidth;
+  let best = candidates[0];
+  let fewest = Infinity;
+  for (const c of candidates) {
+    const x0 = (c.anchor === 'end' ? c.x - w : c.anchor === 'middle' ? c.x - w / 2 : c.x) - pad;
+    const x1 = x0 + w + 2 * pad;
+    const y0 = c.y - height - pad;
+    const y1 = c.y + pad;
+    let n = 0;
+    for (const [px, py] of points) if (px >= x0 && px <= x1 && py >= y0 && py <= y1) n++;
+    if (n < fewest) {
+      fewest = n;
+      best = c;
+      if (n === 0) break;
+    }
+  }
+  return best;
+}
+
 /** A diagonal hatch pattern in `color` (a CSS value); returns its url(#id). */
 export function hatch(defs, color, { spacing = 5, width = 1.4, opacity = 0.55 } = {}) {
   const id = uniqueId('hatch');

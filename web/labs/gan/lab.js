@@ -12,7 +12,7 @@ import { pointer } from 'd3-selection';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
-import { handles, hatch, once, swatch } from '../../lib/chart.js';
+import { clearSpot, handles, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -378,13 +378,18 @@ class View extends LabView {
     f.plot.selectAll('text.inf-label').data([0]).join('text').attr('class', 'inf-mark inf-label').attr('x', -8).attr('y', yInf + 5).attr('text-anchor', 'end').text('∞');
     const ln2 = y(Math.LN2);
     f.plot.selectAll('line.ln2').data([0]).join('line').attr('class', 'ln2').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', ln2).attr('y2', ln2);
-    f.plot.selectAll('text.ln2-label').data([0]).join('text').attr('class', 'ln2-label').attr('x', x(0) + 6).attr('y', ln2 - 4).text('log 2');
 
-    // The curves change only with the shape, the hidden set and the size.
+    // The curves, and the log 2 label placed clear of them, change only with the shape, the hidden set and the size.
     const shown = DIVS.filter((d) => !state.hide.includes(d.key));
-    once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`, (g) => {
+    const key = `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`;
+    if (this.curvePts?.key !== key) {
+      this.curvePts = { key, pts: shown.flatMap((d) => Array.from(sw[d.key], (v, i) => [x(sw.theta[i]), yv(v)])) };
+    }
+    once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), key, (g) => {
       const l = line().x((_, i) => x(sw.theta[i])).y((v) => yv(v));
       g.selectAll('path.div-curve').data(shown, (d) => d.key).join('path').attr('class', (d) => `div-curve c-${d.key}`).attr('data-div', (d) => d.key).attr('d', (d) => l(sw[d.key]));
+      const at = clearSpot([0.55, 0.65, 0.75, 0.85, 0.45, 0.35, 0.25, 0.15, 0.05].flatMap((t) => [{ x: t * f.innerWidth, y: ln2 - 4 }, { x: t * f.innerWidth, y: ln2 + 14 }]), 'log 2', this.curvePts.pts);
+      f.plot.selectAll('text.ln2-label').data([0]).join('text').attr('class', 'ln2-label').attr('x', at.x).attr('y', at.y).text('log 2');
     });
 
     // The current θ: a rule, and the exact values as dots.
@@ -395,9 +400,14 @@ class View extends LabView {
       .attr('d', (d) => (d.v > YMAX && d.v !== Infinity ? symbol().type({ draw: (c, s) => { const a = Math.sqrt(s); c.moveTo(0, -a); c.lineTo(a * 0.8, a * 0.5); c.lineTo(-a * 0.8, a * 0.5); c.closePath(); } }).size(50)() : symbol().size(38)()))
       .attr('transform', (d) => `translate(${tx},${yv(d.v)})`);
     const js = shown.some((d) => d.key === 'js');
+    const lossText = `2·JS − log 4 = ${number(r.loss)}`;
+    const yj = y(r.div.js);
+    const side = tx > f.innerWidth * 0.6 ? -1 : 1;
+    const anchor = side < 0 ? 'end' : 'start';
+    const spot = clearSpot([16, -8, 30, -22, 44].flatMap((dy) => [{ x: tx + side * 8, y: yj + dy, anchor }, { x: tx - side * 8, y: yj + dy, anchor: side < 0 ? 'start' : 'end' }])
+      .filter((c) => c.y > yInf + 20 && c.y < f.innerHeight - 2), lossText, this.curvePts.pts);
     f.plot.selectAll('text.loss-label').data(js ? [r.loss] : []).join('text').attr('class', 'loss-label')
-      .attr('x', tx + (tx > f.innerWidth * 0.6 ? -8 : 8)).attr('text-anchor', tx > f.innerWidth * 0.6 ? 'end' : 'start').attr('y', y(r.div.js) + 16)
-      .text((v) => `2·JS − log 4 = ${number(v)}`);
+      .attr('x', spot.x).attr('text-anchor', spot.anchor).attr('y', spot.y).text(lossText);
 
     // Click or drag anywhere on the chart to move θ.
     f.plot.selectAll('rect.scrub').data([0]).join((enter) => enter.append('rect').attr('class', 'scrub')
