@@ -60,6 +60,7 @@ for (const model of ['linear', 'square']) {
   test(`${model}: the identity holds to 1e-9 at every step of an optimisation run`, async () => {
     const hash = model === 'linear' ? '#lab=elbo' : '#lab=elbo&model=square&x=2&w=1&b=0&sigma=0.5&m=-0.3&s=1.2&samples=3';
     const { page } = await open(hash);
+    const start = await readouts(page);
     const rows = await playAndRecord(page, 60);
     const iters = new Set(rows.map((r) => r.iter));
     assert.ok(iters.size > 15, `the run advanced (${iters.size} distinct steps)`);
@@ -68,8 +69,10 @@ for (const model of ['linear', 'square']) {
       assert.ok(Math.abs(r.elbo - (r.recon - r.klPrior)) <= 1e-12, `step ${r.iter}: ELBO ≠ recon − KL`);
       assert.ok(r.gap >= 0 && r.klPrior >= 0);
     }
-    // The ELBO went up overall, and q moved.
-    assert.ok(rows.at(-1).elbo > rows[0].elbo, 'the ELBO increased');
+    // The ELBO went up from the start. Not from the first frame recorded: with one
+    // sample per step the run jitters around the optimum once there (by step 15 on
+    // the defaults), and a loaded machine may record its first frame that late.
+    assert.ok(rows.at(-1).elbo > start.elbo, `the ELBO increased from ${start.elbo} to ${rows.at(-1).elbo}`);
     // Step: one step at a time, and each is checked again against the core, called independently.
     for (let i = 0; i < 3; i++) {
       const before = Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value'));
