@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { fixture, watchErrors, ready, labDrawn } from '../harness.mjs';
+import { fixture, watchErrors, watched, ready, labDrawn, insideValueContrast } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -71,3 +71,19 @@ test('the Embed dialog, an open export menu and embed mode: no serious or critic
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+// A waterfall value that does not fit beside its bar is drawn inside it; the
+// defaults of both labs put some there (the ELBO's and the gap's, the VAE's ELBO).
+for (const colorScheme of ['light', 'dark']) {
+  test(`${colorScheme}: a waterfall value drawn inside its bar has contrast ≥ 4.5 (ELBO, VAE)`, async () => {
+    for (const [lab, scope, atLeast] of [['elbo', '.elbo-bar svg', 2], ['vae', '.vae-bar svg', 1]]) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+      watched(page);
+      await page.goto(`${server.url}#lab=${lab}`);
+      await ready(page);
+      const inside = await insideValueContrast(page, scope);
+      assert.ok(inside.length >= atLeast, `${lab}: ${inside.length} values inside their bars`);
+      for (const { text, ratio } of inside) assert.ok(ratio >= 4.5, `${lab}: ${text}: contrast ${ratio.toFixed(2)}`);
+    }
+  });
+}
