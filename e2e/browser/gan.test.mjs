@@ -271,9 +271,9 @@ test('a bad link falls back to defaults with a notice, and the core refuses bad 
   assert.equal(ok, 0, 'the next call works');
 });
 
-test('the log 2 and 2·JS − log 4 labels sit clear of every curve', async () => {
-  for (const theta of [-1.5, 0.3, 1.5, 3]) {
-    const { page } = await open(`#lab=gan&theta=${theta}`);
+test('the log 2 and 2·JS − log 4 labels sit clear of every curve, and inside the plot at 375 px too', async () => {
+  for (const [theta, options] of [[-1.5], [0.3], [1.5], [3], [1.2, PHONE], [3, PHONE]]) {
+    const { page } = await open(`#lab=gan&theta=${theta}`, options);
     const crossed = await page.evaluate(() => {
       const svg = document.querySelector('.fig-divs svg.chart');
       const paths = [...svg.querySelectorAll('path.div-curve')];
@@ -289,9 +289,14 @@ test('the log 2 and 2·JS − log 4 labels sit clear of every curve', async () =
           }
         }
         out[cls] = n;
+        const width = Number(svg.querySelector('line.ln2').getAttribute('x2'));
+        if (b.x < 0 || b.x + b.width > width) out[`${cls} outside`] = [b.x, b.x + b.width, width];
       }
       return out;
     });
-    assert.deepEqual(crossed, { 'ln2-label': 0, 'loss-label': 0 }, `θ = ${theta}: curve points under the labels`);
+    const outside = Object.keys(crossed).filter((k) => k.endsWith('outside'));
+    assert.deepEqual(outside, [], `θ = ${theta}${options ? ', 375 px' : ''}: a label outside the plot: ${JSON.stringify(crossed)}`);
+    // At 375 px the curves fill the plot and no spot is entirely clear; at desktop width one always is.
+    if (!options) assert.deepEqual(crossed, { 'ln2-label': 0, 'loss-label': 0 }, `θ = ${theta}: curve points under the labels`);
   }
 });

@@ -57,8 +57,9 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
  * Of the candidate positions [{x, y, anchor}] for a label reading `text` (y its
  * baseline, anchor as SVG's text-anchor), the first whose box covers the fewest
  * of `points` ([x, y] in the same pixels): a label placed clear of the data.
+ * With `width`, a box that would leave [0, width] counts as covering every point.
  */
-export function clearSpot(candidates, text, points, { charWidth = 6.5, height = 12, pad = 3 } = {}) {
+export function clearSpot(candidates, text, points, { charWidth = 6.5, height = 12, pad = 3, width = Infinity } = {}) {
   const w = text.length * charWidth;
   let best = candidates[0];
   let fewest = Infinity;
@@ -67,6 +68,7 @@ export function clearSpot(candidates, text, points, { charWidth = 6.5, height = 
     const x1 = x0 + w + 2 * pad;
     const y0 = c.y - height - pad;
     const y1 = c.y + pad;
+    if (x0 < 0 || x1 > width) continue;
     let n = 0;
     for (const [px, py] of points) if (px >= x0 && px <= x1 && py >= y0 && py <= y1) n++;
     if (n < fewest) {

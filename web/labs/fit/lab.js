@@ -109,7 +109,7 @@ class View extends LabView {
           h('tbody', {},
             h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-fwd' }), 'covering q'), h('td', {}, out('coverForwardKL')), h('td', {}, out('coverReverseKL'))),
             h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-rev' }), 'seeking q'), h('td', {}, out('seekForwardKL')), h('td', {}, out('seekReverseKL'))))),
-        h('p', { class: 'small fit-scores-note' }, 'Each fit wins the objective it minimised and loses the other: there is no single best Gaussian for p, only the best under a chosen KL.'),
+        h('p', { class: 'small fit-scores-note' }, 'Once they have converged, each fit wins the objective it minimised and loses the other: there is no single best Gaussian for p, only the best under a chosen KL.'),
         h('p', { class: 'small' }, 'The forward optimum is known in closed form: q matches p’s mean ', out('momentMu'), ' and standard deviation ', out('momentSigma'), '. The reverse one depends on where you start.'),
         this.lr.el, this.speed.el, this.startMu.el, this.startSigma.el),
     ));

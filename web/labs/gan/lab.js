@@ -381,14 +381,12 @@ class View extends LabView {
 
     // The curves, and the log 2 label placed clear of them, change only with the shape, the hidden set and the size.
     const shown = DIVS.filter((d) => !state.hide.includes(d.key));
-    const key = `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`;
-    if (this.curvePts?.key !== key) {
-      this.curvePts = { key, pts: shown.flatMap((d) => Array.from(sw[d.key], (v, i) => [x(sw.theta[i]), yv(v)])) };
-    }
-    once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), key, (g) => {
+    once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`, (g) => {
       const l = line().x((_, i) => x(sw.theta[i])).y((v) => yv(v));
       g.selectAll('path.div-curve').data(shown, (d) => d.key).join('path').attr('class', (d) => `div-curve c-${d.key}`).attr('data-div', (d) => d.key).attr('d', (d) => l(sw[d.key]));
-      const at = clearSpot([0.55, 0.65, 0.75, 0.85, 0.45, 0.35, 0.25, 0.15, 0.05].flatMap((t) => [{ x: t * f.innerWidth, y: ln2 - 4 }, { x: t * f.innerWidth, y: ln2 + 14 }]), 'log 2', this.curvePts.pts);
+      // The curves' points in pixels, which every label placement below avoids.
+      this.curvePts = shown.flatMap((d) => Array.from(sw[d.key], (v, i) => [x(sw.theta[i]), yv(v)]));
+      const at = clearSpot([0.55, 0.65, 0.75, 0.85, 0.45, 0.35, 0.25, 0.15, 0.05].flatMap((t) => [{ x: t * f.innerWidth, y: ln2 - 4 }, { x: t * f.innerWidth, y: ln2 + 14 }]), 'log 2', this.curvePts, { width: f.innerWidth });
       f.plot.selectAll('text.ln2-label').data([0]).join('text').attr('class', 'ln2-label').attr('x', at.x).attr('y', at.y).text('log 2');
     });
 
@@ -405,7 +403,7 @@ class View extends LabView {
     const side = tx > f.innerWidth * 0.6 ? -1 : 1;
     const anchor = side < 0 ? 'end' : 'start';
     const spot = clearSpot([16, -8, 30, -22, 44].flatMap((dy) => [{ x: tx + side * 8, y: yj + dy, anchor }, { x: tx - side * 8, y: yj + dy, anchor: side < 0 ? 'start' : 'end' }])
-      .filter((c) => c.y > yInf + 20 && c.y < f.innerHeight - 2), lossText, this.curvePts.pts);
+      .filter((c) => c.y > yInf + 20 && c.y < f.innerHeight - 2), lossText, this.curvePts, { width: f.innerWidth });
     f.plot.selectAll('text.loss-label').data(js ? [r.loss] : []).join('text').attr('class', 'loss-label')
       .attr('x', spot.x).attr('text-anchor', spot.anchor).attr('y', spot.y).text(lossText);
 
