@@ -39,6 +39,14 @@ func Rules(st session.State) error {
 type Lab struct {
 	key    []float64
 	target *Target
+	conv   convergence
+}
+
+// convergence is the last answer to Frame's converge option, for its key.
+type convergence struct {
+	key  [3]float64 // startMu, startSigma, lr (the target is Lab.key)
+	t    *Target
+	outs map[string]any
 }
 
 // Frame is the lab's answer for the state {target: [w, μ, σ, …], startMu,
@@ -52,6 +60,11 @@ type Lab struct {
 //	 optimum), scores: {forward, reverse: {forward, reverse}} (each fit's
 //	 KL(P‖Q) and KL(Q‖P)), entropyP, xs, p, qForward, qReverse, qStart (densities on
 //	 241 points over [−10, 10]), handles: {mean, sd, atMean} (per component)}
+//
+// With the option converge: true it also returns converged: {forward,
+// reverse}, the number of steps from the state's start after which each fit
+// has converged (Target.Converge, within MaxStepsPerCall steps; null when it
+// has not), computed once per target, start and lr and then remembered.
 //
 // Errors: those of Target.Run; an option of the wrong type.
 func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, error) {
@@ -96,6 +109,15 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 		fits[side.dir] = tr.Q
 	}
 	out["scores"] = scores(t, fits)
+	conv, err := opts.Bool("converge")
+	if err != nil {
+		return nil, err
+	}
+	if conv {
+		if out["converged"], err = l.converged(t, start, lr); err != nil {
+			return nil, err
+		}
+	}
 	xs, p, _ := distribution.Grid(t.Mix, plotLo, plotHi, plotPoints)
 	m := t.Moments()
 	var mean, sd, atMean []float64
@@ -126,6 +148,27 @@ func scores(t *Target, fits map[Direction]Gaussian) map[string]any {
 		out[name] = map[string]any{"forward": fwd, "reverse": rev}
 	}
 	return out
+}
+
+// converged is Frame's converged answer for the start and lr, reusing the last one.
+func (l *Lab) converged(t *Target, start Gaussian, lr float64) (map[string]any, error) {
+	key := [3]float64{start.Mu, start.Sigma, lr}
+	if l.conv.t == t && l.conv.key == key {
+		return l.conv.outs, nil
+	}
+	outs := map[string]any{}
+	for name, d := range map[string]Direction{"forward": Forward, "reverse": Reverse} {
+		n, ok, err := t.Converge(start, d, lr, MaxStepsPerCall)
+		if err != nil {
+			return nil, err
+		}
+		outs[name] = nil
+		if ok {
+			outs[name] = float64(n)
+		}
+	}
+	l.conv = convergence{key, t, outs}
+	return outs, nil
 }
 
 // targetFor returns the target of the mixture params, reusing the last one.

@@ -93,7 +93,7 @@ func TestFrame(t *testing.T) {
 		{map[string]any{"forward": map[string]any{"mu": "a"}}, input.WrongType, "opts.forward.mu"},
 		{map[string]any{"reverse": map[string]any{"sigma": true}}, input.WrongType, "opts.reverse.sigma"},
 		{map[string]any{"reverse": 5.0}, input.WrongType, "opts.reverse"},
-		{map[string]any{"steps": 1001.0}, input.OutOfRange, "steps"},
+		{map[string]any{"steps": float64(MaxStepsPerCall + 1)}, input.OutOfRange, "steps"},
 	} {
 		if code, arg := codeArg(frameErr(l.Frame(st, session.NewOptions(c.opts)))); code != c.code || arg != c.arg {
 			t.Errorf("%v: %s on %s, want %s on %s", c.opts, code, arg, c.code, c.arg)

@@ -25,8 +25,12 @@ const (
 	MaxAbsMu = 20
 )
 
-// MaxStepsPerCall bounds Run's steps.
-const MaxStepsPerCall = 1000
+// MaxStepsPerCall bounds Run's steps, and Converge's.
+const MaxStepsPerCall = 2000
+
+// Tol is Converged's tolerance: a full natural-gradient step (lr = 1) would
+// move μ by less than Tol·σ and σ by less than a fraction Tol of itself.
+const Tol = 1e-5
 
 // Gaussian is the model q = N(Mu, Sigma²).
 type Gaussian struct{ Mu, Sigma float64 }
@@ -145,11 +149,14 @@ func (t *Target) Objective(q Gaussian, d Direction) (kl float64, grad [2]float64
 // and the objective and gradient at the old one.
 func (t *Target) Step(q Gaussian, d Direction, lr float64) (next Gaussian, kl float64, grad [2]float64) {
 	kl, grad = t.Objective(q, d)
+	return stepFrom(q, grad, lr), kl, grad
+}
+
+// stepFrom is Step's update of q given the gradient at q.
+func stepFrom(q Gaussian, grad [2]float64, lr float64) Gaussian {
 	dm := clamp(-lr*q.Sigma*q.Sigma*grad[0], -2*q.Sigma, 2*q.Sigma)
 	dl := clamp(-lr*0.5*grad[1], -0.5, 0.5)
-	next.Mu = clamp(q.Mu+dm, -MaxAbsMu, MaxAbsMu)
-	next.Sigma = clamp(q.Sigma*math.Exp(dl), MinSigma, MaxSigma)
-	return next, kl, grad
+	return Gaussian{Mu: clamp(q.Mu+dm, -MaxAbsMu, MaxAbsMu), Sigma: clamp(q.Sigma*math.Exp(dl), MinSigma, MaxSigma)}
 }
 
 // Trace is the result of Run: the model after the steps and the objective
@@ -165,16 +172,7 @@ type Trace struct {
 // not in (0, 1] ("lr"), steps outside 0…MaxStepsPerCall ("steps"), a q
 // outside the bounds ("mu", "sigma").
 func (t *Target) Run(q Gaussian, d Direction, lr float64, steps int) (Trace, error) {
-	if err := input.InRange("lr", lr, 1e-6, 1); err != nil {
-		return Trace{}, err
-	}
-	if steps < 0 || steps > MaxStepsPerCall {
-		return Trace{}, input.Errorf(input.OutOfRange, "steps", "is %d; it must be between 0 and %d", steps, MaxStepsPerCall)
-	}
-	if err := input.InRange("mu", q.Mu, -MaxAbsMu, MaxAbsMu); err != nil {
-		return Trace{}, err
-	}
-	if err := input.InRange("sigma", q.Sigma, MinSigma, MaxSigma); err != nil {
+	if err := checkRun(q, lr, steps); err != nil {
 		return Trace{}, err
 	}
 	tr := Trace{Values: make([]float64, 0, steps)}
@@ -186,6 +184,67 @@ func (t *Target) Run(q Gaussian, d Direction, lr float64, steps int) (Trace, err
 	tr.Q = q
 	tr.KL, tr.Grad = t.Objective(q, d)
 	return tr, nil
+}
+
+// checkRun is Run's and Converge's check of their arguments.
+func checkRun(q Gaussian, lr float64, steps int) error {
+	if err := input.InRange("lr", lr, 1e-6, 1); err != nil {
+		return err
+	}
+	if steps < 0 || steps > MaxStepsPerCall {
+		return input.Errorf(input.OutOfRange, "steps", "is %d; it must be between 0 and %d", steps, MaxStepsPerCall)
+	}
+	if err := input.InRange("mu", q.Mu, -MaxAbsMu, MaxAbsMu); err != nil {
+		return err
+	}
+	return input.InRange("sigma", q.Sigma, MinSigma, MaxSigma)
+}
+
+// Converged reports whether q is a stationary point of the objective to within
+// Tol: with g the gradient of Objective, the natural-gradient step of size 1,
+//
+//	|σ²·∂/∂μ| ≤ Tol·σ   and   |½·∂/∂log σ| ≤ Tol,
+//
+// which for the forward objective says μ is within Tol·σ of the target's mean
+// and log σ within about Tol of its optimum (the step is then the distance to
+// the optimum, in μ and log σ). On a bound (σ = MinSigma or MaxSigma, |μ| =
+// MaxAbsMu) a gradient pushing q further out does not count against it, since
+// Step can move no further that way.
+func (t *Target) Converged(q Gaussian, d Direction) bool {
+	_, g := t.Objective(q, d)
+	return converged(q, g)
+}
+
+// converged is Converged given the gradient g at q.
+func converged(q Gaussian, g [2]float64) bool {
+	dm, dl := q.Sigma*q.Sigma*g[0], 0.5*g[1]
+	if (q.Mu >= MaxAbsMu && dm < 0) || (q.Mu <= -MaxAbsMu && dm > 0) {
+		dm = 0
+	}
+	if (q.Sigma <= MinSigma && dl > 0) || (q.Sigma >= MaxSigma && dl < 0) {
+		dl = 0
+	}
+	return math.Abs(dm) <= Tol*q.Sigma && math.Abs(dl) <= Tol
+}
+
+// Converge returns the number of natural-gradient steps of size lr from q
+// after which the fit has Converged (0 when q already has), and ok false, with
+// steps = max, when it has not within max steps (an lr large enough to
+// oscillate, say). Errors: those of Run, with max as "steps".
+func (t *Target) Converge(q Gaussian, d Direction, lr float64, max int) (steps int, ok bool, err error) {
+	if err := checkRun(q, lr, max); err != nil {
+		return 0, false, err
+	}
+	for ; ; steps++ {
+		_, g := t.Objective(q, d)
+		if converged(q, g) {
+			return steps, true, nil
+		}
+		if steps == max {
+			return max, false, nil
+		}
+		q = stepFrom(q, g, lr)
+	}
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Min(hi, math.Max(lo, x)) }
