@@ -1,9 +1,14 @@
 // The Forward vs reverse KL lab in real headless Chromium: play, pause, step and
 // reset drive the fits, and the numbers shown are the Go core's for the same
-// number of steps.
+// number of steps; Play on every preset ends where the lab says; the pace is
+// steps per animation frame; a link opens at its step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, opener, readoutValues, PHONE, drawn, hashSettled } from '../harness.mjs';
+import { presets } from '../../web/labs/fit/presets.js';
+import { readFileSync } from 'node:fs';
+
+const labInfo = JSON.parse(readFileSync(new URL('../../core/session/labs/fit.json', import.meta.url)));
 
 const { server, browser } = await fixture();
 
@@ -13,15 +18,27 @@ const readouts = (page) => readoutValues(page, '.readouts output[data-readout]')
 
 const steps = (page) => page.evaluate(() => Number(document.querySelector('.steps-out').dataset.value));
 
+const playing = (page) => page.getAttribute('[data-action="play"]', 'aria-pressed');
+
+/** Waits for Play to stop by itself (the fits converged). */
+const stopped = (page) => page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 30_000 });
+
 /** What the core says after n steps from the start, for the state in the hash. */
 function coreAfter(page, n) {
   return page.evaluate((n) => {
     const h = Object.fromEntries(location.hash.slice(1).split('&').map((kv) => kv.split('=').map(decodeURIComponent)));
     const state = { target: h.target.split(',').map(Number), startMu: Number(h.startMu), startSigma: Number(h.startSigma), lr: Number(h.lr) };
-    const r = globalThis.klplay.fitLab(state, { steps: n });
-    return { fmu: r.forward.mu, fsigma: r.forward.sigma, fkl: r.forward.kl, rmu: r.reverse.mu, rsigma: r.reverse.sigma, rkl: r.reverse.kl };
+    const r = globalThis.klplay.fitLab(state, { steps: n, converge: true });
+    return { fmu: r.forward.mu, fsigma: r.forward.sigma, fkl: r.forward.kl, rmu: r.reverse.mu, rsigma: r.reverse.sigma, rkl: r.reverse.kl, end: Math.max(r.converged.forward, r.converged.reverse) };
   }, n);
 }
+
+/** The page's step after `frames` more animation frames. */
+const stepAfterFrames = (page, frames) => page.evaluate((frames) => new Promise((resolve) => {
+  let n = 0;
+  const f = () => (++n === frames ? resolve(Number(document.querySelector('.steps-out').dataset.value)) : requestAnimationFrame(f));
+  requestAnimationFrame(f);
+}), frames);
 
 test('before any step both fits sit at the start; the moments are p’s', async () => {
   const { page } = await open();
@@ -64,12 +81,88 @@ test('play, pause and step: the page’s fits equal the core’s after the same 
   assert.equal((await readouts(page)).reverseMu, -1);
 });
 
-test('forward KL matches moments; reverse KL picks the mode the start is near', async () => {
-  const { page } = await open('#lab=fit&lr=0.5&speed=10');
+test('Play on every preset: it stops when both fits have converged, the forward fit on p’s moments, the reverse one where the preset says', async () => {
+  const { page } = await open('#lab=fit&speed=300');
+  for (const ps of presets) {
+    await page.click(`.presets button[data-preset="${ps.id}"]`);
+    await page.waitForFunction((id) => document.querySelector(`.presets button[data-preset="${id}"]`).getAttribute('aria-pressed') === 'true', ps.id);
+    await page.click('[data-action="play"]');
+    await stopped(page);
+    await hashSettled(page);
+    const r = await readouts(page);
+    const c = await coreAfter(page, 0);
+    assert.equal(r.steps, c.end, `${ps.id}: Play stopped at step ${r.steps}, the fits converge at ${c.end}`);
+    assert.equal(await page.locator('.fit-status').textContent(), 'converged', ps.id);
+    assert.equal(await page.locator('.steps-of').textContent(), ` of ${c.end}`, ps.id);
+    assert.ok(Math.abs(r.forwardMu - r.momentMu) < 1e-4 && Math.abs(r.forwardSigma - r.momentSigma) < 1e-4, `${ps.id}: forward ${r.forwardMu}, ${r.forwardSigma}; moments ${r.momentMu}, ${r.momentSigma}`);
+    const t = ps.st.target;
+    const modes = Array.from({ length: t.length / 3 }, (_, k) => ({ mu: t[3 * k + 1], sigma: t[3 * k + 2] }));
+    if (ps.promise.between) {
+      // One wide q across the modes, centred between them, wider than any mode.
+      const mid = (Math.min(...modes.map((m) => m.mu)) + Math.max(...modes.map((m) => m.mu))) / 2;
+      assert.ok(Math.abs(r.reverseMu - mid) < 0.05 && r.reverseSigma > 1.5 * Math.max(...modes.map((m) => m.sigma)), `${ps.id}: reverse ${r.reverseMu}, ${r.reverseSigma}`);
+    } else {
+      const m = modes[ps.promise.mode];
+      assert.ok(Math.abs(r.reverseMu - m.mu) < 0.05 && Math.abs(r.reverseSigma - m.sigma) < 0.05, `${ps.id}: reverse ${r.reverseMu}, ${r.reverseSigma}, want mode ${m.mu}, ${m.sigma}`);
+    }
+    // The covering fit wins KL(P‖Q), its global minimum; the seeking fit, a local
+    // minimum of KL(Q‖P), wins that column unless the preset says it is stuck on a small mode.
+    assert.ok(r.coverForwardKL < r.seekForwardKL, `${ps.id}: KL(P‖Q) covering ${r.coverForwardKL}, seeking ${r.seekForwardKL}`);
+    assert.equal(r.seekReverseKL < r.coverReverseKL, !ps.promise.seekLoses, `${ps.id}: KL(Q‖P) seeking ${r.seekReverseKL}, covering ${r.coverReverseKL}`);
+  }
+});
+
+test('the pace: steps per animation frame follow the slider; the default plays the fit in 4 to 8 s', async () => {
+  const { page } = await open();
+  await hashSettled(page);
+  const st = labInfo.fields.find((f) => f.name === 'speed');
+  const { end } = await coreAfter(page, 0);
+  assert.ok(end / st.default >= 4 && end / st.default <= 8, `the default fit: ${end} steps at ${st.default} a second`);
+  for (const pace of [12, 90]) {
+    await page.locator('.fit-pace .slider-box').fill(String(pace));
+    await page.locator('.fit-pace .slider-box').press('Enter');
+    await page.waitForFunction((pace) => new URLSearchParams(location.hash.slice(1)).get('speed') === String(pace), pace);
+    await page.click('[data-action="reset"]');
+    await page.click('[data-action="play"]');
+    const a = await stepAfterFrames(page, 5);
+    const b = await stepAfterFrames(page, 60);
+    await page.click('[data-action="play"]');
+    // 60 frames at pace/60 steps a frame, give or take a step for the frame the count started on.
+    assert.ok(Math.abs(b - a - pace) <= 2, `pace ${pace}: ${b - a} steps in 60 frames`);
+  }
+});
+
+test('a share link opens at its step, replayed: the same fits and trace as the page that made it', async () => {
+  const { page } = await open('#lab=fit&speed=60&lr=0.2');
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 20_000 });
+  await page.waitForFunction(() => Number(document.querySelector('.steps-out').dataset.value) >= 17);
+  await page.click('[data-action="play"]');
+  const hash = await hashSettled(page);
+  const r = await readouts(page);
+  assert.equal(new URLSearchParams(hash.slice(1)).get('step'), String(r.steps));
+  const trace = await page.locator('.fig-trace path.trace-rev').getAttribute('d');
+  const { page: other } = await open(hash);
+  const o = await readouts(other);
+  assert.deepEqual(o, r);
+  assert.equal(await other.locator('.fig-trace path.trace-rev').getAttribute('d'), trace);
+  assert.equal(await hashSettled(other), hash);
+  // At the end: "of n, converged".
+  const { end } = await coreAfter(other, 0);
+  const { page: done } = await open(hash.replace(/step=\d+/, `step=${end}`));
+  assert.equal(await done.locator('.fit-status').textContent(), 'converged');
+  assert.equal((await readouts(done)).steps, end);
+  // A hostile step is clamped to the schema's maximum (and said so), not run for ever.
+  const { page: big } = await open('#lab=fit&step=99999999');
+  assert.equal((await readouts(big)).steps, labInfo.fields.find((f) => f.name === 'step').max);
+  assert.match(await big.locator('.notice-text').textContent(), /step was above/);
+});
+
+test('forward KL matches moments; reverse KL picks the mode the start is near', async () => {
+  const { page } = await open('#lab=fit&lr=0.5&speed=60');
+  await page.click('[data-action="play"]');
+  await stopped(page);
   let r = await readouts(page);
-  assert.ok(Math.abs(r.forwardMu - r.momentMu) < 1e-6 && Math.abs(r.forwardSigma - r.momentSigma) < 1e-6, `forward ${r.forwardMu}, ${r.forwardSigma}`);
+  assert.ok(Math.abs(r.forwardMu - r.momentMu) < 1e-4 && Math.abs(r.forwardSigma - r.momentSigma) < 1e-4, `forward ${r.forwardMu}, ${r.forwardSigma}`);
   assert.ok(Math.abs(r.reverseMu + 3) < 0.02, `reverse found the left mode: ${r.reverseMu}`);
 
   // Drag the start (◆) to the right of 0: the fits reset, and reverse KL finds the right mode.
@@ -88,15 +181,15 @@ test('forward KL matches moments; reverse KL picks the mode the start is near', 
   const start = Number(new URLSearchParams((await hashSettled(page)).slice(1)).get('startMu'));
   assert.ok(Math.abs(start - 2) < 0.15, `start moved to ${start}`);
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 20_000 });
+  await stopped(page);
   r = await readouts(page);
   assert.ok(Math.abs(r.reverseMu - 3) < 0.02, `reverse found the right mode: ${r.reverseMu}`);
 });
 
 test('each fit scored both ways: at convergence each wins its own KL and loses the other, as the core scores them', async () => {
-  const { page } = await open('#lab=fit&lr=0.5&speed=10');
+  const { page } = await open('#lab=fit&lr=0.5&speed=60');
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === 'false', null, { timeout: 20_000 });
+  await stopped(page);
   const r = await readouts(page);
   assert.ok(r.coverForwardKL < r.seekForwardKL, `KL(P‖Q): covering ${r.coverForwardKL} < seeking ${r.seekForwardKL}`);
   assert.ok(r.seekReverseKL < r.coverReverseKL, `KL(Q‖P): seeking ${r.seekReverseKL} < covering ${r.coverReverseKL}`);
@@ -113,19 +206,22 @@ test('each fit scored both ways: at convergence each wins its own KL and loses t
   assert.match(await page.locator('.fig-fit text.moment-label').textContent(), /optimum/);
 });
 
-test('with reduced motion, Play jumps ahead without animating', async () => {
+test('with reduced motion, Play jumps to the converged fits without animating', async () => {
   const { page } = await open('#lab=fit', { reducedMotion: 'reduce' });
+  await hashSettled(page);
+  const c0 = await coreAfter(page, 0);
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => document.querySelector('.steps-out').dataset.value === '300');
-  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
+  await page.waitForFunction((end) => document.querySelector('.steps-out').dataset.value === String(end), c0.end);
+  assert.equal(await playing(page), 'false');
   await page.waitForTimeout(300); // about time: nothing animates on after the jump
-  assert.equal(await steps(page), 300);
-  const c = await coreAfter(page, 300);
+  assert.equal(await steps(page), c0.end);
+  assert.equal(await page.locator('.fit-status').textContent(), 'converged');
+  const c = await coreAfter(page, c0.end);
   assert.equal((await readouts(page)).reverseMu, c.rmu);
 });
 
 test('keyboard moves a mode; the slider mirrors it; the hash round-trips; 375 px fits', async () => {
-  const hash = '#lab=fit&target=0.2,-2,0.5,0.5,2,1,0.3,5,0.4&startMu=1.5&startSigma=2&lr=0.3&speed=4&show=reverse';
+  const hash = '#lab=fit&target=0.2,-2,0.5,0.5,2,1,0.3,5,0.4&startMu=1.5&startSigma=2&lr=0.3&speed=4&step=0&show=reverse';
   const { page } = await open(hash, PHONE);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
   assert.equal(await hashSettled(page), hash);

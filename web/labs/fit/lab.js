@@ -1,25 +1,29 @@
 // The Forward vs reverse KL lab: one Gaussian q fitted to a two- or three-mode
 // target p by natural-gradient steps on KL(P‖Q) and on KL(Q‖P), side by side.
-// One call into Go (klplay.fitLab) per update; while playing, one call per
-// animation frame advances both fits `speed` steps.
+// One call into Go (klplay.fitLab) per update. The state's `step` is where both
+// fits are (steps from the start); Play advances it at `speed` steps a second
+// until both fits have converged, and a link replays the fits to its step.
 import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
-import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
+import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { handles, niceCeil, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/fit.json';
+import { presets } from './presets.js';
 
 const { fields: schema } = labInfo;
 const field = (n) => schema.find((f) => f.name === n);
-const MAX_TRACE = 3000;
-const REDUCED_STEPS = 300; // with reduced motion, Play jumps this many steps at once
+const MAX_STEP = field('step').max;
+// Frames a second the pace counts in: a frame advances speed/FPS steps, so the
+// same frames always show the same steps (60 Hz displays: speed is steps a second).
+const FPS = 60;
 const fmt = format('~g');
 const SUBS = '₁₂₃';
 
@@ -50,21 +54,60 @@ class View extends LabView {
     this.fits = null; // {forward: {mu, sigma}, reverse: {...}}
     this.trace = { forward: [], reverse: [] };
     this.stepCount = 0;
-    this.startKey = null;
+    this.fitKey = null;
+    this.conv = null; // {forward, reverse}: steps to convergence from the start (null: not within MAX_STEP)
+    this.due = 0; // steps owed to the pace, carried from frame to frame
     this.player = new Player(el, {
-      tick: () => this.ctx.refresh({ steps: this.ctx.state().speed }),
-      step: () => this.ctx.refresh({ steps: 1 }),
-      reset: () => this.ctx.refresh({ reset: true }),
-      reduced: () => this.ctx.refresh({ steps: REDUCED_STEPS }),
+      start: () => {
+        if (this.ctx.state().step >= this.end()) this.set({ step: 0 });
+        this.due = 1; // the first frame of Play takes a step
+      },
+      tick: () => this.advance(),
+      step: () => this.set({ step: Math.min(MAX_STEP, this.ctx.state().step + 1) }),
+      reset: () => this.set({ step: 0 }),
+      // Less motion: Play shows the converged fits at once.
+      reduced: () => this.set({ step: this.end(this.converged(this.ctx.state())) }),
     });
     this.build();
+  }
+
+  /** The step Play stops at: where both fits have converged, or MAX_STEP. */
+  end(conv = this.conv) {
+    if (!conv || conv.forward === null || conv.reverse === null) return MAX_STEP;
+    return Math.max(conv.forward, conv.reverse);
+  }
+
+  /** Steps to convergence for a state (one call into Go, remembered there). */
+  converged(state) {
+    return this.ctx.klplay.fitLab(this.fitState(state), { converge: true }).converged;
+  }
+
+  fitState(state) {
+    return { target: state.target, startMu: state.startMu, startSigma: state.startSigma, lr: state.lr };
+  }
+
+  /** One frame of Play: the steps the pace owes, up to the end. */
+  advance() {
+    const st = this.ctx.state();
+    this.due += st.speed / FPS;
+    const k = Math.min(Math.floor(this.due), this.end() - st.step);
+    if (k <= 0 && st.step >= this.end()) { this.player.pause(); return; }
+    if (k <= 0) return;
+    this.due -= k;
+    this.set({ step: st.step + k });
+  }
+
+  /** A change of the target, the start or the step size: the fits start over. */
+  restart(patch) {
+    this.player.pause();
+    this.set({ ...patch, step: 0 });
   }
 
   setTarget(i, v) {
     const t = [...this.ctx.state().target];
     t[i] = v;
     if (t.filter((_, j) => j % 3 === 0).reduce((a, b) => a + b, 0) <= 0) return;
-    this.set({ target: t });
+    this.restart({ target: t });
   }
 
   // ---- DOM ------------------------------------------------------------------
@@ -74,17 +117,18 @@ class View extends LabView {
     const { out } = this.readouts;
 
     this.transport = transport({ player: this.player, label: 'Fitting' });
-    this.lr = fieldSlider(field('lr'), { label: 'Step size η', step: 0.01, onInput: (v) => this.set({ lr: v }) });
-    this.speed = fieldSlider(field('speed'), { label: 'Steps per frame', step: 1, onInput: (v) => this.set({ speed: Math.round(v) }) });
-    this.startMu = fieldSlider(field('startMu'), { label: 'Start μ', step: 0.01, onInput: (v) => this.set({ startMu: v }, { reset: true }) });
-    this.startSigma = fieldSlider(field('startSigma'), { label: 'Start σ', step: 0.01, onInput: (v) => this.set({ startSigma: v }, { reset: true }) });
+    this.lr = fieldSlider(field('lr'), { label: 'Step size η', step: 0.01, onInput: (v) => this.restart({ lr: v }) });
+    this.speed = fieldSlider(field('speed'), { label: 'Pace (steps per second)', step: 1, cls: 'fit-pace', onInput: (v) => this.set({ speed: Math.round(v) }) });
+    this.startMu = fieldSlider(field('startMu'), { label: 'Start μ', step: 0.01, onInput: (v) => this.restart({ startMu: v }) });
+    this.startSigma = fieldSlider(field('startSigma'), { label: 'Start σ', step: 0.01, onInput: (v) => this.restart({ startSigma: v }) });
+    this.presets = presetChips(presets, (ps) => this.restart({ ...ps.st }), (ps) => ({ 'data-preset': ps.id }));
     this.showChoice = segmented({ name: 'fit-show', legend: 'Show', group: 'show', choose: (v) => this.set({ show: v }),
       options: [{ value: 'both', label: 'Both' }, { value: 'forward', label: 'KL(P‖Q)' }, { value: 'reverse', label: 'KL(Q‖P)' }] });
 
     el.append(
       labHead('fit', 'Forward vs reverse KL', 'Fit one Gaussian ', h('strong', { class: 'ink-q' }, 'q'), ' to a target ', h('strong', { class: 'ink-p' }, 'p'),
         ' with two or three modes, twice: once minimising KL(P‖Q), once KL(Q‖P). Press Play and watch them part ways. Then move the start point and play again: which mode does the reverse fit pick?'),
-      toolbar('fit', { lead: [this.transport.el, this.showChoice.el] }),
+      toolbar('fit', { lead: [this.transport.el, this.showChoice.el], presets: this.presets.buttons }),
     );
 
     this.plotHost = h('div', { class: 'chart-host' });
@@ -92,7 +136,7 @@ class View extends LabView {
     const dirReadout = (d) => h('div', { class: `fit-readout fit-${d.cls}`, 'data-dir': d.key },
       h('div', { class: 'readout-name' }, h('span', { class: `line-swatch ls-${d.cls}` }), d.long, ' ', h('span', { class: 'muted' }, `· ${d.about}`)),
       h('div', { class: 'readout-value' }, out(`${d.key}KL`), h('span', { class: 'unit' }, 'nats')),
-      h('div', { class: 'readout-hint' }, 'μ = ', out(`${d.key}Mu`), ', σ = ', out(`${d.key}Sigma`)));
+      h('div', { class: 'readout-hint' }, 'μ = ', out(`${d.key}Mu`), ', σ = ', out(`${d.key}Sigma`), h('span', { class: 'fit-done', 'data-dir': d.key })));
     el.append(h('div', { class: 'grid grid-top' },
       h('figure', { class: 'card fig-fit' },
         h('figcaption', {}, h('h2', {}, 'The target and the fits'),
@@ -101,7 +145,10 @@ class View extends LabView {
         this.plotHost,
         h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
-        h('div', { class: 'fit-step' }, h('span', { class: 'readout-name' }, 'Steps taken'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0')),
+        h('div', { class: 'fit-step' },
+          h('span', { class: 'readout-name' }, 'Step'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0'),
+          this.stepOf = h('span', { class: 'steps-of' }), this.stepStatus = h('span', { class: 'fit-status' })),
+        this.progress = h('progress', { class: 'fit-progress', max: 1, value: 0, 'aria-label': 'Progress of the fits' }),
         DIRS.map(dirReadout),
         h('table', { class: 'fit-scores' },
           h('caption', {}, 'Each fit, scored both ways (nats)'),
@@ -149,15 +196,14 @@ class View extends LabView {
     this.traceChart = this.frame(this.traceHost, { height: 220, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The two objectives against the step number', draw: (f) => this.drawTrace(f),
       csv: () => {
         const { forward, reverse } = this.trace;
-        const offset = Math.max(0, this.stepCount - (forward.length - 1));
-        return { columns: ['step', 'KL(P‖Q) of the forward fit (nats)', 'KL(Q‖P) of the reverse fit (nats)'], rows: Array.from(forward, (v, i) => [offset + i, v, reverse[i]]) };
+        return { columns: ['step', 'KL(P‖Q) of the forward fit (nats)', 'KL(Q‖P) of the reverse fit (nats)'], rows: Array.from(forward, (v, i) => [i, v, reverse[i]]) };
       } });
   }
 
   toggleThird() {
     const t = this.ctx.state().target;
-    if (t.length === 9) this.set({ target: t.slice(0, 6) });
-    else this.set({ target: [...t, 0.3, 0, 0.5] });
+    if (t.length === 9) this.restart({ target: t.slice(0, 6) });
+    else this.restart({ target: [...t, 0.3, 0, 0.5] });
   }
 
   buildComponents(state) {
@@ -184,37 +230,41 @@ class View extends LabView {
 
   // ---- update ---------------------------------------------------------------
 
-  update(state, info = {}) {
+  update(state) {
     const prev = this.state;
     this.state = state;
-    const startKey = `${state.startMu}|${state.startSigma}`;
-    if (info.reset || startKey !== this.startKey || !this.fits) {
-      this.startKey = startKey;
+    // The fits are a function of (target, start, lr, step): replayed from the
+    // start when any of the first three changed or the step went back.
+    const fitKey = `${state.target}|${state.startMu}|${state.startSigma}|${state.lr}`;
+    if (fitKey !== this.fitKey || state.step < this.stepCount || !this.fits) {
+      if (fitKey !== this.fitKey) this.conv = null;
+      this.fitKey = fitKey;
       this.fits = null;
       this.trace = { forward: [], reverse: [] };
       this.stepCount = 0;
     }
-    const steps = info.steps ?? 0;
+    const steps = state.step - this.stepCount;
     let r;
     try {
-      r = this.ctx.klplay.fitLab({ target: state.target, startMu: state.startMu, startSigma: state.startSigma, lr: state.lr }, { ...(this.fits ?? {}), steps });
+      // Steps to convergence once the fits move (a drag of the start at step 0 does not pay for them).
+      r = this.ctx.klplay.fitLab(this.fitState(state), { ...(this.fits ?? {}), steps, converge: state.step > 0 });
     } catch (err) {
       this.player.pause();
       this.ctx.notify(`That cannot be computed: ${err.message}. Back to the defaults.`);
-      this.ctx.set(this.ctx.defaults(), { reset: true });
+      this.ctx.set(this.ctx.defaults());
       return;
     }
     this.r = r;
+    if (r.converged) this.conv = r.converged;
     this.fits = { forward: { mu: r.forward.mu, sigma: r.forward.sigma }, reverse: { mu: r.reverse.mu, sigma: r.reverse.sigma } };
     for (const d of DIRS) {
       const tr = this.trace[d.key];
-      if (tr.length === 0) tr.push(...r[d.key].values, r[d.key].kl);
-      else { tr.pop(); tr.push(...r[d.key].values, r[d.key].kl); }
-      if (tr.length > MAX_TRACE) tr.splice(0, tr.length - MAX_TRACE);
+      tr.pop();
+      tr.push(...r[d.key].values, r[d.key].kl);
     }
-    this.stepCount += steps;
-    const done = DIRS.every((d) => Math.abs(r[d.key].grad[0]) + Math.abs(r[d.key].grad[1]) < 1e-7);
-    if (done && this.player.playing) this.player.pause();
+    this.stepCount = state.step;
+    const end = this.end();
+    if (this.player.playing && this.stepCount >= end) this.player.pause();
 
     // Controls.
     this.lr.set(state.lr);
@@ -243,6 +293,8 @@ class View extends LabView {
     const so = this.el.querySelector('.steps-out');
     so.textContent = String(this.stepCount);
     so.dataset.value = String(this.stepCount);
+    this.showProgress(end);
+    this.presets.mark((ps) => sameValues(ps.st.target, state.target) && ps.st.startMu === state.startMu && ps.st.startSigma === state.startSigma);
 
     this.plot.ready = this.traceChart.ready = true;
     this.plot.redraw();
@@ -250,10 +302,29 @@ class View extends LabView {
     if (prev !== null && !this.player.playing) this.readouts.announce();
   }
 
+  /** "Step i of n", and which fits have converged (known once the fits have moved). */
+  showProgress(end) {
+    const i = this.stepCount;
+    const { conv } = this;
+    const done = conv !== null && i >= end;
+    this.stepOf.textContent = conv ? ` of ${end}` : '';
+    const never = conv !== null && DIRS.some((d) => conv[d.key] === null);
+    this.stepStatus.textContent = !conv ? (i === 0 ? 'press Play' : '')
+      : never ? 'not converging at this step size'
+        : done ? 'converged' : i === 0 ? '' : 'converging…';
+    this.stepStatus.dataset.state = done ? 'done' : conv ? 'running' : 'idle';
+    this.progress.max = end;
+    this.progress.value = conv ? Math.min(i, end) : 0;
+    for (const d of DIRS) {
+      const n = conv?.[d.key];
+      this.el.querySelector(`.fit-done[data-dir="${d.key}"]`).textContent = n !== null && n !== undefined && i >= n ? ` · converged at step ${n}` : '';
+    }
+  }
+
   speak() {
     const { r } = this;
     if (!r) return;
-    return `After ${this.stepCount} steps: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
+    return `Step ${this.stepCount}${this.conv ? ` of ${this.end()}` : ''}: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -311,12 +382,12 @@ class View extends LabView {
     const st = this.ctx.state();
     if (d.kind === 'start') {
       const v = Math.round(Math.min(8, Math.max(-8, xv)) * 100) / 100;
-      if (v !== st.startMu) this.set({ startMu: v }, { reset: true });
+      if (v !== st.startMu) this.restart({ startMu: v });
       return;
     }
     const t = [...st.target];
     t[3 * d.k + 1] = Math.round(Math.min(6, Math.max(-6, xv)) * 100) / 100;
-    if (t[3 * d.k + 1] !== st.target[3 * d.k + 1]) this.set({ target: t });
+    if (t[3 * d.k + 1] !== st.target[3 * d.k + 1]) this.restart({ target: t });
   }
 
   dragBehaviour(f) {
@@ -338,7 +409,8 @@ class View extends LabView {
   drawTrace(f) {
     const { state } = this;
     const series = DIRS.filter((d) => state.show === 'both' || state.show === d.key).map((d) => ({ ...d, v: this.trace[d.key] }));
-    const n = niceCeil(Math.max(10, ...series.map((s) => s.v.length - 1)));
+    // Out to where Play stops, once known, so the axis holds still while the fits move.
+    const n = niceCeil(Math.max(10, this.conv ? this.end() : 0, ...series.map((s) => s.v.length - 1)));
     let peak = 1;
     for (const s of series) for (const v of s.v) if (v > peak && Number.isFinite(v)) peak = v;
     const x = scaleLinear().domain([0, n]).range([0, f.innerWidth]);
@@ -352,10 +424,8 @@ class View extends LabView {
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text('nats');
     f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('step');
     f.plot.selectAll('line.ln2').data([Math.LN2]).join('line').attr('class', 'ln2').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', y).attr('y2', y);
-    const offset = Math.max(0, this.stepCount - (this.trace.forward.length - 1));
     const l = line().x((_, i) => x(i)).y((v) => y(v));
     f.plot.selectAll('path.trace').data(series, (s) => s.key).join('path').attr('class', (s) => `trace trace-${s.cls}`).attr('d', (s) => l(s.v));
-    f.plot.selectAll('text.offset').data(offset ? [offset] : []).join('text').attr('class', 'axis-unit offset').attr('x', 0).attr('y', f.innerHeight + 26).text((o) => `(first ${o} steps not shown)`);
   }
 }
 
