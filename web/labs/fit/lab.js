@@ -156,7 +156,7 @@ class View extends LabView {
           h('tbody', {},
             h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-fwd' }), 'covering q'), h('td', {}, out('coverForwardKL')), h('td', {}, out('coverReverseKL'))),
             h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'line-swatch ls-rev' }), 'seeking q'), h('td', {}, out('seekForwardKL')), h('td', {}, out('seekReverseKL'))))),
-        h('p', { class: 'small fit-scores-note' }, 'Once they have converged, each fit wins the objective it minimised and loses the other: there is no single best Gaussian for p, only the best under a chosen KL.'),
+        h('p', { class: 'small fit-scores-note' }, 'The covering fit always wins the KL(P‖Q) column: matching p’s moments is that objective’s only minimum. The seeking fit has found only a local minimum of KL(Q‖P): it usually wins that column too, but a poor minimum can lose even there — on a small mode it loses both (try Small mode). No Gaussian is best for p, only best under a chosen KL.'),
         h('p', { class: 'small' }, 'The forward optimum is known in closed form: q matches p’s mean ', out('momentMu'), ' and standard deviation ', out('momentSigma'), '. The reverse one depends on where you start.'),
         this.lr.el, this.speed.el, this.startMu.el, this.startSigma.el),
     ));
@@ -182,11 +182,11 @@ class View extends LabView {
         formula(formulas.reverse),
         h('p', { class: 'formula-value' }, 'now: ', out('reverseKL'), ' nats'),
         formula(formulas.step),
-        h('p', { class: 'small' }, 'Natural-gradient steps (the gradient scaled by the inverse Fisher information of q), so one step size suits every σ. Gradients are exact: the forward one in closed form, the reverse one by Gauss–Legendre quadrature — no sampling noise.')),
+        h('p', { class: 'small' }, 'Natural-gradient steps (the gradient scaled by the inverse Fisher information of q), so one step size suits every σ. Play stops once a full natural step would move μ by less than 10⁻⁵σ and σ by less than 10⁻⁵ of itself. Gradients are not sampled: the forward one in closed form, the reverse one by Gauss–Legendre quadrature, so every run (and every link) replays exactly.')),
       prose('fit', 'What you are looking at',
         'KL(P‖Q) averages log(p/q) over p: wherever p has mass, q must too, or the cost explodes. One Gaussian can only cover two modes by straddling them, so the forward fit lands on p’s mean and variance — with its peak in the empty gap. This is what maximum likelihood does.',
-        'KL(Q‖P) averages over q instead: q is punished for putting mass where p has little, and not at all for ignoring a mode. So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.',
-        'Bring the modes closer (under about three standard deviations apart) and the reverse fit may settle between them on a wide q: another local minimum.')));
+        'KL(Q‖P) averages over q instead: q is punished hard for putting mass where p has little, and only mildly for ignoring a mode (sitting on one of two equal modes costs log 2). So the reverse fit squeezes into one mode and stays there. Which one depends on where it starts — the objective has a local minimum per mode, and the one it finds need not be the best. Variational inference minimises this direction, which is why it tends to underestimate uncertainty.',
+        'Bring two equal modes closer — under about five of their standard deviations apart — and no one-mode fit is a minimum any more: from every start the reverse fit settles between them on one wide q (try Close modes). Further apart, that wide q is still a local minimum, found from starts between the modes.')));
 
     el.append(this.readouts.live);
 
@@ -361,7 +361,12 @@ class View extends LabView {
     // Its label at the top, on the side with more room.
     f.plot.selectAll('text.moment-label').data(state.show !== 'reverse' ? [m.mu] : []).join('text').attr('class', 'moment-label')
       .attr('x', (v) => x(v) + (x(v) < f.innerWidth / 2 ? 5 : -5)).attr('y', 10).attr('text-anchor', (v) => (x(v) < f.innerWidth / 2 ? 'start' : 'end'))
-      .text('p’s mean: the KL(P‖Q) optimum');
+      .text('p’s mean: the KL(P‖Q) optimum')
+      .each(function shorten(v) {
+        // Where the side is too narrow for the whole label (375 px), the short one, so that it does not run into the axis.
+        const room = x(v) < f.innerWidth / 2 ? f.innerWidth - x(v) - 5 : x(v) - 5;
+        if (this.getComputedTextLength() > room) this.textContent = 'KL(P‖Q) optimum';
+      });
 
     // Handles: target modes (●) and the start (◆).
     const hd = r.handles;
@@ -410,7 +415,8 @@ class View extends LabView {
     const { state } = this;
     const series = DIRS.filter((d) => state.show === 'both' || state.show === d.key).map((d) => ({ ...d, v: this.trace[d.key] }));
     // Out to where Play stops, once known, so the axis holds still while the fits move.
-    const n = niceCeil(Math.max(10, this.conv ? this.end() : 0, ...series.map((s) => s.v.length - 1)));
+    const last = Math.max(10, ...series.map((s) => s.v.length - 1));
+    const n = this.conv ? Math.max(last, this.end()) : niceCeil(last);
     let peak = 1;
     for (const s of series) for (const v of s.v) if (v > peak && Number.isFinite(v)) peak = v;
     const x = scaleLinear().domain([0, n]).range([0, f.innerWidth]);
