@@ -137,9 +137,11 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 }
 
 // scores is each fit scored under both objectives, {forward, reverse: {forward:
-// KL(P‖Q), reverse: KL(Q‖P)}} (outer key: the fit; inner: the objective): the
-// mode-covering fit wins the forward column and the mode-seeking one the
-// reverse column, each losing the other.
+// KL(P‖Q), reverse: KL(Q‖P)}} (outer key: the fit; inner: the objective). Once
+// converged, the mode-covering fit wins the forward column (the moments are
+// KL(P‖Q)'s only minimum); the mode-seeking fit is a local minimum of KL(Q‖P)
+// and usually wins the reverse column, but not always: on a mode of weight w it
+// scores about −log w, above the covering fit when w is small.
 func scores(t *Target, fits map[Direction]Gaussian) map[string]any {
 	out := map[string]any{}
 	for name, d := range map[string]Direction{"forward": Forward, "reverse": Reverse} {

@@ -140,6 +140,19 @@ func TestScores(t *testing.T) {
 	if r := seek["reverse"].(float64); math.Abs(r-math.Ln2) > 0.01 {
 		t.Errorf("the mode-seeking fit scores %v under KL(Q‖P), want about log 2", r)
 	}
+	// The Small mode preset: from μ = 1.5 the seeking fit takes the mode of weight
+	// 0.2, where KL(Q‖P) ≈ −log 0.2 (p ≈ 0.2·q under q): above the covering
+	// fit's, so it loses both columns.
+	small, _ := labState(map[string]any{"target": []any{0.8, -2.0, 0.8, 0.2, 3.0, 0.6}, "startMu": 1.5})
+	f, err = l.Frame(small, session.NewOptions(map[string]any{"steps": 400.0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc = f["scores"].(map[string]any)
+	cover, seek = sc["forward"].(map[string]any), sc["reverse"].(map[string]any)
+	if r := seek["reverse"].(float64); math.Abs(r+math.Log(0.2)) > 0.01 || r < cover["reverse"].(float64) || seek["forward"].(float64) < cover["forward"].(float64) {
+		t.Errorf("on the small mode: seeking %v, covering %v; want about −log 0.2 = %v under KL(Q‖P), losing both", seek, cover, -math.Log(0.2))
+	}
 }
 
 // f0 is the reverse objective at the state's start.
