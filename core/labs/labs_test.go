@@ -26,7 +26,7 @@ var broken = map[string]struct {
 	"gan":                {map[string]any{"gens": []any{"kl", "kl"}}, input.Invalid, "state.gens[1]"},
 	"mle":                {map[string]any{"truth": "gamma", "a": -1.0}, input.OutOfRange, "state.a"},
 	"mutual-information": {map[string]any{"rows": 3.0}, input.LengthMismatch, "state.distribution"},
-	"trust-region":       {map[string]any{"adv": []any{1.0, 0.0, -1.0, 2.0}}, input.LengthMismatch, "state.adv"},
+	"trust-region":       {map[string]any{"mean": []any{1.0, 0.0, -1.0, 2.0}}, input.LengthMismatch, "state.mean"},
 }
 
 // The lab functions of the JavaScript API (README, "The lab functions").

@@ -69,6 +69,8 @@ type Problem struct {
 	Delta   float64   // trust-region size δ > 0 (TRPO's bound, PPO-KL's target)
 	LR      float64   // step size of pg, ppo-clip and ppo-kl
 	Beta0   float64   // PPO-KL's initial β (1 when 0)
+
+	stopKL float64 // when > 0, run stops after the first step whose KL(π_old‖π) exceeds it
 }
 
 // Check validates the problem.
@@ -238,11 +240,25 @@ func (p *Problem) Run(method string, updates int) ([]Step, error) {
 	if updates < 0 || updates > MaxUpdates {
 		return nil, input.Errorf(input.OutOfRange, "updates", "is %d; it must lie in [0, %d]", updates, MaxUpdates)
 	}
+	if err := checkMethod(method); err != nil {
+		return nil, err
+	}
+	return p.run(method, updates), nil
+}
+
+// checkMethod is the error for a method that is not one of Methods.
+func checkMethod(method string) error {
 	switch method {
 	case PG, PPOClip, PPOKL, TRPO:
-	default:
-		return nil, input.Errorf(input.UnknownName, "method", "is %q; it must be pg, ppo-clip, ppo-kl or trpo", method)
+		return nil
 	}
+	return input.Errorf(input.UnknownName, "method", "is %q; it must be pg, ppo-clip, ppo-kl or trpo", method)
+}
+
+// run is Run without the checks: the bandit's updates (Bandit.Train) call it
+// on advantages estimated from samples, which may exceed MaxAdv when an
+// action that π_old rarely takes was drawn.
+func (p *Problem) run(method string, updates int) []Step {
 	n := len(p.Old)
 	po, lpo := Softmax(p.Old), softmax.LogSoftmax(p.Old)
 	beta := p.Beta0
@@ -292,8 +308,11 @@ func (p *Problem) Run(method string, updates int) ([]Step, error) {
 			}
 		}
 		out = append(out, row(theta, bt))
+		if p.stopKL > 0 && out[len(out)-1].KL > p.stopKL {
+			break
+		}
 	}
-	return out, nil
+	return out
 }
 
 // ppoClipStep returns PPO-clip's step from θ (π = softmax θ) and its number
