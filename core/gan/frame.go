@@ -79,7 +79,7 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	if err != nil {
 		return nil, err
 	}
-	r.Theta = tr.Theta(step)
+	r.Theta, r.Slopes = tr.Theta(step), &tr.JSSlopes[step]
 	fr, err := Compute(r)
 	if err != nil {
 		return nil, err

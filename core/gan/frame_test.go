@@ -158,4 +158,8 @@ func TestFrameTraining(t *testing.T) {
 	if d := g["div"].(map[string]any); !close(d["w1"].(float64), tr.Theta(20), 1e-10) {
 		t.Errorf("the divergences are not at the JS generator's θ: W₁ %v", d["w1"])
 	}
+	want, _ := s.Slopes(tr.Theta(20))
+	if sl := g["slopes"].(map[string]any); sl["js"] != want.JS || sl["hellinger2"] != want.SqHellinger {
+		t.Errorf("slopes %v, want those at θ₂₀: %+v", sl, want)
+	}
 }

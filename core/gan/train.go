@@ -39,7 +39,7 @@ import (
 const (
 	TrainRate = 0.1 // η, the generator's learning rate, the same for every divergence
 	MaxSteps  = 100 // the generator steps a Training runs to at most
-	DiscSteps = 25  // discriminator ascent steps per generator step
+	DiscSteps = 15  // discriminator ascent steps per generator step
 	DiscRate  = 1.0
 )
 
@@ -57,10 +57,13 @@ type Training struct {
 	theta0 float64
 	Paths  []Path       // in the order of TrainNames
 	Disc   [][3]float64 // Disc[k]: the discriminator's w at step k
-	nodes  []float64    // the fixed rule's nodes on P's support
-	wp     []float64    // its weights times p at the nodes
-	centre float64      // u = (x − centre)/scale
-	scale  float64
+	// JSSlopes[k]: every slope at the JS path's θ_k (Slopes), which the JS
+	// step uses and a frame at step k shows.
+	JSSlopes []Divergences
+	nodes    []float64 // the fixed rule's nodes on P's support
+	wp       []float64 // its weights times p at the nodes
+	centre   float64   // u = (x − centre)/scale
+	scale    float64
 }
 
 // NewTraining starts a Training from θ₀ at step 0.
@@ -72,12 +75,14 @@ func (s Shape) NewTraining(theta0 float64) (*Training, error) {
 	}
 	t := &Training{shape: s, theta0: theta0, Paths: make([]Path, len(TrainNames)), centre: theta0 / 2, scale: math.Abs(theta0)/2 + 1}
 	for i, n := range TrainNames {
-		t.Paths[i] = Path{Theta: []float64{theta0}, Grad: []float64{s.trainGrad(n, theta0)}}
+		t.Paths[i] = Path{Theta: []float64{theta0}, Grad: []float64{t.grad(n, theta0)}}
 	}
 	t.Disc = [][3]float64{{}}
-	lo, hi, panels := -1.0, 1.0, 8
+	// Panels of width ½ (cut at the triangular's kink 0) or 2σ: the
+	// integrands (1 − D)·φ·p are smooth on each.
+	lo, hi, panels := -1.0, 1.0, 4
 	if !s.Bounded() {
-		lo, hi, panels = -8*NormalSigma, 8*NormalSigma, 16
+		lo, hi, panels = -8*NormalSigma, 8*NormalSigma, 8
 	}
 	for k := 0; k < panels; k++ {
 		a := lo + (hi-lo)*float64(k)/float64(panels)
@@ -115,24 +120,55 @@ func (t *Training) Advance(k int) error {
 				th = math.Max(-MaxAbsTheta, math.Min(MaxAbsTheta, th-TrainRate*g))
 			}
 			p.Theta = append(p.Theta, th)
-			p.Grad = append(p.Grad, t.shape.trainGrad(n, th))
+			p.Grad = append(p.Grad, t.grad(n, th))
 		}
-		js := t.Paths[0].Theta
-		w := t.Disc[len(t.Disc)-1]
-		for j := 0; j < DiscSteps; j++ {
-			_, g := t.ruleValue(w, js[len(js)-1])
-			for m := range w {
-				w[m] += DiscRate * g[m]
-			}
-		}
-		t.Disc = append(t.Disc, w)
+		t.Disc = append(t.Disc, t.ascend(t.Disc[len(t.Disc)-1], t.Theta(t.Steps()+1), DiscSteps))
 	}
 	return nil
 }
 
+// ascend returns w after n ascent steps w ← w + DiscRate·∂V/∂w against Q at θ,
+// with the features at the rule's nodes of P and of Q computed once.
+func (t *Training) ascend(w [3]float64, theta float64, n int) [3]float64 {
+	m := len(t.nodes)
+	phi := make([][3]float64, 2*m)
+	for i, x := range t.nodes {
+		phi[i], phi[m+i] = t.features(x), t.features(x+theta)
+	}
+	for j := 0; j < n; j++ {
+		var g [3]float64
+		for i, f := range phi {
+			d := 1 / (1 + math.Exp(-(w[0]*f[0] + w[1]*f[1] + w[2]*f[2])))
+			r := 1 - d // the weight of φ in ∂V/∂w: 1 − D on P's side, −D on Q's
+			if i >= m {
+				r = -d
+			}
+			r *= t.wp[i%m]
+			g[0] += r * f[0]
+			g[1] += r * f[1]
+			g[2] += r * f[2]
+		}
+		for k := range w {
+			w[k] += DiscRate * g[k]
+		}
+	}
+	return w
+}
+
+// grad is trainGrad, but for JS Slopes at θ is kept in JSSlopes.
+func (t *Training) grad(name string, theta float64) float64 {
+	if name != "js" {
+		return t.shape.trainGrad(name, theta)
+	}
+	sl := t.shape.slopes(theta)
+	t.JSSlopes = append(t.JSSlopes, sl)
+	return sl.JS
+}
+
 // trainGrad returns dD/dθ of the named divergence at θ: Slopes, but for the
-// closed forms W₁' = sign(θ) and TV' = sign(θ)·p(|θ|/2⁺), and NaN without
-// integrating for KL and reverse KL of a bounded shape (infinite for every θ).
+// closed forms W₁' = sign(θ), TV' = sign(θ)·p(|θ|/2⁺) and the normal's
+// KL' = reverse KL' = θ/σ² (both are θ²/(2σ²)), and NaN without integrating
+// for KL and reverse KL of a bounded shape (infinite for every θ).
 func (s Shape) trainGrad(name string, theta float64) float64 {
 	sign := 1.0
 	if theta < 0 {
@@ -147,6 +183,7 @@ func (s Shape) trainGrad(name string, theta float64) float64 {
 		if s.Bounded() {
 			return math.NaN()
 		}
+		return theta / (NormalSigma * NormalSigma)
 	}
 	v := s.slopes(theta).Values()
 	for k, n := range Names {
@@ -169,28 +206,6 @@ func (t *Training) logit(w [3]float64, x float64) float64 {
 	return w[0]*f[0] + w[1]*f[1] + w[2]*f[2]
 }
 
-// ruleValue returns V(w) against Q at θ and ∂V/∂w by the fixed rule, with
-// log σ(z) = −log(1 + e^−z) and log(1 − σ(z)) = −log(1 + e^z) written so that
-// they do not overflow.
-func (t *Training) ruleValue(w [3]float64, theta float64) (v float64, g [3]float64) {
-	for i, x := range t.nodes {
-		for side, y := range [2]float64{x, x + theta} {
-			f := t.features(y)
-			z := w[0]*f[0] + w[1]*f[1] + w[2]*f[2]
-			d := 1 / (1 + math.Exp(-z))
-			r := 1 - d // the weight of φ in ∂V/∂w: 1 − D on P's side, −D on Q's
-			if side == 1 {
-				z, r = -z, -d
-			}
-			v -= t.wp[i] * softplus(-z)
-			for m := range g {
-				g[m] += t.wp[i] * r * f[m]
-			}
-		}
-	}
-	return v, g
-}
-
 // softplus returns log(1 + e^z) without overflow; +Inf at +Inf, 0 at −Inf.
 func softplus(z float64) float64 {
 	if math.IsInf(z, 1) {
@@ -210,9 +225,18 @@ func (t *Training) Theta(k int) float64 { return t.Paths[0].Theta[k] }
 func (t *Training) D(k int, x float64) float64 { return 1 / (1 + math.Exp(-t.logit(t.Disc[k], x))) }
 
 // Value returns V of the learned discriminator of step k against Q at the JS
-// path's θ, integrated to 1e-11 (GANValue).
+// path's θ,
+//
+//	V = −Σᵢ wᵢp(xᵢ)·[log(1 + e^−z(xᵢ)) + log(1 + e^z(xᵢ + θ))],
+//
+// by the fixed rule of the ascent: the integrands are smooth on each of its
+// panels (p is a polynomial or the normal there, z a quadratic), so it agrees
+// with GANValue to about 1e-10 (the tests check it) at a fraction of the cost.
 func (t *Training) Value(k int) float64 {
-	v, _ := t.shape.GANValue(t.Theta(k), func(x float64) float64 { return t.logit(t.Disc[k], x) })
+	w, th, v := t.Disc[k], t.Theta(k), 0.0
+	for i, x := range t.nodes {
+		v -= t.wp[i] * (softplus(-t.logit(w, x)) + softplus(t.logit(w, x+th)))
+	}
 	return v
 }
 
