@@ -44,16 +44,25 @@ func Rules(st session.State) error {
 // for concurrent use.
 type Lab struct {
 	sweeps map[string]Sweep
+	run    *Training // the last training run, grown as the step rises
+	runKey string
 }
 
-// Frame is the lab's answer for the state {shape, theta, gens: [names],
-// alpha, hide} and the options {sweep, curves}: P of the shape and Q = P
-// shifted by θ (Compute, with every f-divergence of
-// divergence.FDivergenceNames), as
+// Frame is the lab's answer for the state {shape, theta, step, gens: [names],
+// alpha, hide} and the options {sweep, curves}: the generators trained from
+// θ₀ = theta for step steps (Training), and P of the shape and Q = P shifted
+// by the JS generator's θ at that step, at = Training.Theta(step) (= theta at
+// step 0) (Compute, with every f-divergence of divergence.FDivergenceNames), as
 //
-//	{div: {kl, reverse-kl, js, tv, hellinger2, chi2, w1}, slopes: {the same
+//	{at, div: {kl, reverse-kl, js, tv, hellinger2, chi2, w1}, slopes: {the same
 //	 keys: ∂/∂θ, NaN where infinite}, loss (2·JS − log 4), f: {name: D_f},
-//	 xs, p, q, d (D* = p/(p + q)): []float64}
+//	 xs, p, q, m ((p + q)/2), d (D* = p/(p + q)), dlearn (the learned
+//	 discriminator): []float64,
+//	 train: {step, rate, value (V of the learned D), theta: {js, kl,
+//	 reverse-kl, tv, w1: []float64, steps 0…step}, grad: {the same keys}}}
+//
+// A run is kept and grown while the shape and θ₀ stay, so that Play's next
+// step costs one generator step; a shared link at step k replays k steps.
 //
 // With sweep: true it adds sweep: {theta, kl, reverse-kl, …: []float64}, every
 // divergence over θ ∈ [−ThetaMax, ThetaMax] (SweepPoints points); with
@@ -65,6 +74,12 @@ type Lab struct {
 func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, error) {
 	r := Request{Shape: st.Enum("shape"), Theta: st.Number("theta"), Alpha: st.Number("alpha"), Names: divergence.FDivergenceNames()}
 	gens := st.Strings("gens")
+	step := st.Int("step")
+	tr, err := l.training(r.Shape, r.Theta, step)
+	if err != nil {
+		return nil, err
+	}
+	r.Theta, r.Slopes = tr.Theta(step), &tr.JSSlopes[step]
 	fr, err := Compute(r)
 	if err != nil {
 		return nil, err
@@ -89,7 +104,20 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 		"p":      fr.P,
 		"q":      fr.Q,
 		"d":      fr.D,
+		"at":     r.Theta,
 	}
+	m, dl := make([]float64, len(fr.X)), make([]float64, len(fr.X))
+	for i, x := range fr.X {
+		m[i] = 0.5 * (fr.P[i] + fr.Q[i])
+		dl[i] = tr.D(step, x)
+	}
+	out["m"], out["dlearn"] = m, dl
+	ths, grads := map[string]any{}, map[string]any{}
+	for i, n := range TrainNames {
+		ths[n] = tr.Paths[i].Theta[:step+1]
+		grads[n] = tr.Paths[i].Grad[:step+1]
+	}
+	out["train"] = map[string]any{"step": float64(step), "rate": TrainRate, "value": tr.Value(step), "theta": ths, "grad": grads}
 	if want, err := opts.Bool("sweep"); err != nil {
 		return nil, err
 	} else if want {
@@ -138,4 +166,22 @@ func (l *Lab) sweep(shape string) (Sweep, error) {
 	}
 	l.sweeps[shape] = sw
 	return sw, nil
+}
+
+// training returns the run of the shape from θ₀ grown to step k: the kept one
+// when shape and θ₀ match, a new one otherwise.
+func (l *Lab) training(shape string, theta0 float64, k int) (*Training, error) {
+	key := shape + "|" + strconv.FormatFloat(theta0, 'g', -1, 64)
+	if l.run == nil || l.runKey != key {
+		s, err := ShapeNamed(shape)
+		if err != nil {
+			return nil, err
+		}
+		tr, err := s.NewTraining(theta0)
+		if err != nil {
+			return nil, err
+		}
+		l.run, l.runKey = tr, key
+	}
+	return l.run, l.run.Advance(k)
 }

@@ -41,7 +41,7 @@ func TestFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(f); !slices.Equal(got, []string{"d", "div", "f", "loss", "p", "q", "slopes", "xs"}) {
+	if got := sortedKeys(f); !slices.Equal(got, []string{"at", "d", "div", "dlearn", "f", "loss", "m", "p", "q", "slopes", "train", "xs"}) {
 		t.Errorf("keys %v", got)
 	}
 	div := f["div"].(map[string]any)
@@ -88,6 +88,9 @@ func TestFrame(t *testing.T) {
 			t.Errorf("%v: %v", opts, err)
 		}
 	}
+	if _, err := l.training("cauchy", 1, 0); err == nil {
+		t.Error("a training of an unknown shape")
+	}
 	if _, err := l.sweep("cauchy"); err == nil {
 		t.Error("a sweep of an unknown shape")
 	}
@@ -110,5 +113,53 @@ func TestRules(t *testing.T) {
 	}
 	if _, err := labState(map[string]any{"shape": "cauchy", "theta": 0.0, "gens": []any{}, "alpha": 0.5, "hide": []any{}}); err == nil {
 		t.Error("unknown shape accepted")
+	}
+}
+
+// The step of the state replays the training: the frame at step k shows the
+// JS generator's θ_k, the same whether the run was grown step by step (Play)
+// or opened at k (a shared link), and M = (P + Q)/2 there.
+func TestFrameTraining(t *testing.T) {
+	var played, linked Lab
+	var f map[string]any
+	for k := 0; k <= 20; k++ {
+		st, err := labState(map[string]any{"shape": "normal", "theta": 2.5, "step": float64(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err = played.Frame(st, session.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _ := labState(map[string]any{"shape": "normal", "theta": 2.5, "step": 20.0})
+	g, err := linked.Frame(st, session.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := shape(t, "normal")
+	tr := training(t, s, 2.5, 20)
+	for _, fr := range []map[string]any{f, g} {
+		tn := fr["train"].(map[string]any)
+		js := tn["theta"].(map[string]any)["js"].([]float64)
+		if fr["at"] != tr.Theta(20) || len(js) != 21 || js[20] != tr.Theta(20) || js[20] == 2.5 || tn["value"] != tr.Value(20) {
+			t.Errorf("at %v, JS path %v, value %v; want θ₂₀ = %v, V %v", fr["at"], js, tn["value"], tr.Theta(20), tr.Value(20))
+		}
+		if w1 := tn["theta"].(map[string]any)["w1"].([]float64); !close(w1[20], 0.5, 1e-12) {
+			t.Errorf("W₁ generator at %v after 20 steps of 0.1 from 2.5, want 0.5", w1[20])
+		}
+		p, q, m, dl := fr["p"].([]float64), fr["q"].([]float64), fr["m"].([]float64), fr["dlearn"].([]float64)
+		xs := fr["xs"].([]float64)
+		for i := range m {
+			if m[i] != 0.5*(p[i]+q[i]) || dl[i] != tr.D(20, xs[i]) {
+				t.Fatalf("x = %v: m %v, p %v, q %v, learned D %v", xs[i], m[i], p[i], q[i], dl[i])
+			}
+		}
+	}
+	if d := g["div"].(map[string]any); !close(d["w1"].(float64), tr.Theta(20), 1e-10) {
+		t.Errorf("the divergences are not at the JS generator's θ: W₁ %v", d["w1"])
+	}
+	want, _ := s.Slopes(tr.Theta(20))
+	if sl := g["slopes"].(map[string]any); sl["js"] != want.JS || sl["hellinger2"] != want.SqHellinger {
+		t.Errorf("slopes %v, want those at θ₂₀: %+v", sl, want)
 	}
 }

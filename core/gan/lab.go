@@ -27,6 +27,9 @@ type Request struct {
 	Theta float64
 	Names []string // f-divergence names; empty: none
 	Alpha float64  // for amari-alpha and t-power, in [−1, 2]
+	// Slopes, if not nil, are the Slopes at Theta, already computed (by a
+	// Training), which Compute then takes as they are.
+	Slopes *Divergences
 }
 
 // Frame is everything the lab draws for one Request.
@@ -82,7 +85,11 @@ func Compute(r Request) (Frame, error) {
 			fr.F[i], j = f[j], j+1
 		}
 	}
-	fr.Slopes, _ = s.Slopes(r.Theta)
+	if r.Slopes != nil {
+		fr.Slopes = *r.Slopes
+	} else {
+		fr.Slopes, _ = s.Slopes(r.Theta)
+	}
 	fr.Loss = GeneratorLoss(fr.Div.JS)
 	fr.P, fr.Q, fr.D, _ = s.Densities(r.Theta, fr.X)
 	return fr, nil

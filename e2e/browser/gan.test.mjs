@@ -1,5 +1,6 @@
 // The GANs and f-divergences lab in real headless Chromium: drag Q, use the
-// slider and the keyboard, play and pause the sweep, switch the shape, pick
+// slider and the keyboard, train the generator (Play, Step, Reset, a link at a
+// step) on every shape, switch the shape, pick
 // generators; the numbers shown are checked against klplay.ganLab, closed
 // forms (normal shift) and mpmath references, and JS stays at log 2 past the
 // separation of the supports while W₁ = |θ|.
@@ -168,31 +169,97 @@ test('slider keys and the handle’s keys move θ; the numbers follow; mpmath va
   await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('theta') === '4');
 });
 
-test('play sweeps θ, pause stops it; step and reset; a click on the chart sets θ', async () => {
-  const { page } = await open('#lab=gan&theta=0');
+/** Presses Play and waits until the training has taken at least k steps, then pauses. */
+async function trainTo(page, k) {
   await page.click('[data-action="play"]');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'true');
-  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="theta"]').dataset.value) > 0.8);
+  await page.waitForFunction((k) => Number(document.querySelector('output[data-readout="step"]').dataset.value) >= k, k, { timeout: 30_000 });
   await page.click('[data-action="play"]');
-  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
   await drawn(page);
-  const t1 = (await readouts(page)).theta;
-  await page.waitForTimeout(400); // about time: paused, θ stays however long one waits
-  const r = await readouts(page);
-  assert.equal(r.theta, t1, 'paused: θ stays');
-  await page.waitForFunction((t) => Number(new URLSearchParams(location.hash.slice(1)).get('theta')) === t, t1);
-  const c = await core(page);
-  assert.equal(r.js, c.div.js);
-  assert.equal(r.w1, c.div.w1);
+  return readouts(page);
+}
 
+const TRAIN = ['js', 'kl', 'reverse-kl', 'tv', 'w1'];
+
+test('Play trains the generator on every shape from apart: JS’s gradient is below W₁’s, W₁ walks to P, the learned D nears D*', async () => {
+  for (const shape of ['uniform', 'triangular', 'bump', 'normal']) {
+    const { page } = await open(`#lab=gan&shape=${shape}&theta=2.5`);
+    const r0 = await readouts(page);
+    assert.equal(r0.step, 0);
+    assert.ok(Math.abs(r0.gap - 2 * r0.js) < 1e-12, `${shape}: at step 0 the discriminator is ½, V = −log 4`);
+    const r = await trainTo(page, 20);
+    const k = r.step;
+    assert.ok(Math.abs(r['g:js']) < Math.abs(r['g:w1']), `${shape} step ${k}: |JS′| ${r['g:js']} not below |W₁′| ${r['g:w1']}`);
+    assert.equal(r['g:w1'], 1);
+    assert.ok(Math.abs(r['th:w1'] - (2.5 - 0.1 * k)) < 1e-12, `${shape}: W₁’s generator at ${r['th:w1']} after ${k} steps of 0.1`);
+    if (shape === 'normal') {
+      assert.ok(r['g:js'] > 0 && r['th:js'] < 2.5, 'with full support JS still has a (small) gradient');
+      assert.ok(Math.abs(r['th:kl'] - 2.5 * 0.6 ** k) < 1e-9, `normal KL: θ₀(1 − η/σ²)^k, got ${r['th:kl']}`);
+    } else {
+      assert.equal(r['g:js'], 0, `${shape}: apart, JS is flat`);
+      assert.equal(r['th:js'], 2.5, `${shape}: the JS generator never moves`);
+      assert.equal(r.js, Math.LN2);
+      assert.ok(Number.isNaN(r['g:kl']) && r['th:kl'] === 2.5, `${shape}: KL is ∞, no gradient, no move`);
+    }
+    // The learned discriminator climbs the objective towards V(D*) = 2·JS − log 4.
+    assert.ok(r.gap >= 0 && r.gap < 0.1 * r0.gap, `${shape}: V(D*) − V(D) ${r.gap} after ${k} steps, from ${r0.gap}`);
+    assert.equal(r.loss, 2 * r.js - Math.log(4));
+    // The page shows the core's numbers for the state in the hash.
+    await page.waitForFunction((k) => new URLSearchParams(location.hash.slice(1)).get('step') === String(k), k);
+    const c = await page.evaluate(([shape, k]) => globalThis.klplay.ganLab({ shape, theta: 2.5, step: k }), [shape, k]);
+    for (const d of TRAIN) assert.ok(Object.is(r[`th:${d}`], c.train.theta[d][k]) && Object.is(r[`g:${d}`], c.train.grad[d][k]), d);
+    assert.equal(r.value, c.train.value);
+    // Every trained divergence has a θ line; the gradient chart leaves out the infinite ones.
+    assert.equal(await page.locator('.fig-train path.train-curve').count(), 10);
+    assert.equal(await page.locator('.fig-dens path.mix').count(), 1);
+    assert.equal(await page.locator('.fig-dens path.dlearn').count(), 1);
+  }
+});
+
+test('the default shape trains from overlapping supports: JS moves Q towards P, with a gradient below W₁’s', async () => {
+  const { page } = await open('#lab=gan');
+  const r = await trainTo(page, 10);
+  assert.ok(r['th:js'] < 1.2 && r['th:js'] > 0 && r.theta === r['th:js'], `JS generator at ${r['th:js']}, the charts at ${r.theta}`);
+  assert.ok(r['g:js'] > 0 && r['g:js'] < r['g:w1']);
+  assert.equal(r.theta0, 1.2);
+});
+
+test('a share link opens at the same training step, with the same numbers; a hostile step is clamped', async () => {
+  const { page } = await open('#lab=gan&shape=triangular&theta=1.1');
+  const r = await trainTo(page, 15);
+  const hash = await hashSettled(page);
+  assert.match(hash, new RegExp(`step=${r.step}(&|$)`));
+  const { page: other } = await open(hash);
+  const s = await readouts(other);
+  for (const [key, v] of Object.entries(r)) assert.ok(Object.is(s[key], v), `${key}: ${s[key]} in the link, ${v} on the page`);
+  const dl = (p) => p.evaluate(() => document.querySelector('.fig-dens path.dlearn').getAttribute('d'));
+  assert.equal(await dl(other), await dl(page), 'the learned discriminator is drawn the same');
+
+  const { page: hostile } = await open('#lab=gan&shape=normal&theta=3&step=100000000');
+  const h = await readouts(hostile);
+  assert.equal(h.step, 100);
+  const c = await hostile.evaluate(() => globalThis.klplay.ganLab({ shape: 'normal', theta: 3, step: 100 }).train.theta.w1[100]);
+  assert.equal(h['th:w1'], c);
+});
+
+test('Pause stops training; Step takes one step, Reset goes back to step 0; moving θ starts over; a click on the chart sets θ', async () => {
+  const { page } = await open('#lab=gan&theta=0.8');
+  const r = await trainTo(page, 3);
+  await page.waitForTimeout(400); // about time: paused, the step stays however long one waits
+  assert.equal((await readouts(page)).step, r.step, 'paused: the step stays');
   await page.click('[data-action="step"]');
-  await page.waitForFunction((t) => Math.abs(Number(document.querySelector('output[data-readout="theta"]').dataset.value) - (t + 0.1)) < 1e-9, t1);
+  await page.waitForFunction((k) => Number(document.querySelector('output[data-readout="step"]').dataset.value) === k + 1, r.step);
   await page.click('[data-action="reset"]');
-  await page.waitForFunction(() => document.querySelector('output[data-readout="theta"]').dataset.value === '0');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="step"]').dataset.value === '0');
   const z = await readouts(page);
-  assert.equal(z.js, 0);
-  assert.equal(z.kl, 0, 'P = Q: every divergence is 0');
-  assert.equal(z.loss, -Math.log(4));
+  assert.equal(z.theta, 0.8);
+  assert.equal(z['th:js'], 0.8);
+
+  await trainTo(page, 2);
+  await page.locator('.gan-theta input[type="range"]').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="step"]').dataset.value === '0');
+  assert.ok(Math.abs((await readouts(page)).theta0 - 0.81) < 1e-9);
 
   // Click on the divergence chart at θ = −2.
   await page.locator('.fig-divs svg').scrollIntoViewIfNeeded();
@@ -206,17 +273,17 @@ test('play sweeps θ, pause stops it; step and reset; a click on the chart sets 
   await page.waitForFunction(() => Math.abs(Number(new URLSearchParams(location.hash.slice(1)).get('theta')) + 2) < 0.05);
 });
 
-test('with reduced motion, Play jumps θ once instead of animating', async () => {
+test('with reduced motion, Play jumps to the last step instead of animating', async () => {
   const { page } = await open('#lab=gan&theta=1', { reducedMotion: 'reduce' });
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => document.querySelector('output[data-readout="theta"]').dataset.value === '1.5');
+  await page.waitForFunction(() => document.querySelector('output[data-readout="step"]').dataset.value === '100');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
   await page.waitForTimeout(300); // about time: nothing animates on after the jump
-  assert.equal((await readouts(page)).theta, 1.5);
+  assert.equal((await readouts(page)).step, 100);
 });
 
 test('generators and curves: pick them, the charts and the hash follow; the hash round-trips; 375 px fits', async () => {
-  const hash = '#lab=gan&shape=uniform&theta=-0.7&gens=kl,neyman-chi2,triangular,amari-alpha&alpha=1.5&hide=chi2,w1';
+  const hash = '#lab=gan&shape=uniform&theta=-0.7&step=0&gens=kl,neyman-chi2,triangular,amari-alpha&alpha=1.5&hide=chi2,w1';
   const { page } = await open(hash, PHONE);
   // Nothing of the lab reaches past 375 px (formulas scroll inside their own box; the site header is not the lab's).
   const widest = () => page.evaluate(() => Math.max(...[...document.querySelectorAll('main *')].filter((e) => !e.closest('.math')).map((e) => e.getBoundingClientRect().right)));

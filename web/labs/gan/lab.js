@@ -1,10 +1,14 @@
-// The GANs and f-divergences lab: P fixed, Q = P shifted by θ. Every
-// divergence against θ on one chart (JS stalls at log 2 once the supports
-// separate, KL is infinite, W₁ keeps growing), the densities with the optimal
-// discriminator D*, and the f-divergence family: generators f(u) and
-// D_f = E_q[f(p/q)]. One call into Go (klplay.ganLab) per update; the sweep
-// over θ comes once per shape and is cached here.
-import { scaleLinear, scaleSymlog } from 'd3-scale';
+// The GANs and f-divergences lab: P fixed, Q = P shifted by θ. Play trains
+// the generator: gradient descent on θ under JS, KL, reverse KL, TV and W₁
+// from the same start θ₀ (the state's theta), the step in the state (step),
+// so that a link replays the run; the JS generator's Q is drawn with the
+// mixture M, D* and a discriminator learned alongside. Every divergence against
+// θ on one chart (JS stalls at log 2 once the supports separate, KL is
+// infinite, W₁ keeps growing), and the f-divergence family: generators f(u)
+// and D_f = E_q[f(p/q)]. One call into Go (klplay.ganLab) per update; the
+// sweep over θ comes once per shape and is cached here. Sweeping θ by hand
+// (the handle, the slider, a click on the divergence chart) sets the start.
+import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
 import { axisBottom, axisLeft, axisRight } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
@@ -23,9 +27,13 @@ const { fields: schema } = labInfo;
 const field = (n) => schema.find((f) => f.name === n);
 const THETA = field('theta');
 const fmt = format('~g');
-const SPEED = 1.6; // θ per second while playing
-const STEP = 0.1; // the Step button
-const REDUCED_STEP = 0.5; // Play with reduced motion: one jump, no animation
+const STEP = field('step');
+const RATE = 12; // generator steps per second while training
+const GFLOOR = 1e-6; // the gradient chart's floor: smaller magnitudes, 0 included, sit on it
+// The divergences the generator is trained under, as the core names them.
+const TRAIN = [
+  { key: 'js', name: 'JS' }, { key: 'kl', name: 'KL(P‖Q)' }, { key: 'reverse-kl', name: 'KL(Q‖P)' }, { key: 'tv', name: 'TV' }, { key: 'w1', name: 'W₁' },
+];
 const YMAX = 100; // top of the finite part of the divergence chart
 const SYMLOG = 0.1;
 
@@ -88,28 +96,36 @@ class View extends LabView {
     this.sweeps = new Map(); // shape → sweep (Float64Arrays)
     this.curves = null; // generator curves {us, <name>: Float64Array}
     this.curvesKey = null;
-    this.dir = 1;
+    this.acc = 0; // fractional steps carried between ticks
     this.player = new Player(el, {
-      tick: (dt) => this.advance(SPEED * dt),
-      step: () => this.advance(STEP),
-      reset: () => { this.dir = 1; this.set({ theta: 0 }); },
-      reduced: () => this.advance(REDUCED_STEP),
+      tick: (dt) => this.train(dt),
+      step: () => this.setStep(this.ctx.state().step + 1),
+      reset: () => this.set({ step: 0 }),
+      start: () => { this.acc = 0; if (this.ctx.state().step >= STEP.max) this.set({ step: 0 }); },
+      reduced: () => this.setStep(STEP.max),
     });
     this.build();
   }
 
   setTheta(v) {
     const t = clampTheta(v);
-    if (t !== this.ctx.state().theta) this.set({ theta: t });
+    const st = this.ctx.state();
+    if (t !== st.theta || st.step !== 0) this.set({ theta: t, step: 0 });
   }
 
   // ---- animation ----------------------------------------------------------
 
-  /** Moves θ by d in the current direction, turning back at the ends. */
-  advance(d) {
-    let t = this.ctx.state().theta + this.dir * d;
-    if (t >= THETA.max) { t = THETA.max; this.dir = -1; } else if (t <= THETA.min) { t = THETA.min; this.dir = 1; }
-    this.set({ theta: Math.round(t * 1000) / 1000 });
+  setStep(k) { this.set({ step: Math.min(STEP.max, Math.max(0, k)) }); }
+
+  /** RATE generator steps a second; stops at the last step. */
+  train(dt) {
+    this.acc += RATE * dt;
+    const n = Math.floor(this.acc);
+    if (n < 1) return;
+    this.acc -= n;
+    const k = Math.min(STEP.max, this.ctx.state().step + n);
+    this.set({ step: k });
+    if (k >= STEP.max) this.player.pause();
   }
 
   // ---- DOM ------------------------------------------------------------------
@@ -118,11 +134,11 @@ class View extends LabView {
     const { el } = this;
     const { out } = this.readouts;
 
-    this.transport = transport({ player: this.player, label: 'Sweep θ' });
+    this.transport = transport({ player: this.player, label: 'Train the generator' });
     this.shapeRadios = SHAPES.map((s) => ({
-      s, r: h('input', { type: 'radio', name: 'gan-shape', value: s.key, id: `gan-shape-${s.key}`, onchange: () => this.set({ shape: s.key }) }),
+      s, r: h('input', { type: 'radio', name: 'gan-shape', value: s.key, id: `gan-shape-${s.key}`, onchange: () => this.set({ shape: s.key, step: 0 }) }),
     }));
-    this.theta = fieldSlider(THETA, { label: 'Shift θ', step: 0.01, onInput: (v) => this.setTheta(v), cls: 'gan-theta' });
+    this.theta = fieldSlider(THETA, { label: 'Start θ₀', step: 0.01, onInput: (v) => this.setTheta(v), cls: 'gan-theta' });
 
     el.append(
       labHead('gan', 'GANs and f-divergences', 'A generator moves its distribution ', h('strong', { class: 'ink-q' }, 'Q'), ' towards the data ', h('strong', { class: 'ink-p' }, 'P'),
@@ -140,20 +156,38 @@ class View extends LabView {
       h('figure', { class: 'card fig-dens' },
         h('figcaption', {}, h('h2', {}, 'P, Q and the best discriminator'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'p(x)'), h('span', {}, swatch('q'), 'q(x) = p(x − θ)'),
-            h('span', {}, h('span', { class: 'line-swatch c-dstar' }), 'D*(x), right axis'), h('span', {}, swatch('mismatch'), 'q = 0 < p'))),
+            h('span', {}, h('span', { class: 'line-swatch c-mix' }), 'M = (P + Q)/2'),
+            h('span', {}, h('span', { class: 'line-swatch c-dstar' }), 'D*(x), right axis'), h('span', {}, h('span', { class: 'line-swatch c-dlearn' }), 'learned D'),
+            h('span', {}, swatch('mismatch'), 'q = 0 < p'))),
         this.densHost,
         this.theta.el,
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ◆ (or the slider) to shift Q. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing.')),
+        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ◆ (or the slider) to set where Q starts; Play trains it. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing. The learned D = σ(a·x² + b·x + c) climbs the GAN objective towards D*.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'gan-ro-js' }, 'JS(P‖Q) at θ = ', out('theta')),
           h('span', { class: 'hero-value' }, out('jsHero', { 'aria-labelledby': 'gan-ro-js' }), h('span', { class: 'unit' }, 'nats')),
-          h('span', { class: 'hero-hint' }, 'of at most log 2 = 0.6931 · generator loss 2·JS − log 4 = ', out('loss'))),
+          h('span', { class: 'hero-hint' }, 'of at most log 2 = 0.6931 · generator loss 2·JS − log 4 = ', out('loss')),
+          h('span', { class: 'hero-hint' }, 'step ', out('step'), ' of ', String(STEP.max), ' from θ₀ = ', out('theta0'), ' · learned D: ', out('value'), ', short of D* by ', out('gap'))),
         h('div', { class: 'table-wrap gan-table' }, h('table', {},
           h('thead', {}, h('tr', {}, h('th', {}, 'divergence'), h('th', {}, 'value'), h('th', {}, '∂/∂θ'))),
           h('tbody', {}, this.divRows))),
         this.stallNote = h('p', { class: 'callout callout-inf', hidden: true }, ''),
         h('p', { class: 'small' }, '∂/∂θ is the gradient the generator would follow, by central differences of the core’s values; — where the divergence is infinite.'))));
+
+    // Training: θ and |gradient| against the step, one line per divergence.
+    this.pathHost = h('div', { class: 'chart-host' });
+    this.gradHost = h('div', { class: 'chart-host' });
+    this.trainRows = TRAIN.map((d) => h('tr', { 'data-train': d.key },
+      h('th', { scope: 'row' }, h('span', { class: `line-swatch c-${d.key}` }), d.name),
+      h('td', {}, out(`th:${d.key}`)), h('td', { class: 'num' }, out(`g:${d.key}`))));
+    el.append(h('figure', { class: 'card fig-train' },
+      h('figcaption', {}, h('h2', {}, 'Training the generator: gradient descent on θ'),
+        h('p', { class: 'legend' }, TRAIN.map((d) => h('span', {}, h('span', { class: `line-swatch c-${d.key}` }), d.name)))),
+      h('div', { class: 'train-grid' }, this.pathHost, this.gradHost,
+        h('div', { class: 'table-wrap train-table' }, h('table', {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'trained on'), h('th', {}, 'θ now'), h('th', {}, 'gradient'))),
+          h('tbody', {}, this.trainRows)))),
+      this.trainNote = h('p', { class: 'fig-note', 'data-embed': 'text' }, '')));
 
     // All divergences against θ.
     this.divHost = h('div', { class: 'chart-host' });
@@ -213,6 +247,12 @@ class View extends LabView {
 
     el.append(this.readouts.live);
 
+    const th = (w) => Math.round(Math.max(190, Math.min(260, w * 0.6)));
+    const tm = { top: 12, right: 12, bottom: 30, left: 44 };
+    this.pathChart = this.frame(this.pathHost, { height: th, margin: tm, label: 'θ of each trained generator against the step', draw: (f) => this.drawPaths(f),
+      csv: () => this.trainCsv('theta') });
+    this.gradChart = this.frame(this.gradHost, { height: th, margin: tm, label: 'The gradient magnitude of each divergence against the step, log scale', draw: (f) => this.drawGrads(f),
+      csv: () => this.trainCsv('grad') });
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
     this.dens = this.frame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
       csv: () => ({ columns: ['x', 'p(x)', 'q(x)', 'D*(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i], this.r.d[i]]) }) });
@@ -228,6 +268,11 @@ class View extends LabView {
         const keys = c ? this.state.gens.filter((k) => c[k]) : [];
         return { columns: ['u = p/q', ...keys.map((k) => `f(u), ${k}`)], rows: c ? Array.from(c.us, (u, i) => [u, ...keys.map((k) => c[k][i])]) : [] };
       } });
+  }
+
+  trainCsv(what) {
+    const t = this.r.train;
+    return { columns: ['step', ...TRAIN.map((d) => `${what === 'theta' ? 'θ' : 'dD/dθ'}, ${d.name}`)], rows: Array.from(t.theta.js, (_, k) => [k, ...TRAIN.map((d) => t[what][d.key][k])]) };
   }
 
   toggleCurve(key) {
@@ -252,7 +297,7 @@ class View extends LabView {
     const wantCurves = curvesKey !== this.curvesKey;
     let r;
     try {
-      r = this.ctx.klplay.ganLab({ shape: state.shape, theta: state.theta, gens: state.gens, alpha: state.alpha }, { sweep: wantSweep, curves: wantCurves });
+      r = this.ctx.klplay.ganLab({ shape: state.shape, theta: state.theta, step: state.step, gens: state.gens, alpha: state.alpha }, { sweep: wantSweep, curves: wantCurves });
     } catch (err) {
       this.player.pause();
       this.ctx.notify(`That cannot be computed: ${err.message}. Back to the defaults.`);
@@ -274,19 +319,24 @@ class View extends LabView {
     this.alpha.input.disabled = this.alpha.box.disabled = !param;
 
     // Readouts.
-    const vals = { theta: state.theta, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
+    const t = r.train;
+    const vals = { theta: r.at, theta0: state.theta, step: state.step, value: t.value, gap: r.loss - t.value, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
     for (const d of DIVS) { vals[d.key] = r.div[d.key]; vals[`${d.key}Slope`] = r.slopes[d.key]; }
     for (const g of GEN_KEYS) vals[`f:${g}`] = r.f[g];
-    this.readouts.set(vals, (v, key) => number(v, key === 'theta' ? { digits: 2 } : undefined));
+    for (const d of TRAIN) { vals[`th:${d.key}`] = t.theta[d.key][state.step]; vals[`g:${d.key}`] = t.grad[d.key][state.step]; }
+    this.readouts.set(vals, (v, key) => (key === 'step' ? String(v) : number(v, key === 'theta' || key === 'theta0' ? { digits: 2 } : undefined)));
     for (const row of this.divRows) row.classList.toggle('is-inf', r.div[row.dataset.div] === Infinity);
-    const b = state.shape !== 'normal' && Math.abs(state.theta) >= 2;
+    const b = state.shape !== 'normal' && Math.abs(r.at) >= 2;
     this.stallNote.hidden = !b;
     if (b) this.stallNote.textContent = 'The supports are apart: JS is exactly log 2 and its slope is 0, so the original GAN’s generator gets no gradient. W₁ still has slope ±1.';
 
     // Redraw at the charts' known sizes: frame.redraw() reads the host's width,
     // which would force a layout after the readouts changed. The frames redraw
     // themselves on resize.
-    for (const [frame, draw] of [[this.dens, (f) => this.drawDens(f)], [this.divChart, (f) => this.drawDivs(f)], [this.genChart, (f) => this.drawGen(f)]]) {
+    this.trainNote.textContent = state.shape === 'normal'
+      ? `Same start, same learning rate η = ${t.rate}. With full support every divergence has a gradient, but JS’s is tiny while P and Q are far apart: W₁ always pulls with slope ±1.`
+      : `Same start, same learning rate η = ${t.rate}. KL and reverse KL are ∞ for every θ ≠ 0 here: no gradient, no move. Once the supports are apart (|θ| ≥ 2) JS is flat at log 2 and its gradient is 0, while W₁ pulls with slope ±1.`;
+    for (const [frame, draw] of [[this.pathChart, (f) => this.drawPaths(f)], [this.gradChart, (f) => this.drawGrads(f)], [this.dens, (f) => this.drawDens(f)], [this.divChart, (f) => this.drawDivs(f)], [this.genChart, (f) => this.drawGen(f)]]) {
       if (!frame.ready || frame.width === 0) { frame.ready = true; frame.redraw(); } else draw(frame);
     }
     if (prev !== null && !this.player.playing) this.readouts.announce();
@@ -295,7 +345,7 @@ class View extends LabView {
   speak() {
     const { r, state } = this;
     if (!r) return;
-    return `θ ${number(state.theta, { digits: 2 })}: JS ${number(r.div.js)} nats, slope ${number(r.slopes.js)}; KL ${number(r.div.kl)}; W₁ ${number(r.div.w1)}, slope ${number(r.slopes.w1)}.`;
+    return `step ${state.step}, θ ${number(r.at, { digits: 2 })}: JS ${number(r.div.js)} nats, slope ${number(r.slopes.js)}; KL ${number(r.div.kl)}; W₁ ${number(r.div.w1)}, slope ${number(r.slopes.w1)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
@@ -335,9 +385,11 @@ class View extends LabView {
     f.plot.selectAll('line.half').data([0.5]).join('line').attr('class', 'half').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', yd).attr('y2', yd);
     const dl = line().defined((d) => !Number.isNaN(d[1])).x((d) => x(d[0])).y((d) => yd(d[1]));
     f.plot.selectAll('path.dstar').data([pts(r.d)]).join('path').attr('class', 'dstar').attr('d', dl);
+    f.plot.selectAll('path.dlearn').data([pts(r.dlearn)]).join('path').attr('class', 'dlearn').attr('d', dl);
+    f.plot.selectAll('path.mix').data([pts(r.m)]).join('path').attr('class', 'mix').attr('d', l);
 
     // The handle on Q's mode: drag or arrow keys move θ.
-    const hd = [{ x: state.theta, y: r.p[Math.round((0 - r.xs[0]) / (r.xs[1] - r.xs[0]))] }];
+    const hd = [{ x: r.at, y: r.p[Math.round((0 - r.xs[0]) / (r.xs[1] - r.xs[0]))] }];
     handles(f.plot, hd, {
       onKey: (event) => this.onKey(event),
       drag: drag().container(() => f.plot.node()).subject((event) => ({ x: event.x, y: event.y }))
@@ -348,6 +400,47 @@ class View extends LabView {
       .attr('class', 'handle handle-q').attr('aria-label', 'Shift θ of Q').attr('aria-valuemin', THETA.min).attr('aria-valuemax', THETA.max)
       .attr('transform', (d) => `translate(${x(d.x)},${y(d.y)})`)
       .attr('aria-valuenow', (d) => d.x).attr('aria-valuetext', (d) => `θ = ${fmt(d.x)}`);
+  }
+
+  /** The x scale and axes of a training chart: the step, 0 … STEP.max. */
+  trainAxes(f, y, yTicks, yFormat, unit) {
+    const x = scaleLinear().domain([0, STEP.max]).range([0, f.innerWidth]);
+    const key = `${f.innerWidth}|${f.innerHeight}|${y.domain()}`;
+    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), key,
+      (g) => g.call(axisLeft(y).tickValues(yTicks).tickSize(-f.innerWidth).tickFormat(yFormat)).call((s) => s.select('.domain').remove()));
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), key,
+      (g) => g.call(axisBottom(x).ticks(Math.max(3, Math.floor(f.innerWidth / 60))).tickFormat(fmt).tickSizeOuter(0)));
+    f.plot.selectAll('text.x-label').data([0]).join('text').attr('class', 'axis-unit x-label').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).attr('text-anchor', 'end').text('step');
+    f.plot.selectAll('text.y-unit').data([0]).join('text').attr('class', 'axis-unit y-unit').attr('x', -f.margin.left + 2).attr('y', -2).text(unit);
+    const now = x(this.state.step);
+    f.plot.selectAll('line.now').data([0]).join('line').attr('class', 'now').attr('x1', now).attr('x2', now).attr('y1', 0).attr('y2', f.innerHeight);
+    return x;
+  }
+
+  drawPaths(f) {
+    const { r, state } = this;
+    const t = r.train;
+    const lo = Math.min(0, state.theta) - 0.5;
+    const hi = Math.max(0, state.theta) + 0.5;
+    const y = scaleLinear().domain([lo, hi]).range([f.innerHeight, 0]);
+    const x = this.trainAxes(f, y, y.ticks(5), fmt, 'θ');
+    const z = y(0);
+    f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', z).attr('y2', z);
+    const l = line().x((_, k) => x(k)).y((v) => y(Math.max(lo, Math.min(hi, v))));
+    f.plot.selectAll('path.train-curve').data(TRAIN, (d) => d.key).join('path').attr('class', (d) => `train-curve c-${d.key}`).attr('data-train', (d) => d.key).attr('d', (d) => l(t.theta[d.key]));
+    const pts = TRAIN.flatMap((d) => Array.from(t.theta[d.key], (v, k) => [x(k), y(v)]));
+    const text = 'θ = 0: Q = P';
+    const at = clearSpot([0.98, 0.75, 0.5, 0.25].flatMap((u) => [{ x: u * f.innerWidth, y: z - 4, anchor: 'end' }, { x: u * f.innerWidth, y: z + 14, anchor: 'end' }])
+      .filter((c) => c.y > 12 && c.y < f.innerHeight - 2), text, pts, { width: f.innerWidth });
+    f.plot.selectAll('text.zero-label').data([0]).join('text').attr('class', 'zero-label').attr('x', at.x).attr('y', at.y).attr('text-anchor', at.anchor).text(text);
+  }
+
+  drawGrads(f) {
+    const t = this.r.train;
+    const y = scaleLog().domain([GFLOOR, 30]).range([f.innerHeight, 0]);
+    const x = this.trainAxes(f, y, [1e-6, 1e-4, 1e-2, 1], (v) => (v === GFLOOR ? '≤1e-6' : v >= 1 ? fmt(v) : `1e${Math.round(Math.log10(v))}`), '|dD/dθ|');
+    const l = line().defined((v) => !Number.isNaN(v)).x((_, k) => x(k)).y((v) => y(Math.min(30, Math.max(GFLOOR, Math.abs(v)))));
+    f.plot.selectAll('path.train-curve').data(TRAIN, (d) => d.key).join('path').attr('class', (d) => `train-curve c-${d.key}`).attr('data-train', (d) => d.key).attr('d', (d) => l(t.grad[d.key]) ?? '');
   }
 
   onKey(event) {
