@@ -261,7 +261,7 @@ class View extends LabView {
     let r;
     try {
       r = this.ctx.klplay.elboLab(state,
-        { steps, iter: this.iter, path: wantPath, start: steps > 0 && this.trace.iter.length === 0 });
+        { steps, iter: this.iter, calm: this.trace.calm ?? 0, path: wantPath, start: steps > 0 && this.trace.iter.length === 0 });
     } catch (err) {
       this.player.pause();
       this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
@@ -273,7 +273,7 @@ class View extends LabView {
     const tr = this.trace;
     if (tr.iter.length === 0) this.pushTrace(0, steps > 0 ? r.startTerms : r.terms);
     if (steps > 0) {
-      const t = r.trace;
+      const t = r.trace ?? { elbo: [] };
       // Row i of the trace is q after step i; the estimate of step i was taken at q before it.
       for (let i = 0; i < t.elbo.length; i++) {
         tr.estimate[tr.estimate.length - 1] = t.estimate[i];
@@ -282,9 +282,12 @@ class View extends LabView {
       this.iter += t.elbo.length;
       tr.m = r.m;
       tr.s = r.s;
-      const still = Math.abs(r.m - state.m) < 1e-10 && Math.abs(r.s - state.s) < 1e-10 && state.gradient === 'exact';
-      if (tr.iter.length >= MAX_TRACE || still) {
-        this.traceNote.textContent = still ? `Converged after ${this.iter} steps: the gradient is zero.` : `Paused after ${MAX_TRACE} steps.`;
+      tr.calm = r.calm;
+      if (r.converged || tr.iter.length >= MAX_TRACE) {
+        const short = r.optimum.betaElbo - r.terms.betaElbo;
+        this.traceNote.textContent = r.converged
+          ? `Converged at step ${this.iter}: the gradient has vanished${state.gradient === 'reparam' ? ' (below 0.05 for 50 steps)' : ''}; the β-ELBO is ${number(Math.max(0, short), { digits: 2 })} nats below the best q's.`
+          : `Paused after ${MAX_TRACE} steps.`;
         this.player.pause();
       }
       state = { ...state, m: r.m, s: r.s };
