@@ -480,7 +480,7 @@ func TestConverged(t *testing.T) {
 // "two modes" to m = 6, s = 0.011); ExactPath follows Advance's exact run.
 func TestPresetsConverge(t *testing.T) {
 	for _, c := range []struct {
-		kind                string
+		kind                 string
 		x, w, sigma, m, s, b float64
 	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -0.3, 1.2, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
 		mo := mustNew(t, c.kind, c.x, c.w, 0, c.sigma)
