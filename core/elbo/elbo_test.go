@@ -482,7 +482,7 @@ func TestPresetsConverge(t *testing.T) {
 	for _, c := range []struct {
 		kind                 string
 		x, w, sigma, m, s, b float64
-	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -0.3, 1.2, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
+	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -1, 0.5, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
 		mo := mustNew(t, c.kind, c.x, c.w, 0, c.sigma)
 		for seed := uint64(1); seed <= 5; seed++ {
 			r := Run{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: seed}
@@ -502,5 +502,44 @@ func TestPresetsConverge(t *testing.T) {
 		if a != b || pa != pb || len(ms) != len(tr.M) || ss[len(ss)-1] != tr.S[len(tr.S)-1] || elbo[3] != tr.ELBO[3] {
 			t.Errorf("%s: ExactPath %+v %+v differs from Advance %+v %+v", c.kind, b, pb, a, pa)
 		}
+	}
+}
+
+// The page's presets, from their shipped starts with the shipped run settings
+// (lr 0.05, K = 1, seed 1; and exact gradients), must reach the global best q:
+// the square model's start must not lie in the basin of the symmetric
+// stationary point at m = 0, where exact ascent stalls nats below the best q.
+func TestPresetStartsReachBest(t *testing.T) {
+	for _, c := range []struct {
+		kind                 string
+		x, w, sigma, m, s, b float64
+	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -1, 0.5, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
+		mo := mustNew(t, c.kind, c.x, c.w, 0, c.sigma)
+		opt, _ := mo.Optimum(c.b, Q{c.m, c.s})
+		best := mo.Recon(opt) - c.b*KLPrior(opt)
+		for _, r := range []Run{
+			{Beta: c.b, LR: 0.05, Gradient: Exact},
+			{Beta: c.b, LR: 0.3, Gradient: Exact},
+			{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: 1},
+			{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: 2},
+		} {
+			q, p := Q{c.m, c.s}, Progress{}
+			for p.Iter < 3000 && !p.Converged {
+				q, p, _, _ = mo.Advance(q, r, p, 100)
+			}
+			short := best - (mo.Recon(q) - c.b*KLPrior(q))
+			if !p.Converged || short > 0.01 {
+				t.Errorf("%s from (%v, %v) %s lr %v seed %d: %+v at %+v, best %+v, %g nats short", c.kind, c.m, c.s, r.Gradient, r.LR, r.Seed, p, q, opt, short)
+			}
+		}
+	}
+	// The old square start (−0.3, 1.2) stalls at the symmetric point: the test above can fail.
+	mo := mustNew(t, Square, 2, 1, 0, 0.5)
+	q, p := Q{-0.3, 1.2}, Progress{}
+	for p.Iter < 3000 && !p.Converged {
+		q, p, _, _ = mo.Advance(q, Run{Beta: 1, LR: 0.05, Gradient: Exact}, p, 100)
+	}
+	if opt, _ := mo.Optimum(1, q); !p.Converged || math.Abs(q.M) > 1e-3 || mo.Recon(opt)-KLPrior(opt)-(mo.Recon(q)-KLPrior(q)) < 1 {
+		t.Errorf("old square start: %+v at %+v, expected a stall at m = 0", p, q)
 	}
 }

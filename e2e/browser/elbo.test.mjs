@@ -132,24 +132,65 @@ test('dragging the handles and the keyboard move q', async () => {
 
 test('exact gradients converge to the posterior: the gap closes', async () => {
   const { page } = await open('#lab=elbo&gradient=exact&lr=0.3', { reducedMotion: 'reduce' });
-  // Reduced motion: Play takes 200 steps at once instead of animating.
+  // Reduced motion: Play takes up to 200 steps at once; the run stops by itself once the gradient vanishes.
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 200);
+  await page.waitForFunction(() => document.querySelector('.elbo-opt .fig-note').dataset.outcome);
+  assert.equal(await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome'), 'converged');
+  const note = await page.locator('.elbo-opt .fig-note').innerText();
+  const iter = Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value'));
+  assert.ok(iter > 0 && iter < 200, `stopped at step ${iter}`);
+  assert.match(note, new RegExp(`^Converged at step ${iter}: the gradient has vanished; the β-ELBO is .+ nats below the best q's\\.$`));
+  // Play again: a converged run takes no more steps.
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 400);
+  assert.equal(Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value')), iter);
   const r = await readouts(page);
   assert.ok(r.gap < 1e-8, `gap ${r.gap}`);
   const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: 0, s: 1 });
   close(r.elbo, want.logPx, 1e-8, 'ELBO reaches log p(x)');
+  // The displayed best q is the posterior, and q is there.
+  close(r.optM, want.pm, 1e-12, 'best m is the posterior mean');
+  close(r.optS, want.ps, 1e-12, 'best s is the posterior sd');
   const h = await hashState(page);
-  close(Number(h.m), want.pm, 1e-6, 'm → posterior mean');
-  close(Number(h.s), want.ps, 1e-6, 's → posterior sd');
+  close(Number(h.m), r.optM, 1e-6, 'm → best m');
+  close(Number(h.s), r.optS, 1e-6, 's → best s');
   // Reset puts q back where the run started.
   await page.click('[data-action="reset"]');
   const h2 = await hashState(page);
   assert.equal(Number(h2.m), -1.5);
   assert.equal(Number(h2.s), 0.4);
   assert.equal(await page.locator('output[data-readout="iter"]').getAttribute('data-value'), '0');
+});
+
+test('Play on every preset and the default (K = 1, the shipped settings) stops by itself at the best q', async () => {
+  const { page } = await open();
+  const chips = await page.locator('.lab-elbo .presets .chip').count();
+  assert.ok(chips >= 3, `${chips} presets`);
+  for (let i = -1; i < chips; i++) {
+    if (i >= 0) await page.locator('.lab-elbo .presets .chip').nth(i).click();
+    const what = i < 0 ? 'the default' : await page.locator('.lab-elbo .presets .chip').nth(i).innerText();
+    await page.click('[data-action="play"]');
+    await page.waitForFunction(() => document.querySelector('.elbo-opt .fig-note').dataset.outcome, null, { timeout: 60000 });
+    const outcome = await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome');
+    const note = await page.locator('.elbo-opt .fig-note').innerText();
+    assert.equal(outcome, 'converged', `${what}: ${note}`);
+    assert.match(note, /^Converged at step \d+: the gradient has vanished \(below 0\.05 for 50 steps\)/, what);
+    assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'false', `${what}: paused`);
+    const st = await hashState(page);
+    assert.equal(st.gradient ?? 'reparam', 'reparam');
+    const r = await readouts(page);
+    // The β-ELBO of q against that of the displayed best q, both from klplay.elboLab.
+    const num = (k) => Number(st[k]);
+    const full = { model: st.model ?? 'linear', x: num('x'), w: num('w'), b: num('b'), sigma: num('sigma'), beta: num('beta'),
+      gradient: 'reparam', samples: 1, lr: 0.05, seed: 1 };
+    for (const k of ['x', 'w', 'b', 'sigma', 'beta']) if (st[k] === undefined) full[k] = { x: 1.5, w: 1, b: 0, sigma: 0.7, beta: 1 }[k];
+    const best = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo, { ...full, m: r.optM, s: r.optS });
+    const mine = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo, { ...full, m: num('m'), s: num('s') });
+    close(r.betaElbo, mine, 1e-9, `${what}: displayed β-ELBO`);
+    assert.ok(best - mine >= -1e-9 && best - mine < 0.02, `${what}: β-ELBO ${mine} vs best ${best}`);
+    // q is not parked at a slider bound.
+    assert.ok(Math.abs(num('m')) < 6 - 1e-3 && num('s') > 0.005 + 1e-3 && num('s') < 5 - 1e-3, `${what}: q at (${st.m}, ${st.s})`);
+    assert.ok(Math.abs(num('m') - r.optM) < 0.15 && Math.abs(num('s') - r.optS) < 0.1, `${what}: q (${st.m}, ${st.s}) vs best (${r.optM}, ${r.optS})`);
+  }
 });
 
 test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + βσ²))', async () => {

@@ -26,14 +26,15 @@ const field = (name) => schema.find((f) => f.name === name);
 const STEPS_PER_FRAME = 2;
 const REDUCED_STEPS = 200; // with reduced motion, Play takes this many steps at once
 const MAX_TRACE = 3000;
+const STUCK_NATS = 0.05; // a run that stops further than this below the best q's β-ELBO is stuck
 const DRAW_POINTS = 400; // traces longer than this are thinned for drawing
 
 const PRESETS = [
   { label: 'Gaussian: q can be exact', about: 'the linear model: at the optimum the gap is zero',
     st: { model: 'linear', x: 1.5, w: 1, b: 0, sigma: 0.7, m: -1.5, s: 0.4, beta: 1 } },
   { label: 'Two modes: a gap remains', about: 'x | z ~ N(z², σ²): the posterior has two modes, a Gaussian q cannot cover both',
-    st: { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, m: -0.3, s: 1.2, beta: 1 } },
-  { label: 'β = 3: q shrinks to the prior', about: 'a heavy KL penalty pulls q towards N(0, 1)',
+    st: { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, m: -1, s: 0.5, beta: 1 } },
+  { label: 'β = 3: q is pulled towards the prior', about: 'a heavy KL penalty pulls q towards N(0, 1)',
     st: { model: 'linear', x: 2.5, w: 1.5, b: 0, sigma: 0.5, m: 1, s: 0.3, beta: 3 } },
 ];
 
@@ -256,6 +257,7 @@ class View extends LabView {
         iter: [], logPx: [], elbo: [], estimate: [], recon: [], klPrior: [], gap: [] };
       this.iter = 0;
       this.traceNote.textContent = '';
+      delete this.traceNote.dataset.outcome;
     }
     const wantPath = mk !== this.pathKey;
     let r;
@@ -284,10 +286,13 @@ class View extends LabView {
       tr.s = r.s;
       tr.calm = r.calm;
       if (r.converged || tr.iter.length >= MAX_TRACE) {
-        const short = r.optimum.betaElbo - r.terms.betaElbo;
-        this.traceNote.textContent = r.converged
-          ? `Converged at step ${this.iter}: the gradient has vanished${state.gradient === 'reparam' ? ' (below 0.05 for 50 steps)' : ''}; the β-ELBO is ${number(Math.max(0, short), { digits: 2 })} nats below the best q's.`
-          : `Paused after ${MAX_TRACE} steps.`;
+        const short = Math.max(0, r.optimum.betaElbo - r.terms.betaElbo);
+        const why = `the gradient has vanished${state.gradient === 'reparam' ? ' (below 0.05 for 50 steps)' : ''}`;
+        // A vanishing gradient means a stationary point, not necessarily the best q (the square model's m = 0).
+        this.traceNote.textContent = !r.converged ? `Paused after ${MAX_TRACE} steps.`
+          : short <= STUCK_NATS ? `Converged at step ${this.iter}: ${why}; the β-ELBO is ${number(short, { digits: 2 })} nats below the best q's.`
+            : `Stuck at step ${this.iter}: ${why}, but at a stationary point that is not the best q — the β-ELBO is ${number(short, { digits: 2 })} nats below the best q's. Gradient ascent finds a local optimum; start q nearer a mode.`;
+        this.traceNote.dataset.outcome = !r.converged ? 'paused' : short <= STUCK_NATS ? 'converged' : 'stuck';
         this.player.pause();
       }
       state = { ...state, m: r.m, s: r.s };
