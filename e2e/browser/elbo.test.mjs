@@ -193,6 +193,26 @@ test('Play on every preset and the default (K = 1, the shipped settings) stops b
   }
 });
 
+test('a run that stalls at the square model’s symmetric stationary point says it is stuck', async () => {
+  // From (−0.3, 1.2) exact ascent runs to m = 0, s ≈ 0.83: the gradient vanishes 2.7 nats below the best q.
+  const { page } = await open('#lab=elbo&model=square&x=2&w=1&b=0&sigma=0.5&m=-0.3&s=1.2&gradient=exact', { reducedMotion: 'reduce' });
+  for (let i = 0; i < 5; i++) {
+    await page.click('[data-action="play"]');
+    if (await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome')) break;
+  }
+  const note = await page.locator('.elbo-opt .fig-note').innerText();
+  assert.equal(await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome'), 'stuck', note);
+  assert.match(note, /^Stuck at step \d+: the gradient has vanished, but at a stationary point that is not the best q/);
+  const h = await hashState(page);
+  assert.ok(Math.abs(Number(h.m)) < 1e-3, `m ${h.m}`);
+  const r = await readouts(page);
+  const best = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo,
+    { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, beta: 1, gradient: 'exact', samples: 1, lr: 0.05, seed: 1, m: r.optM, s: r.optS });
+  const short = best - r.betaElbo;
+  assert.ok(short > 1, `${short} nats short`);
+  assert.match(note, new RegExp(`β-ELBO is ${short.toFixed(2)} nats below`));
+});
+
 test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + βσ²))', async () => {
   const { page } = await open('#lab=elbo&beta=3&x=2.5&w=1.5&sigma=0.5');
   const r = await readouts(page);
