@@ -3,7 +3,7 @@
 // log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, opener, readoutValues, PHONE, hashState } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, hashState, downloaded } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -211,6 +211,39 @@ test('a run that stalls at the square model’s symmetric stationary point says 
   const short = best - r.betaElbo;
   assert.ok(short > 1, `${short} nats short`);
   assert.match(note, new RegExp(`β-ELBO is ${short.toFixed(2)} nats below`));
+});
+
+test('the noise-free path is drawn beside a noisy run, and it is the exact-gradient run from the same start', async () => {
+  const { page } = await open('#lab=elbo', { reducedMotion: 'reduce' });
+  await page.click('[data-action="play"]'); // reduced motion: 200 K = 1 steps at once
+  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) > 0);
+  const legend = page.locator('.elbo-traces .legend [data-trace="noiseless"]');
+  assert.ok(await legend.isVisible(), 'labelled in the legend');
+  assert.match(await legend.innerText(), /without noise/);
+  await page.waitForFunction(() => (document.querySelector('.elbo-traces path.trace.tr-exact')?.getAttribute('d') ?? '').length > 10);
+  const menu = page.locator('.elbo-traces .fig-trace').first().locator('.chart-export');
+  await menu.locator('summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), menu.locator('[data-export="csv"]').click()]);
+  const rows = (await downloaded(download)).toString('utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  const col = rows[0].findIndex((c) => /without noise/.test(c));
+  assert.ok(col > 0, rows[0].join('|'));
+  const last = rows[rows.length - 1];
+  const n = Number(last[0]);
+  assert.ok(n > 0, `last step ${n}`);
+  // The same start, exact gradients, as many steps: the page's own ELBO readout.
+  const { page: exact } = await open('#lab=elbo&gradient=exact', { reducedMotion: 'reduce' });
+  await exact.click('[data-action="play"]');
+  while (Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value')) < n
+      && !(await exact.locator('.elbo-opt .fig-note').getAttribute('data-outcome'))) await exact.click('[data-action="step"]');
+  const stepped = Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value'));
+  const r = await readouts(exact);
+  // The exact run may converge first; the noise-free path then stays at its last value.
+  assert.ok(stepped <= n);
+  // The readout is of q as the state (and the link) holds it, rounded: agreement to 1e-7, not to the last digit.
+  close(Number(last[col]), r.elbo, 1e-7, `noise-free ELBO at step ${n}`);
+  // With exact gradients there is no second path.
+  assert.ok(!(await exact.locator('.elbo-traces .legend [data-trace="noiseless"]').isVisible()), 'no legend entry for exact gradients');
+  assert.equal(await exact.locator('.elbo-traces path.trace.tr-exact').getAttribute('d'), null, 'not drawn for exact gradients');
 });
 
 test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + βσ²))', async () => {
