@@ -377,10 +377,11 @@ func (m *Model) ReparamGrad(q Q, beta float64, eps []float64) (dm, drho, estimat
 	return gm, q.S * gs, ll - KLPrior(q)
 }
 
-// Run describes an optimisation: gradient ascent on the β-ELBO in (m, log s)
-// with learning rate LR, Gradient Exact or Reparam with Samples draws per
-// step, the draws of step t coming from a PCG seeded with (Seed, t), so a
-// run is reproducible step by step whatever the number of steps per call.
+// Run describes an optimisation: natural-gradient ascent on the β-ELBO in
+// (m, log s) (see Step) with base learning rate LR, Gradient Exact or Reparam
+// with Samples draws per step, the draws of step t coming from a PCG seeded
+// with (Seed, t), so a run is reproducible step by step whatever the number of
+// steps per call.
 type Run struct {
 	Beta     float64
 	LR       float64
@@ -388,6 +389,15 @@ type Run struct {
 	Samples  int
 	Seed     uint64
 }
+
+// Convergence and step-size constants (see Step, Rate and Converged).
+const (
+	ExactTol   = 1e-6 // Converged: the exact gradient's length, exact runs
+	NoisyTol   = 0.05 // Converged: the same length, held CalmSteps steps, noisy runs
+	CalmSteps  = 50   // consecutive steps a noisy run must stay below NoisyTol
+	DecaySteps = 100  // τ of the noisy runs' Robbins–Monro rate η·τ/(τ + t)
+	MaxFisher  = 1.0  // longest step, in the Fisher metric (KL(q_new‖q) ≈ ½)
+)
 
 func (r Run) check() error {
 	if err := checkBeta(r.Beta); err != nil {
@@ -406,6 +416,89 @@ func (r Run) check() error {
 		return input.Errorf(input.OutOfRange, "samples", "is %d; it must lie in [1, %d]", r.Samples, MaxSamples)
 	}
 	return nil
+}
+
+// Rate returns the step size of step t (0-based):
+//
+//	η_t = LR / max(1, β)                 exact gradients
+//	η_t = LR / max(1, β) · τ/(τ + t)     noisy gradients, τ = DecaySteps
+//
+// Why: near the optimum of the linear model the β-ELBO's Hessian in
+// (m, log s) is exactly −β times the Fisher matrix of q (at q*, s*²(w²/σ² + β)
+// = β, and likewise in log s), so a natural step of size η contracts the
+// error by 1 − ηβ; dividing by max(1, β) keeps that factor in [0, 1) for every
+// LR ≤ 1 and β ≤ 4 (the slider ranges), where a plain gradient step's factor
+// depends on s*² and diverges for small s* (the square model's posterior
+// modes are narrow: that is how plain steps threw q to the bounds). A constant
+// step with noisy gradients leaves q jittering for ever at a spread ∝ √η; the
+// Robbins–Monro decay (Σ η_t = ∞, Σ η_t² < ∞) lets a noisy run converge.
+func (r Run) Rate(t int) float64 {
+	eta := r.LR / math.Max(1, r.Beta)
+	if r.Gradient == Reparam {
+		eta *= DecaySteps / (DecaySteps + float64(t))
+	}
+	return eta
+}
+
+// Step returns q after one natural-gradient ascent step of size eta along the
+// gradient (dm, dρ) of the β-ELBO in (m, ρ = log s). The Fisher information of
+// N(m, s²) in (m, log s) is F = diag(1/s², 2), so the step is
+//
+//	Δm = eta·s²·dm,  Δρ = eta·dρ/2,
+//
+// shortened, if its Fisher length √(Δm²/s² + 2Δρ²) exceeds MaxFisher, to that
+// length (a trust region: far from the optimum, e.g. s = 5 against s* = 0.5, a
+// full step would overshoot), then clamped to the box [MinM, MaxM] × [MinS, MaxS]
+// (NaN components fall back to m = 0, s = 1).
+func Step(q Q, dm, drho, eta float64) Q {
+	am, ar := eta*q.S*q.S*dm, eta*drho/2
+	if l := math.Sqrt(am*am/(q.S*q.S) + 2*ar*ar); l > MaxFisher {
+		am, ar = am*MaxFisher/l, ar*MaxFisher/l
+	}
+	return clampQ(Q{M: q.M + am, S: q.S * math.Exp(ar)})
+}
+
+// GradLength returns the length of the exact natural step per unit of learning
+// rate: √(gᵀF⁻¹g)/max(1, β) = √(s²·dm² + dρ²/2)/max(1, β), with (dm, dρ) = Grad
+// projected on the box (a component that pushes q out through a bound it sits
+// on counts as 0). It is 0 exactly at a stationary point of the β-ELBO within
+// the box, and near a maximum it is about the Fisher distance to it, so the
+// β-ELBO's shortfall is about ½·β·GradLength².
+func (m *Model) GradLength(q Q, beta float64) float64 {
+	dm, dr := m.Grad(q, beta)
+	if (q.M >= MaxM && dm > 0) || (q.M <= MinM && dm < 0) {
+		dm = 0
+	}
+	if (q.S >= MaxS && dr > 0) || (q.S <= MinS && dr < 0) {
+		dr = 0
+	}
+	return math.Sqrt(q.S*q.S*dm*dm+dr*dr/2) / math.Max(1, beta)
+}
+
+// Progress is where a run stands: Iter steps taken, the last Calm of them with
+// GradLength below the tolerance, and whether it has converged.
+type Progress struct {
+	Iter, Calm int
+	Converged  bool
+}
+
+// Converged updates p with q, the iterate after p.Iter steps, and reports
+// convergence. Exact gradients: GradLength(q) < ExactTol. Noisy gradients:
+// GradLength < NoisyTol at each of the last CalmSteps iterates — one lucky
+// iterate near the optimum is not enough; the run must have settled, which the
+// decaying rate guarantees eventually.
+func (m *Model) Converged(q Q, r Run, p Progress) Progress {
+	tol, need := ExactTol, 1
+	if r.Gradient == Reparam {
+		tol, need = NoisyTol, CalmSteps
+	}
+	if m.GradLength(q, r.Beta) < tol {
+		p.Calm++
+	} else {
+		p.Calm = 0
+	}
+	p.Converged = p.Calm >= need
+	return p
 }
 
 // Trace is one row per step: the terms after the step and the noisy ELBO
@@ -428,45 +521,83 @@ func (t *Trace) add(q Q, tm Terms, est float64) {
 	t.Last = tm
 }
 
-// Advance takes `steps` gradient steps from q, the first being step number
-// iter (0-based), and returns the final q and one trace row per step.
-// Each step is m ← m + LR·∂m, log s ← log s + LR·∂ρ, then m is clamped to
-// [MinM, MaxM] and s to [MinS, MaxS].
-func (m *Model) Advance(q Q, r Run, iter, steps int) (Q, Trace, error) {
-	var tr Trace
+func (m *Model) checkAdvance(q Q, r Run, p Progress, steps int) error {
 	if err := CheckQ(q); err != nil {
-		return q, tr, err
+		return err
 	}
 	if err := r.check(); err != nil {
-		return q, tr, err
+		return err
 	}
-	if iter < 0 {
-		return q, tr, input.Errorf(input.OutOfRange, "iter", "is %d; it must be ≥ 0", iter)
+	if p.Iter < 0 || p.Calm < 0 {
+		return input.Errorf(input.OutOfRange, "iter", "is %d (calm %d); both must be ≥ 0", p.Iter, p.Calm)
 	}
 	if steps < 0 || steps > MaxSteps {
-		return q, tr, input.Errorf(input.OutOfRange, "steps", "is %d; it must lie in [0, %d]", steps, MaxSteps)
+		return input.Errorf(input.OutOfRange, "steps", "is %d; it must lie in [0, %d]", steps, MaxSteps)
+	}
+	return nil
+}
+
+// step takes step number t from q: the gradient (exact, or the
+// reparameterisation estimate from draws seeded with (Seed, t)), then Step
+// with Rate(t). It returns the new q and the ELBO estimate the step used.
+func (m *Model) step(q Q, r Run, t int, eps []float64) (Q, float64) {
+	var dm, drho, est float64
+	if r.Gradient == Exact {
+		dm, drho = m.Grad(q, r.Beta)
+		est = m.Recon(q) - KLPrior(q)
+	} else {
+		rng := rand.New(rand.NewPCG(r.Seed, uint64(t)))
+		for i := range eps {
+			eps[i] = rng.NormFloat64()
+		}
+		dm, drho, est = m.ReparamGrad(q, r.Beta, eps)
+	}
+	return Step(q, dm, drho, r.Rate(t)), est
+}
+
+// Advance takes up to `steps` steps from q, where the run stands at p (q is
+// its iterate after p.Iter steps, p.Calm as Converged left it), and returns
+// the final q, the new progress and one trace row per step taken. It stops
+// early, without stepping, once the run has converged (Converged is checked
+// at q before each step), so a converged run stays where it stopped. The
+// p.Calm that Advance returned already counts q; q is checked again (the same
+// answer) so that a fresh run, Progress{}, needs no separate first check.
+func (m *Model) Advance(q Q, r Run, p Progress, steps int) (Q, Progress, Trace, error) {
+	var tr Trace
+	if err := m.checkAdvance(q, r, p, steps); err != nil {
+		return q, p, tr, err
 	}
 	eps := make([]float64, r.Samples)
-	for t := 0; t < steps; t++ {
-		var dm, drho, est float64
-		if r.Gradient == Exact {
-			dm, drho = m.Grad(q, r.Beta)
-			est = m.Recon(q) - KLPrior(q)
-		} else {
-			rng := rand.New(rand.NewPCG(r.Seed, uint64(iter+t)))
-			for i := range eps {
-				eps[i] = rng.NormFloat64()
-			}
-			dm, drho, est = m.ReparamGrad(q, r.Beta, eps)
-		}
-		q = clampQ(Q{M: q.M + r.LR*dm, S: q.S * math.Exp(r.LR*drho)})
+	p = m.Converged(q, r, Progress{Iter: p.Iter, Calm: max(0, p.Calm-1)})
+	for n := 0; n < steps && !p.Converged; n++ {
+		var est float64
+		q, est = m.step(q, r, p.Iter, eps)
 		tm, err := m.Evaluate(q, r.Beta)
 		if err != nil {
-			return q, tr, err
+			return q, p, tr, err
 		}
 		tr.add(q, tm, est)
+		p = m.Converged(q, r, Progress{Iter: p.Iter + 1, Calm: p.Calm})
 	}
-	return q, tr, nil
+	return q, p, tr, nil
+}
+
+// ExactPath is Advance with exact gradients and no quadrature: the path, with
+// the same LR and β, that the noisy run would follow without noise. It returns
+// the final q, its progress, and per step taken m, s and the ELBO (closed form).
+func (m *Model) ExactPath(q Q, r Run, p Progress, steps int) (Q, Progress, []float64, []float64, []float64, error) {
+	r.Gradient = Exact
+	if err := m.checkAdvance(q, r, p, steps); err != nil {
+		return q, p, nil, nil, nil, err
+	}
+	var ms, ss, elbo []float64
+	p = m.Converged(q, r, Progress{Iter: p.Iter})
+	for n := 0; n < steps && !p.Converged; n++ {
+		q, _ = m.step(q, r, p.Iter, nil)
+		ms, ss, elbo = append(ms, q.M), append(ss, q.S), append(elbo, m.Recon(q)-KLPrior(q))
+		p = m.Converged(q, r, Progress{Iter: p.Iter + 1})
+	}
+	return q, p, ms, ss, elbo, nil
 }
 
 func clampQ(q Q) Q {

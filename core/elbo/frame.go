@@ -18,14 +18,19 @@ type Lab struct {
 
 // Frame is the lab's answer for the state {model: linear|square, x, w, b,
 // sigma, m, s, beta, gradient: reparam|exact, samples, lr, seed} and the
-// options {steps, iter, start, path, points (default 241)}: q = N(m, s²)
-// advanced steps gradient steps of the β-ELBO (the first being step number
-// iter; one call per animation frame while optimising), then
+// options {steps, iter, calm, start, path, points (default 241), exactPath,
+// exactM, exactS}: q = N(m, s²), the run's iterate after iter steps with calm
+// as Converged left it, advanced up to steps steps of the β-ELBO (Advance;
+// one call per animation frame while optimising; none once converged), then
 //
-//	{m, s, terms: {recon, klPrior, elbo, gap, logPx, betaElbo, method,
+//	{m, s, iter, calm, converged, gradLength (Model.GradLength at q),
+//	 terms: {recon, klPrior, elbo, gap, logPx, betaElbo, method,
 //	 errorEstimate} (of q after the steps), lo, hi, zs, prior, posterior, q,
-//	 postMean, postSd, gaussian, modes, optimum: {m, s, recon, klPrior}}
+//	 postMean, postSd, gaussian, modes,
+//	 optimum: {m, s, recon, klPrior, betaElbo}} (Optimum, on q's side of m = 0)
 //
+// With exactPath: true also exact: {m, s, converged, ms, ss, elbo}: the same
+// steps of the noise-free path (ExactPath) from its iterate (exactM, exactS).
 // with log p(x) = ELBO + KL(q‖p(z|x)) (gap = KL(q‖p(z|x))) and ELBO = recon −
 // klPrior (see Terms); with start: true also startTerms (q before the steps),
 // with steps > 0 trace: {recon, klPrior, elbo, gap, logPx, estimate} (one
@@ -68,9 +73,31 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 		}
 	}
 	run := Run{Beta: beta, LR: st.Number("lr"), Gradient: st.Enum("gradient"), Samples: st.Int("samples"), Seed: uint64(st.Int("seed"))}
-	q, tr, err := model.Advance(q, run, iter, steps)
+	calm, err := opts.Count("calm", 0, 1e9)
 	if err != nil {
 		return nil, err
+	}
+	q, prog, tr, err := model.Advance(q, run, Progress{Iter: iter, Calm: calm}, steps)
+	if err != nil {
+		return nil, err
+	}
+	var exact map[string]any
+	if withExact, err := opts.Bool("exactPath"); err != nil {
+		return nil, err
+	} else if withExact {
+		em, err := opts.Number("exactM", q.M)
+		if err != nil {
+			return nil, err
+		}
+		es, err := opts.Number("exactS", q.S)
+		if err != nil {
+			return nil, err
+		}
+		eq, ep, ms, ss, elbo, err := model.ExactPath(Q{M: em, S: es}, run, Progress{Iter: iter}, steps)
+		if err != nil {
+			return nil, err
+		}
+		exact = map[string]any{"m": eq.M, "s": eq.S, "converged": ep.Converged, "ms": ms, "ss": ss, "elbo": elbo}
 	}
 	t := tr.Last
 	if len(tr.ELBO) == 0 {
@@ -86,7 +113,8 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	mean, sd, gaussian := model.Posterior()
 	modes, _ := model.Modes()
 	from := Q{M: math.Max(0, modes[len(modes)-1]), S: 0.5}
-	opt, err := model.Optimum(beta, from)
+	// The best q on q's side: the square model's mirror image ties with it.
+	opt, err := model.Optimum(beta, Q{M: q.M, S: 0.5})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +124,13 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 		"lo":    lo, "hi": hi,
 		"zs": zs, "prior": prior, "posterior": post, "q": qd,
 		"postMean": mean, "postSd": sd, "gaussian": gaussian, "modes": modes,
-		"optimum": map[string]any{"m": opt.M, "s": opt.S, "recon": model.Recon(opt), "klPrior": KLPrior(opt)},
+		"optimum": map[string]any{"m": opt.M, "s": opt.S, "recon": model.Recon(opt), "klPrior": KLPrior(opt),
+			"betaElbo": model.Recon(opt) - beta*KLPrior(opt)},
+		"iter": prog.Iter, "calm": prog.Calm, "converged": prog.Converged,
+		"gradLength": model.GradLength(q, beta),
+	}
+	if exact != nil {
+		out["exact"] = exact
 	}
 	if withStart {
 		out["startTerms"] = termsMap(start)
@@ -104,7 +138,7 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 	if len(tr.ELBO) > 0 {
 		out["trace"] = map[string]any{
 			"recon": tr.Recon, "klPrior": tr.KLPrior, "elbo": tr.ELBO,
-			"gap": tr.Gap, "logPx": tr.LogPX, "estimate": tr.Estimate,
+			"gap": tr.Gap, "logPx": tr.LogPX, "estimate": tr.Estimate, "m": tr.M, "s": tr.S,
 		}
 	}
 	if withPath {

@@ -20,7 +20,7 @@ func labState(t *testing.T, raw map[string]any) session.State {
 }
 
 func TestFrame(t *testing.T) {
-	base := []string{"gaussian", "hi", "lo", "m", "modes", "optimum", "postMean", "postSd", "posterior", "prior", "q", "s", "terms", "zs"}
+	base := []string{"calm", "converged", "gaussian", "gradLength", "iter", "hi", "lo", "m", "modes", "optimum", "postMean", "postSd", "posterior", "prior", "q", "s", "terms", "zs"}
 	cases := []struct {
 		name  string
 		raw   map[string]any

@@ -3,7 +3,7 @@
 // log p(x) = ELBO + KL(q‖p(z|x)) must hold to 1e-9 at every step of a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, opener, readoutValues, PHONE, hashState } from '../harness.mjs';
+import { fixture, opener, readoutValues, PHONE, hashState, downloaded } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -132,24 +132,118 @@ test('dragging the handles and the keyboard move q', async () => {
 
 test('exact gradients converge to the posterior: the gap closes', async () => {
   const { page } = await open('#lab=elbo&gradient=exact&lr=0.3', { reducedMotion: 'reduce' });
-  // Reduced motion: Play takes 200 steps at once instead of animating.
+  // Reduced motion: Play takes up to 200 steps at once; the run stops by itself once the gradient vanishes.
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 200);
+  await page.waitForFunction(() => document.querySelector('.elbo-opt .fig-note').dataset.outcome);
+  assert.equal(await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome'), 'converged');
+  const note = await page.locator('.elbo-opt .fig-note').innerText();
+  const iter = Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value'));
+  assert.ok(iter > 0 && iter < 200, `stopped at step ${iter}`);
+  assert.match(note, new RegExp(`^Converged at step ${iter}: the gradient has vanished; the β-ELBO is .+ nats below the best q's\\.$`));
+  // Play again: a converged run takes no more steps.
   await page.click('[data-action="play"]');
-  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) >= 400);
+  assert.equal(Number(await page.locator('output[data-readout="iter"]').getAttribute('data-value')), iter);
   const r = await readouts(page);
   assert.ok(r.gap < 1e-8, `gap ${r.gap}`);
   const want = linear({ x: 1.5, w: 1, b: 0, sigma: 0.7, m: 0, s: 1 });
   close(r.elbo, want.logPx, 1e-8, 'ELBO reaches log p(x)');
+  // The displayed best q is the posterior, and q is there.
+  close(r.optM, want.pm, 1e-12, 'best m is the posterior mean');
+  close(r.optS, want.ps, 1e-12, 'best s is the posterior sd');
   const h = await hashState(page);
-  close(Number(h.m), want.pm, 1e-6, 'm → posterior mean');
-  close(Number(h.s), want.ps, 1e-6, 's → posterior sd');
+  close(Number(h.m), r.optM, 1e-6, 'm → best m');
+  close(Number(h.s), r.optS, 1e-6, 's → best s');
   // Reset puts q back where the run started.
   await page.click('[data-action="reset"]');
   const h2 = await hashState(page);
   assert.equal(Number(h2.m), -1.5);
   assert.equal(Number(h2.s), 0.4);
   assert.equal(await page.locator('output[data-readout="iter"]').getAttribute('data-value'), '0');
+});
+
+test('Play on every preset and the default (K = 1, the shipped settings) stops by itself at the best q', async () => {
+  const { page } = await open();
+  const chips = await page.locator('.lab-elbo .presets .chip').count();
+  assert.ok(chips >= 3, `${chips} presets`);
+  for (let i = -1; i < chips; i++) {
+    if (i >= 0) await page.locator('.lab-elbo .presets .chip').nth(i).click();
+    const what = i < 0 ? 'the default' : await page.locator('.lab-elbo .presets .chip').nth(i).innerText();
+    await page.click('[data-action="play"]');
+    await page.waitForFunction(() => document.querySelector('.elbo-opt .fig-note').dataset.outcome, null, { timeout: 60000 });
+    const outcome = await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome');
+    const note = await page.locator('.elbo-opt .fig-note').innerText();
+    assert.equal(outcome, 'converged', `${what}: ${note}`);
+    assert.match(note, /^Converged at step \d+: the gradient has vanished \(below 0\.05 for 50 steps\)/, what);
+    assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'false', `${what}: paused`);
+    const st = await hashState(page);
+    assert.equal(st.gradient ?? 'reparam', 'reparam');
+    const r = await readouts(page);
+    // The β-ELBO of q against that of the displayed best q, both from klplay.elboLab.
+    const num = (k) => Number(st[k]);
+    const full = { model: st.model ?? 'linear', x: num('x'), w: num('w'), b: num('b'), sigma: num('sigma'), beta: num('beta'),
+      gradient: 'reparam', samples: 1, lr: 0.05, seed: 1 };
+    for (const k of ['x', 'w', 'b', 'sigma', 'beta']) if (st[k] === undefined) full[k] = { x: 1.5, w: 1, b: 0, sigma: 0.7, beta: 1 }[k];
+    const best = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo, { ...full, m: r.optM, s: r.optS });
+    const mine = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo, { ...full, m: num('m'), s: num('s') });
+    close(r.betaElbo, mine, 1e-9, `${what}: displayed β-ELBO`);
+    assert.ok(best - mine >= -1e-9 && best - mine < 0.02, `${what}: β-ELBO ${mine} vs best ${best}`);
+    // q is not parked at a slider bound.
+    assert.ok(Math.abs(num('m')) < 6 - 1e-3 && num('s') > 0.005 + 1e-3 && num('s') < 5 - 1e-3, `${what}: q at (${st.m}, ${st.s})`);
+    assert.ok(Math.abs(num('m') - r.optM) < 0.15 && Math.abs(num('s') - r.optS) < 0.1, `${what}: q (${st.m}, ${st.s}) vs best (${r.optM}, ${r.optS})`);
+  }
+});
+
+test('a run that stalls at the square model’s symmetric stationary point says it is stuck', async () => {
+  // From (−0.3, 1.2) exact ascent runs to m = 0, s ≈ 0.83: the gradient vanishes 2.7 nats below the best q.
+  const { page } = await open('#lab=elbo&model=square&x=2&w=1&b=0&sigma=0.5&m=-0.3&s=1.2&gradient=exact', { reducedMotion: 'reduce' });
+  for (let i = 0; i < 5; i++) {
+    await page.click('[data-action="play"]');
+    if (await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome')) break;
+  }
+  const note = await page.locator('.elbo-opt .fig-note').innerText();
+  assert.equal(await page.locator('.elbo-opt .fig-note').getAttribute('data-outcome'), 'stuck', note);
+  assert.match(note, /^Stuck at step \d+: the gradient has vanished, but at a stationary point that is not the best q/);
+  const h = await hashState(page);
+  assert.ok(Math.abs(Number(h.m)) < 1e-3, `m ${h.m}`);
+  const r = await readouts(page);
+  const best = await page.evaluate((q) => klplay.elboLab(q, {}).terms.betaElbo,
+    { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, beta: 1, gradient: 'exact', samples: 1, lr: 0.05, seed: 1, m: r.optM, s: r.optS });
+  const short = best - r.betaElbo;
+  assert.ok(short > 1, `${short} nats short`);
+  assert.match(note, new RegExp(`β-ELBO is ${short.toFixed(2)} nats below`));
+});
+
+test('the noise-free path is drawn beside a noisy run, and it is the exact-gradient run from the same start', async () => {
+  const { page } = await open('#lab=elbo', { reducedMotion: 'reduce' });
+  await page.click('[data-action="play"]'); // reduced motion: 200 K = 1 steps at once
+  await page.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) > 0);
+  const legend = page.locator('.elbo-traces .legend [data-trace="noiseless"]');
+  assert.ok(await legend.isVisible(), 'labelled in the legend');
+  assert.match(await legend.innerText(), /without noise/);
+  await page.waitForFunction(() => (document.querySelector('.elbo-traces path.trace.tr-exact')?.getAttribute('d') ?? '').length > 10);
+  const menu = page.locator('.elbo-traces .fig-trace').first().locator('.chart-export');
+  await menu.locator('summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), menu.locator('[data-export="csv"]').click()]);
+  const rows = (await downloaded(download)).toString('utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  const col = rows[0].findIndex((c) => /without noise/.test(c));
+  assert.ok(col > 0, rows[0].join('|'));
+  const last = rows[rows.length - 1];
+  const n = Number(last[0]);
+  assert.ok(n > 0, `last step ${n}`);
+  // The same start, exact gradients, as many steps: the page's own ELBO readout.
+  const { page: exact } = await open('#lab=elbo&gradient=exact', { reducedMotion: 'reduce' });
+  await exact.click('[data-action="play"]');
+  while (Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value')) < n
+      && !(await exact.locator('.elbo-opt .fig-note').getAttribute('data-outcome'))) await exact.click('[data-action="step"]');
+  const stepped = Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value'));
+  const r = await readouts(exact);
+  // The exact run may converge first; the noise-free path then stays at its last value.
+  assert.ok(stepped <= n);
+  // The readout is of q as the state (and the link) holds it, rounded: agreement to 1e-7, not to the last digit.
+  close(Number(last[col]), r.elbo, 1e-7, `noise-free ELBO at step ${n}`);
+  // With exact gradients there is no second path.
+  assert.ok(!(await exact.locator('.elbo-traces .legend [data-trace="noiseless"]').isVisible()), 'no legend entry for exact gradients');
+  assert.equal(await exact.locator('.elbo-traces path.trace.tr-exact').getAttribute('d'), null, 'not drawn for exact gradients');
 });
 
 test('β: the best q is the closed form w·y/(w² + βσ²), √(βσ²/(w² + βσ²))', async () => {

@@ -26,14 +26,15 @@ const field = (name) => schema.find((f) => f.name === name);
 const STEPS_PER_FRAME = 2;
 const REDUCED_STEPS = 200; // with reduced motion, Play takes this many steps at once
 const MAX_TRACE = 3000;
+const STUCK_NATS = 0.05; // a run that stops further than this below the best q's β-ELBO is stuck
 const DRAW_POINTS = 400; // traces longer than this are thinned for drawing
 
 const PRESETS = [
   { label: 'Gaussian: q can be exact', about: 'the linear model: at the optimum the gap is zero',
     st: { model: 'linear', x: 1.5, w: 1, b: 0, sigma: 0.7, m: -1.5, s: 0.4, beta: 1 } },
   { label: 'Two modes: a gap remains', about: 'x | z ~ N(z², σ²): the posterior has two modes, a Gaussian q cannot cover both',
-    st: { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, m: -0.3, s: 1.2, beta: 1 } },
-  { label: 'β = 3: q shrinks to the prior', about: 'a heavy KL penalty pulls q towards N(0, 1)',
+    st: { model: 'square', x: 2, w: 1, b: 0, sigma: 0.5, m: -1, s: 0.5, beta: 1 } },
+  { label: 'β = 3: q is pulled towards the prior', about: 'a heavy KL penalty pulls q towards N(0, 1)',
     st: { model: 'linear', x: 2.5, w: 1.5, b: 0, sigma: 0.5, m: 1, s: 0.3, beta: 3 } },
 ];
 
@@ -48,6 +49,7 @@ const TRACES = [
   { key: 'logPx', name: 'log p(x)', cls: 'tr-logpx', panel: 'bound' },
   { key: 'elbo', name: 'ELBO', cls: 'tr-elbo', panel: 'bound' },
   { key: 'estimate', name: 'ELBO estimate (K draws)', cls: 'tr-est', panel: 'bound' },
+  { key: 'noiseless', name: 'ELBO without noise: exact gradients from the same start', cls: 'tr-exact', panel: 'bound', reparam: true }, // drawn only beside a noisy run
   { key: 'recon', name: 'E_q[log p(x|z)]', cls: 'tr-recon', panel: 'terms' },
   { key: 'klPrior', name: 'KL(q‖p(z))', cls: 'tr-klprior', panel: 'terms' },
   { key: 'gap', name: 'KL(q‖p(z|x))', cls: 'tr-gap', panel: 'terms' },
@@ -178,7 +180,7 @@ class View extends LabView {
       h('div', { class: 'grid grid-charts elbo-traces' },
         h('figure', { class: 'fig-trace' },
           h('figcaption', {}, h('h3', {}, 'ELBO under log p(x)'),
-            h('p', { class: 'legend' }, TRACES.filter((t) => t.panel === 'bound').map((t) => h('span', {}, h('span', { class: `line-swatch ${t.cls}` }), t.name)))),
+            h('p', { class: 'legend' }, TRACES.filter((t) => t.panel === 'bound').map((t) => h('span', { 'data-trace': t.key }, h('span', { class: `line-swatch ${t.cls}` }), t.name)))),
           this.boundHost),
         h('figure', { class: 'fig-trace' },
           h('figcaption', {}, h('h3', {}, 'The terms'),
@@ -253,15 +255,20 @@ class View extends LabView {
     const moved = this.trace && (state.m !== this.trace.m || state.s !== this.trace.s);
     if (!this.trace || mk !== this.trace.model || state.beta !== this.trace.beta || moved) {
       this.trace = { model: mk, beta: state.beta, start: { m: state.m, s: state.s }, m: state.m, s: state.s,
-        iter: [], logPx: [], elbo: [], estimate: [], recon: [], klPrior: [], gap: [] };
+        iter: [], logPx: [], elbo: [], estimate: [], noiseless: [], recon: [], klPrior: [], gap: [],
+        // The noise-free path from the same start, drawn beside a noisy run.
+        exact: state.gradient === 'reparam' ? { m: state.m, s: state.s, done: false } : null };
       this.iter = 0;
       this.traceNote.textContent = '';
+      delete this.traceNote.dataset.outcome;
     }
     const wantPath = mk !== this.pathKey;
+    const ex = state.gradient === 'reparam' ? this.trace.exact : null;
     let r;
     try {
       r = this.ctx.klplay.elboLab(state,
-        { steps, iter: this.iter, path: wantPath, start: steps > 0 && this.trace.iter.length === 0 });
+        { steps, iter: this.iter, calm: this.trace.calm ?? 0, path: wantPath, start: steps > 0 && this.trace.iter.length === 0,
+          ...(steps > 0 && ex && !ex.done ? { exactPath: true, exactM: ex.m, exactS: ex.s } : {}) });
     } catch (err) {
       this.player.pause();
       this.ctx.notify(`Those settings cannot be computed: ${err.message}. Back to the defaults.`);
@@ -271,20 +278,35 @@ class View extends LabView {
     this.r = r;
     if (r.path) { this.path = r.path; this.pathKey = mk; }
     const tr = this.trace;
-    if (tr.iter.length === 0) this.pushTrace(0, steps > 0 ? r.startTerms : r.terms);
+    if (tr.iter.length === 0) {
+      this.pushTrace(0, steps > 0 ? r.startTerms : r.terms);
+      if (tr.exact) tr.noiseless[0] = tr.elbo[0];
+    }
     if (steps > 0) {
-      const t = r.trace;
+      const t = r.trace ?? { elbo: [] };
       // Row i of the trace is q after step i; the estimate of step i was taken at q before it.
       for (let i = 0; i < t.elbo.length; i++) {
         tr.estimate[tr.estimate.length - 1] = t.estimate[i];
         this.pushTrace(this.iter + i + 1, { logPx: t.logPx[i], elbo: t.elbo[i], recon: t.recon[i], klPrior: t.klPrior[i], gap: t.gap[i] });
       }
+      if (r.exact && ex) {
+        // Only as far as the noisy run went: the chart's step axis is the noisy run's.
+        const e = r.exact;
+        for (let i = 0; i < Math.min(e.elbo.length, t.elbo.length); i++) tr.noiseless[tr.noiseless.length - t.elbo.length + i] = e.elbo[i];
+        Object.assign(ex, { m: e.m, s: e.s, done: e.converged });
+      }
       this.iter += t.elbo.length;
       tr.m = r.m;
       tr.s = r.s;
-      const still = Math.abs(r.m - state.m) < 1e-10 && Math.abs(r.s - state.s) < 1e-10 && state.gradient === 'exact';
-      if (tr.iter.length >= MAX_TRACE || still) {
-        this.traceNote.textContent = still ? `Converged after ${this.iter} steps: the gradient is zero.` : `Paused after ${MAX_TRACE} steps.`;
+      tr.calm = r.calm;
+      if (r.converged || tr.iter.length >= MAX_TRACE) {
+        const short = Math.max(0, r.optimum.betaElbo - r.terms.betaElbo);
+        const why = `the gradient has vanished${state.gradient === 'reparam' ? ' (below 0.05 for 50 steps)' : ''}`;
+        // A vanishing gradient means a stationary point, not necessarily the best q (the square model's m = 0).
+        this.traceNote.textContent = !r.converged ? `Paused after ${MAX_TRACE} steps.`
+          : short <= STUCK_NATS ? `Converged at step ${this.iter}: ${why}; the β-ELBO is ${number(short, { digits: 2 })} nats below the best q's.`
+            : `Stuck at step ${this.iter}: ${why}, but at a stationary point that is not the best q — the β-ELBO is ${number(short, { digits: 2 })} nats below the best q's. Gradient ascent finds a local optimum; start q nearer a mode.`;
+        this.traceNote.dataset.outcome = !r.converged ? 'paused' : short <= STUCK_NATS ? 'converged' : 'stuck';
         this.player.pause();
       }
       state = { ...state, m: r.m, s: r.s };
@@ -304,6 +326,7 @@ class View extends LabView {
     if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
     this.samplesInput.disabled = state.gradient === 'exact';
+    for (const t of TRACES) if (t.reparam) this.el.querySelector(`.legend [data-trace="${t.key}"]`).hidden = state.gradient === 'exact';
     if (this.modelMathKind !== state.model) {
       this.modelMathKind = state.model;
       this.modelMath.replaceChildren(mathml(formulas[state.model]));
@@ -336,6 +359,7 @@ class View extends LabView {
     tr.iter.push(i);
     for (const k of ['logPx', 'elbo', 'recon', 'klPrior', 'gap']) tr[k].push(t[k]);
     tr.estimate.push(NaN);
+    tr.noiseless.push(tr.noiseless.length ? tr.noiseless[tr.noiseless.length - 1] : NaN);
   }
 
   speak() {
@@ -496,7 +520,7 @@ class View extends LabView {
     }
     f.plot.selectAll('path.trace').data(defs, (d) => d.key).join('path').attr('class', (d) => `trace ${d.cls}`)
       .attr('d', (d) => line().defined((i) => Number.isFinite(tr[d.key][i])).x((i) => x(tr.iter[i])).y((i) => y(cl(tr[d.key][i])))(idx));
-    f.plot.selectAll('circle.now').data(n ? defs.filter((d) => Number.isFinite(tr[d.key][n - 1]) && d.key !== 'estimate') : [], (d) => d.key).join('circle')
+    f.plot.selectAll('circle.now').data(n ? defs.filter((d) => Number.isFinite(tr[d.key][n - 1]) && d.key !== 'estimate' && d.key !== 'noiseless') : [], (d) => d.key).join('circle')
       .attr('class', (d) => `now ${d.cls}`).attr('r', 3).attr('cx', x(tr.iter[n - 1])).attr('cy', (d) => y(cl(tr[d.key][n - 1])));
   }
 
