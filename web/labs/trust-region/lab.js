@@ -205,7 +205,7 @@ class View extends LabView {
       prose('tr', 'What you are looking at',
         'Each update the current policy plays N times. From those draws alone it estimates advantages — how much better than the batch’s average each action did, Â = R − (mean of the other rewards), which makes the gradient estimate unbiased — and builds the surrogate L̂, its forecast of how the return would change. The forecast is honest only near the policy that drew the batch: the batch says little about actions it rarely tried, and nothing about those it never tried. The true return J(π) = Σ π μ (top chart) is what the forecast is meant to predict.',
         'Plain policy gradient with a big step believes one batch completely. In “Rare best action” the batch rarely contains a3, so the gradient points at the frequently drawn a1; one step far outside δ puts nearly all probability there, and a policy that never plays a3 again can never learn that a3 pays most: PG is stuck below TRPO (on 90 % of 400 seeds checked). In “Noisy rewards” ten draws with σ = 2 cannot tell the good action from five duds; PG bets everything on whichever looked best and, on this seed as on 55 % of seeds, lands on a dud, below where it started.',
-        'TRPO makes the closeness a rule: maximise L̂ subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient, sized so the quadratic estimate of KL equals δ, halves the step until the exact KL fits, then bisects back out to the boundary: its KL trace never crosses the dashed δ line, and because it keeps playing every action it keeps learning, and its return climbs. PPO gets much of the benefit with first-order steps: 10 epochs on each batch, stopped early once KL passes 1.5δ; PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], PPO-KL subtracts β·KL and tunes β. Neither guarantees the bound — compare their KL traces with δ, and try new seeds.')));
+        'TRPO makes the closeness a rule: maximise L̂ subject to KL(π_old‖π) ≤ δ. It steps along the natural gradient, sized so the quadratic estimate of KL equals δ, halves the step until the exact KL fits, then bisects back out to the boundary: its KL trace never crosses the dashed δ line, and because it keeps playing every action it keeps learning, and its return climbs. PPO keeps the policy close with first-order steps: 10 epochs on each batch, stopped early once KL passes 1.5δ; PPO-clip flattens the objective once a ratio leaves [1 − ε, 1 + ε], PPO-KL subtracts β·KL and tunes β. Staying close keeps them from PG’s collapse, but their steps point where PG’s does: on “Rare best action” they creep while TRPO’s natural gradient finds a3; on “Noisy rewards” they rise with TRPO. Neither guarantees the bound — compare their KL traces with δ, and try new seeds.')));
 
     el.append(this.readouts.live);
 
@@ -273,7 +273,9 @@ class View extends LabView {
     const m = r.methods[state.method];
     const k = this.k;
     const values = { kl: m.kl[k], gain: m.gain[k], trueGain: m.trueGain[k], ret: m.ret[k], ret0: m.ret[0], beta: m.beta[k], backtracks: m.backtracks[k], delta: state.delta, update: k };
-    this.readouts.set(values, (v, key) => (key === 'backtracks' || key === 'update' ? String(v) : key === 'ret' || key === 'ret0' ? v.toFixed(3) : number(v)));
+    this.readouts.set(values, (v, key) => (key === 'backtracks' || key === 'update' ? String(v) : key === 'ret' || key === 'ret0' ? v.toFixed(3)
+      // A batch of one action promises 0 up to rounding (6e-18, say): gains are read to 4 places, like J.
+      : key === 'gain' || key === 'trueGain' ? (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4) : number(v)));
     this.kOut.textContent = String(k);
     this.kOut.dataset.value = String(k);
     this.nOut.textContent = String(state.updates);
