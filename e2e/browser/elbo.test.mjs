@@ -233,12 +233,14 @@ test('the noise-free path is drawn beside a noisy run, and it is the exact-gradi
   // The same start, exact gradients, as many steps: the page's own ELBO readout.
   const { page: exact } = await open('#lab=elbo&gradient=exact', { reducedMotion: 'reduce' });
   await exact.click('[data-action="play"]');
+  // Play's 200 steps land in the next frame: a Step clicked before then would be taken after them.
+  await exact.waitForFunction(() => Number(document.querySelector('output[data-readout="iter"]').dataset.value) > 0);
   while (Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value')) < n
       && !(await exact.locator('.elbo-opt .fig-note').getAttribute('data-outcome'))) await exact.click('[data-action="step"]');
   const stepped = Number(await exact.locator('output[data-readout="iter"]').getAttribute('data-value'));
   const r = await readouts(exact);
   // The exact run may converge first; the noise-free path then stays at its last value.
-  assert.ok(stepped <= n);
+  assert.ok(stepped <= n, `${stepped} steps against ${n}`);
   // The readout is of q as the state (and the link) holds it, rounded: agreement to 1e-7, not to the last digit.
   close(Number(last[col]), r.elbo, 1e-7, `noise-free ELBO at step ${n}`);
   // With exact gradients there is no second path.
@@ -269,7 +271,8 @@ test('the URL hash round-trips, bad values are clamped with a notice', async () 
   const hash = '#lab=elbo&model=square&x=3&w=-1&b=1&sigma=1&m=0.5&s=0.6&beta=0.5&gradient=exact&samples=7&lr=0.02&seed=42';
   const { page } = await open(hash);
   const h = await hashState(page);
-  assert.deepEqual(h, { lab: 'elbo', model: 'square', x: '3', w: '-1', b: '1', sigma: '1', m: '0.5', s: '0.6', beta: '0.5', gradient: 'exact', samples: '7', lr: '0.02', seed: '42' });
+  assert.deepEqual(h, { lab: 'elbo', model: 'square', x: '3', w: '-1', b: '1', sigma: '1', m: '0.5', s: '0.6', beta: '0.5', gradient: 'exact', samples: '7', lr: '0.02', seed: '42',
+    step: '0', m0: '-1.5', s0: '0.4' });
   assert.equal(await page.locator('#elbo-model-square').isChecked(), true);
   assert.equal(await page.locator('#elbo-samples').inputValue(), '7');
   const r = await readouts(page);
@@ -284,6 +287,41 @@ test('the URL hash round-trips, bad values are clamped with a notice', async () 
   const h2 = await hashState(page);
   assert.equal(h2.sigma, '0.1');
   assert.equal(h2.model, 'linear');
+});
+
+test('a share link opens at the run’s step: the same q, trace and outcome, replayed from the seed', async () => {
+  const { page } = await open('#lab=elbo', { reducedMotion: 'reduce' });
+  await page.locator('.lab-elbo .presets .chip', { hasText: 'Two modes' }).click();
+  const start = await hashState(page);
+  // With reduced motion each Play takes 200 steps at once: 400 is mid-run (K = 1 converges after 700 or so).
+  for (let i = 0; i < 2; i++) {
+    await page.click('[data-action="play"]');
+    await page.waitForFunction((n) => document.querySelector('output[data-readout="iter"]').dataset.value === String(n), 200 * (i + 1));
+  }
+  const seen = async (p) => ({ state: await hashState(p), r: await readouts(p), note: await p.locator('.elbo-opt .fig-note').innerText(),
+    trace: await p.locator('.elbo-opt path').evaluateAll((ps) => ps.map((x) => `${x.getAttribute('class')}:${x.getAttribute('d')}`)) });
+  const mid = await seen(page);
+  assert.equal(mid.state.step, '400');
+  assert.deepEqual([mid.state.m0, mid.state.s0], [start.m, start.s]);
+  assert.notEqual(mid.state.m, start.m);
+  const { page: again } = await open(await page.evaluate(() => location.hash), { reducedMotion: 'reduce' });
+  await again.waitForFunction(() => document.querySelector('output[data-readout="iter"]').dataset.value === '400');
+  // Every path of the figure too: the noise-free one is the same whether its steps came 200 or 400 at a time.
+  assert.deepEqual(await seen(again), mid);
+  // Both go on alike to the same converged end.
+  for (const p of [page, again]) {
+    for (let i = 0; i < 10 && !(await p.locator('.elbo-opt .fig-note').getAttribute('data-outcome')); i++) await p.click('[data-action="play"]');
+  }
+  const end = await seen(page);
+  assert.match(end.note, /^Converged at step \d+/);
+  assert.deepEqual(await seen(again), end);
+  const { page: third } = await open(await page.evaluate(() => location.hash));
+  await third.waitForFunction(() => document.querySelector('.elbo-opt .fig-note').dataset.outcome === 'converged');
+  assert.deepEqual(await seen(third), end);
+  // Moving q by hand starts a new run: the link no longer replays the old one.
+  await third.locator('g.handle-mean').focus();
+  await third.keyboard.press('ArrowRight');
+  await third.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('step') === '0');
 });
 
 test('fits a 375 px screen without sideways scrolling', async () => {

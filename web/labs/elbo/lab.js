@@ -84,7 +84,7 @@ class View extends LabView {
     m = clampTo(field('m'), m);
     s = clampTo(field('s'), s);
     if (m === st.m && s === st.s) return;
-    this.set({ m, s });
+    this.set({ m, s, step: 0 });
   }
 
   /** Back to where the trace started (Reset, after the player paused). */
@@ -92,7 +92,7 @@ class View extends LabView {
     const start = this.trace?.start;
     this.trace = null;
     this.iter = 0;
-    if (start) this.set({ m: start.m, s: start.s }, {});
+    if (start) this.set({ m: start.m, s: start.s, step: 0 }, {});
     else this.ctx.refresh({});
   }
 
@@ -247,14 +247,34 @@ class View extends LabView {
   modelOf(st) { return [st.model, st.x, st.w, st.b, st.sigma].join('|'); }
 
   update(state, info = {}) {
+    // A link at step N (or a saved session): replay the run from its start, which is
+    // a function of the state and the seed, so it opens at the same q, trace and outcome.
+    if (!info.steps && state.step > 0 && state.step !== this.iter) {
+      this.trace = null;
+      this.iter = 0;
+      let st = { ...state, m: state.m0, s: state.s0, step: 0 };
+      while (this.iter < state.step) {
+        const before = this.iter;
+        this.update(st, { steps: Math.min(500, state.step - this.iter), replay: true });
+        if (this.iter === before || this.traceNote.dataset.outcome) break;
+        st = this.state;
+      }
+      return;
+    }
     const prev = this.state;
     // A frame the play loop asked for before Pause was pressed takes no steps.
     const steps = info.run && !this.player.playing ? 0 : Math.min(info.steps ?? 0, 500);
     const mk = this.modelOf(state);
     // A new trace when the problem changed, or when q was moved by hand.
     const moved = this.trace && (state.m !== this.trace.m || state.s !== this.trace.s);
-    if (!this.trace || mk !== this.trace.model || state.beta !== this.trace.beta || moved) {
-      this.trace = { model: mk, beta: state.beta, start: { m: state.m, s: state.s }, m: state.m, s: state.s,
+    // The run's settings are part of it: a run continued under others could not be replayed from a link.
+    const rk = [state.gradient, state.samples, state.lr, state.seed].join('|');
+    if (!this.trace || mk !== this.trace.model || state.beta !== this.trace.beta || rk !== this.trace.run || moved) {
+      if (this.trace && state.step > 0 && !info.replay) {
+        state = { ...state, step: 0 };
+        this.ctx.set(state, {});
+      }
+      this.trace = { model: mk, beta: state.beta, run: rk, start: { m: state.m, s: state.s }, m: state.m, s: state.s,
         iter: [], logPx: [], elbo: [], estimate: [], noiseless: [], recon: [], klPrior: [], gap: [],
         // The noise-free path from the same start, drawn beside a noisy run.
         exact: state.gradient === 'reparam' ? { m: state.m, s: state.s, done: false } : null };
@@ -292,7 +312,9 @@ class View extends LabView {
       if (r.exact && ex) {
         // Only as far as the noisy run went: the chart's step axis is the noisy run's.
         const e = r.exact;
-        for (let i = 0; i < Math.min(e.elbo.length, t.elbo.length); i++) tr.noiseless[tr.noiseless.length - t.elbo.length + i] = e.elbo[i];
+        // Past its convergence the noise-free path stays at its last value, however the steps were batched.
+        const from = tr.noiseless.length - t.elbo.length;
+        for (let i = 0; i < t.elbo.length; i++) tr.noiseless[from + i] = i < e.elbo.length ? e.elbo[i] : tr.noiseless[from + i - 1];
         Object.assign(ex, { m: e.m, s: e.s, done: e.converged });
       }
       this.iter += t.elbo.length;
@@ -309,7 +331,7 @@ class View extends LabView {
         this.traceNote.dataset.outcome = !r.converged ? 'paused' : short <= STUCK_NATS ? 'converged' : 'stuck';
         this.player.pause();
       }
-      state = { ...state, m: r.m, s: r.s };
+      state = { ...state, m: r.m, s: r.s, step: this.iter, m0: tr.start.m, s0: tr.start.s };
       this.ctx.set(state, {});
     }
     this.state = state;
