@@ -64,7 +64,7 @@ class View extends LabView {
     this.traceKey = null;
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.traceKey = null; }, // a full curve: start a new one
-      tick: () => this.ctx.refresh({ train: STEPS_PER_FRAME }),
+      tick: () => this.ctx.refresh({ train: STEPS_PER_FRAME, run: true }),
       step: () => this.ctx.refresh({ train: 1 }),
       reset: () => { this.traceKey = null; this.ctx.refresh({}); },
       // No animation: take the steps at once and show where they lead.
@@ -276,7 +276,8 @@ class View extends LabView {
 
   update(state, info = {}) {
     const prev = this.state;
-    const steps = Math.min(info.train ?? 0, 1000);
+    // A frame the play loop asked for before Pause was pressed trains no more.
+    const steps = info.run && !this.player.playing ? 0 : Math.min(info.train ?? 0, 1000);
     const call = (s) => this.ctx.klplay.crossEntropyLab(s, { steps });
     if (this.key(state) !== this.traceKey) {
       // The reader changed the problem: a new curve starts from here.

@@ -62,7 +62,7 @@ class View extends LabView {
     this.pasted = null; // {handle, info, text}
     this.player = new Player(el, {
       start: () => { if (this.stepsTaken >= MAX_TRACE) this.restart(); },
-      tick: () => this.ctx.refresh({ train: 1 }),
+      tick: () => this.ctx.refresh({ train: 1, run: true }),
       step: () => this.ctx.refresh({ train: 1 }),
       reset: () => { this.restart(); this.ctx.refresh({}); },
       reduced: () => this.ctx.refresh({ train: 300 }),
@@ -329,7 +329,8 @@ class View extends LabView {
   update(state, info = {}) {
     const prev = this.state;
     this.state = state;
-    const steps = Math.min(info.train ?? 0, 2000);
+    // A frame the play loop asked for before Pause was pressed trains no more.
+    const steps = info.run && !this.player.playing ? 0 : Math.min(info.train ?? 0, 2000);
     this.ensureData(state);
     // The model actually fitted follows from the data and state.model, so both name the fit.
     const fitKey = `${this.data.key}|${state.model}`;
