@@ -43,7 +43,7 @@ const (
 	MinM, MaxM = -6.0, 6.0
 	MinS, MaxS = 0.005, 5.0
 	MaxSamples = 1000 // most reparameterisation draws per step
-	MaxSteps   = 500  // most gradient steps in one call
+	MaxSteps   = 3000 // most gradient steps in one call: a shared link's whole run, replayed at once
 	MaxBeta    = 100  // largest β
 )
 

@@ -252,18 +252,12 @@ class View extends LabView {
     if (!info.steps && state.step > 0 && state.step !== this.iter) {
       this.trace = null;
       this.iter = 0;
-      let st = { ...state, m: state.m0, s: state.s0, step: 0 };
-      while (this.iter < state.step) {
-        const before = this.iter;
-        this.update(st, { steps: Math.min(500, state.step - this.iter), replay: true });
-        if (this.iter === before || this.traceNote.dataset.outcome) break;
-        st = this.state;
-      }
+      this.update({ ...state, m: state.m0, s: state.s0, step: 0 }, { steps: state.step, replay: true });
       return;
     }
     const prev = this.state;
     // A frame the play loop asked for before Pause was pressed takes no steps.
-    const steps = info.run && !this.player.playing ? 0 : Math.min(info.steps ?? 0, 500);
+    const steps = info.run && !this.player.playing ? 0 : Math.min(info.steps ?? 0, MAX_TRACE);
     const mk = this.modelOf(state);
     // A new trace when the problem changed, or when q was moved by hand.
     const moved = this.trace && (state.m !== this.trace.m || state.s !== this.trace.s);
