@@ -475,21 +475,31 @@ func TestConverged(t *testing.T) {
 	}
 }
 
+// presets are the page's (web/labs/elbo/lab.js): model, x, w, σ, q's start and β.
+var presets = []struct {
+	kind                 string
+	x, w, sigma, m, s, b float64
+}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -1, 0.5, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}}
+
+// runFrom advances q under r, 100 steps a call, until the run converges or
+// has taken limit steps.
+func runFrom(mo *Model, q Q, r Run, limit int) (Q, Progress) {
+	p := Progress{}
+	for p.Iter < limit && !p.Converged {
+		q, p, _, _ = mo.Advance(q, r, p, 100)
+	}
+	return q, p
+}
+
 // Every preset, with K = 1 and the default rate 0.05, converges within 1500
 // steps to the β-optimum, away from the bounds (plain gradient steps threw
 // "two modes" to m = 6, s = 0.011); ExactPath follows Advance's exact run.
 func TestPresetsConverge(t *testing.T) {
-	for _, c := range []struct {
-		kind                 string
-		x, w, sigma, m, s, b float64
-	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -1, 0.5, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
+	for _, c := range presets {
 		mo := mustNew(t, c.kind, c.x, c.w, 0, c.sigma)
 		for seed := uint64(1); seed <= 5; seed++ {
 			r := Run{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: seed}
-			q, p := Q{c.m, c.s}, Progress{}
-			for p.Iter < 1500 && !p.Converged {
-				q, p, _, _ = mo.Advance(q, r, p, 100)
-			}
+			q, p := runFrom(mo, Q{c.m, c.s}, r, 1500)
 			opt, _ := mo.Optimum(c.b, q)
 			short := mo.Recon(opt) - c.b*KLPrior(opt) - (mo.Recon(q) - c.b*KLPrior(q))
 			if !p.Converged || short > 0.01 || math.Abs(q.M-opt.M) > 0.1 || math.Abs(q.S-opt.S) > 0.05 {
@@ -510,10 +520,7 @@ func TestPresetsConverge(t *testing.T) {
 // the square model's start must not lie in the basin of the symmetric
 // stationary point at m = 0, where exact ascent stalls nats below the best q.
 func TestPresetStartsReachBest(t *testing.T) {
-	for _, c := range []struct {
-		kind                 string
-		x, w, sigma, m, s, b float64
-	}{{Linear, 1.5, 1, 0.7, -1.5, 0.4, 1}, {Square, 2, 1, 0.5, -1, 0.5, 1}, {Linear, 2.5, 1.5, 0.5, 1, 0.3, 3}} {
+	for _, c := range presets {
 		mo := mustNew(t, c.kind, c.x, c.w, 0, c.sigma)
 		opt, _ := mo.Optimum(c.b, Q{c.m, c.s})
 		best := mo.Recon(opt) - c.b*KLPrior(opt)
@@ -523,10 +530,7 @@ func TestPresetStartsReachBest(t *testing.T) {
 			{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: 1},
 			{Beta: c.b, LR: 0.05, Gradient: Reparam, Samples: 1, Seed: 2},
 		} {
-			q, p := Q{c.m, c.s}, Progress{}
-			for p.Iter < 3000 && !p.Converged {
-				q, p, _, _ = mo.Advance(q, r, p, 100)
-			}
+			q, p := runFrom(mo, Q{c.m, c.s}, r, 3000)
 			short := best - (mo.Recon(q) - c.b*KLPrior(q))
 			if !p.Converged || short > 0.01 {
 				t.Errorf("%s from (%v, %v) %s lr %v seed %d: %+v at %+v, best %+v, %g nats short", c.kind, c.m, c.s, r.Gradient, r.LR, r.Seed, p, q, opt, short)
@@ -535,10 +539,7 @@ func TestPresetStartsReachBest(t *testing.T) {
 	}
 	// The old square start (−0.3, 1.2) stalls at the symmetric point: the test above can fail.
 	mo := mustNew(t, Square, 2, 1, 0, 0.5)
-	q, p := Q{-0.3, 1.2}, Progress{}
-	for p.Iter < 3000 && !p.Converged {
-		q, p, _, _ = mo.Advance(q, Run{Beta: 1, LR: 0.05, Gradient: Exact}, p, 100)
-	}
+	q, p := runFrom(mo, Q{-0.3, 1.2}, Run{Beta: 1, LR: 0.05, Gradient: Exact}, 3000)
 	if opt, _ := mo.Optimum(1, q); !p.Converged || math.Abs(q.M) > 1e-3 || mo.Recon(opt)-KLPrior(opt)-(mo.Recon(q)-KLPrior(q)) < 1 {
 		t.Errorf("old square start: %+v at %+v, expected a stall at m = 0", p, q)
 	}
