@@ -227,7 +227,8 @@ func (b *Bandit) Train(method string, updates int) ([]Update, error) {
 		}
 		u := Update{Theta: last.Theta, Pi: last.Pi, Return: TrueReturn(last.Theta, b.Mean), Gain: last.Gain, KL: last.KL,
 			Counts: counts, Adv: adv}
-		u.TrueGain = trueGain(logRatios(last.Theta, softmax.LogSoftmax(theta)), po, b.Mean)
+		// J(π) − J(π_old) = Σ_a π_old(a) (r_a − 1) μ_a: the surrogate's gain with μ for the advantages, exactly 0 when π does not move.
+		u.TrueGain = gain(logRatios(last.Theta, softmax.LogSoftmax(theta)), po, b.Mean)
 		if method == PPOKL {
 			u.Beta = beta
 		}
@@ -253,7 +254,3 @@ func (b *Bandit) Train(method string, updates int) ([]Update, error) {
 	}
 	return out, nil
 }
-
-// trueGain returns J(π) − J(π_old) = Σ_a π_old(a) (r_a − 1) μ_a from the
-// log-ratios, exactly 0 when the policy does not move (gain with μ for A).
-func trueGain(l, po, mean []float64) float64 { return gain(l, po, mean) }
