@@ -15,7 +15,7 @@ import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
-import { decades, hatch, swatch } from '../../lib/chart.js';
+import { decades, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -39,12 +39,15 @@ const isPreset = (ps, st) => PRESET_KEYS.every((k) => (Array.isArray(ps.st[k]) ?
 
 const fmt = format('~g');
 
-/** True (and remembered) when the scales x and y differ from those of f's last draw. */
-function axesChanged(f, x, y) {
+/**
+ * A chart's grid (the left axis `left`, ticks across) and bottom axis `bottom`,
+ * rebuilt only when the scales x and y change: most frames only move the update shown.
+ */
+function axes(f, x, y, left, bottom, axisCls = 'axis') {
   const key = [x.domain(), x.range(), y.domain(), y.range()].join('|');
-  if (f.axesKey === key) return false;
-  f.axesKey = key;
-  return true;
+  once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), key,
+    (g) => g.call(left.tickSize(-f.innerWidth)).call((d) => d.select('.domain').remove()));
+  once(f.plot.selectAll('g.axis').data([0]).join('g').attr('class', axisCls).attr('transform', `translate(0,${f.innerHeight})`), key, (g) => g.call(bottom));
 }
 
 /** Cross-field rules: the logits and the mean rewards name the same actions. */
@@ -328,13 +331,7 @@ class View extends LabView {
     const sub = scaleBand().domain(['p', 'q']).range([0, x.bandwidth()]).padding(0.08);
     const { pi, oldPi, counts } = r.current;
     const y = scaleLinear().domain([0, Math.max(0.5, max(pi), max(oldPi))]).range([f.innerHeight, 0]).nice(4);
-    // The axes are rebuilt only when their scales change: most frames only move the update shown.
-    if (axesChanged(f, x, y)) {
-      f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-        .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-      f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`)
-        .call(axisBottom(x).tickFormat((i) => `a${i + 1}`));
-    }
+    axes(f, x, y, axisLeft(y).ticks(4).tickFormat(fmt), axisBottom(x).tickFormat((i) => `a${i + 1}`), 'axis x-axis');
     const data = [...range(n).map((i) => ({ s: 'p', i, v: oldPi[i] })), ...range(n).map((i) => ({ s: 'q', i, v: pi[i] }))];
     f.plot.selectAll('rect.bar').data(data, (d) => `${d.s}${d.i}`).join('rect').attr('class', (d) => `bar bar-${d.s}`)
       .attr('fill', (d) => (d.s === 'q' ? this.pat.q : null))
@@ -426,13 +423,7 @@ class View extends LabView {
       if (y.domain()[1] <= y.domain()[0]) y.domain([y.domain()[0], y.domain()[0] + 1]);
       ticks = y.ticks(4);
     }
-    // The axes are rebuilt only when their scales change: most frames only move the update shown.
-    if (axesChanged(f, x, y)) {
-      f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-        .call(axisLeft(y).tickValues(ticks).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-      f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
-        .call(axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
-    }
+    axes(f, x, y, axisLeft(y).tickValues(ticks).tickFormat(fmt), axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
     const ref = key === 'kl' ? { v: state.delta, text: 'δ' } : { v: r.best, text: 'best action’s μ' };
     f.plot.selectAll('line.delta').data([ref]).join('line').attr('class', 'delta').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (d) => y(d.v)).attr('y2', (d) => y(d.v));
     f.plot.selectAll('text.delta-label').data([ref]).join('text').attr('class', 'delta-label').attr('text-anchor', 'end').attr('x', f.innerWidth - 2)
@@ -451,13 +442,7 @@ class View extends LabView {
     const vals = [...Array.from(m.gain).slice(1), ...Array.from(m.trueGain).slice(1), 0];
     const y = scaleLinear().domain([min(vals), max(vals)]).range([f.innerHeight, 0]).nice(4);
     if (y.domain()[1] <= y.domain()[0]) y.domain([-1, 1]);
-    // The axes are rebuilt only when their scales change: most frames only move the update shown.
-    if (axesChanged(f, x, y)) {
-      f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-        .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-      f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
-        .call(axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
-    }
+    axes(f, x, y, axisLeft(y).ticks(4).tickFormat(fmt), axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
     f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', y(0)).attr('y2', y(0));
     const l = (arr) => line().x((_, i) => x(i + 1)).y((v) => y(v))(Array.from(arr).slice(1, this.k + 1));
     f.plot.selectAll('path.gline').data([['promised', m.gain], ['truth', m.trueGain]]).join('path').attr('class', (d) => `gline ${d[0]} ${METHODS.find((mm) => mm.id === state.method).cls}`)
@@ -474,13 +459,7 @@ class View extends LabView {
     const y = scaleLinear().domain([-2, 2]).range([f.innerHeight, 0]);
     f.plot.selectAll('rect.band').data([0]).join('rect').attr('class', 'band')
       .attr('x', x(1 - state.epsilon)).attr('width', x(1 + state.epsilon) - x(1 - state.epsilon)).attr('y', 0).attr('height', f.innerHeight);
-    // The axes are rebuilt only when their scales change: most frames only move the update shown.
-    if (axesChanged(f, x, y)) {
-      f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-        .call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(fmt)).call((g) => g.select('.domain').remove());
-      f.plot.selectAll('g.axis').data([0]).join('g').attr('class', 'axis').attr('transform', `translate(0,${f.innerHeight})`)
-        .call(axisBottom(x).ticks(4).tickFormat(fmt));
-    }
+    axes(f, x, y, axisLeft(y).ticks(4).tickFormat(fmt), axisBottom(x).ticks(4).tickFormat(fmt));
     f.plot.selectAll('text.axis-name').data([0]).join('text').attr('class', 'axis-unit axis-name').attr('text-anchor', 'end').attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('r');
     const pts = (arr) => Array.from(c.r, (v, i) => [v, arr[i]]);
     const l = line().x((d) => x(d[0])).y((d) => y(d[1]));
