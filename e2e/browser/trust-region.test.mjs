@@ -140,6 +140,24 @@ test('fits a 375 px screen without sideways scrolling', async () => {
   assert.ok(sw <= 375, `scrollWidth ${sw}`);
 });
 
+test('the “best action’s μ” and δ labels sit clear of every method’s line, at 1280 and 375 px', async () => {
+  for (const options of [undefined, PHONE]) {
+    const { page } = await open('#lab=trust-region&k=20', options);
+    const crossed = await page.locator('.tr-traces').evaluate((fig) => [...fig.querySelectorAll('.chart-host')].slice(0, 2).map((host) => {
+      const b = host.querySelector('text.delta-label').getBBox();
+      let n = 0;
+      for (const p of host.querySelectorAll('path.mline')) {
+        for (let s = 0, len = p.getTotalLength(); s <= len; s += 1.5) {
+          const pt = p.getPointAtLength(s);
+          if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) n++;
+        }
+      }
+      return `${host.querySelector('text.delta-label').textContent}: ${n}`;
+    }));
+    assert.deepEqual(crossed, ['best action’s μ: 0', 'δ: 0'], options ? '375 px' : '1280 px');
+  }
+});
+
 test('the KL trace keeps δ readable beside PG’s large KL: δ is drawn well inside the plot', async () => {
   const { page } = await open('#lab=trust-region&k=20');
   const chart = page.locator('.tr-traces .chart-host').nth(1);

@@ -15,7 +15,7 @@ import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
-import { decades, hatch, once, swatch } from '../../lib/chart.js';
+import { clearSpot, decades, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { slider, transport, fieldSlider, intInput, bounds } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -426,8 +426,23 @@ class View extends LabView {
     axes(f, x, y, axisLeft(y).tickValues(ticks).tickFormat(fmt), axisBottom(x).ticks(Math.min(N, 6)).tickFormat(fmt));
     const ref = key === 'kl' ? { v: state.delta, text: 'δ' } : { v: r.best, text: 'best action’s μ' };
     f.plot.selectAll('line.delta').data([ref]).join('line').attr('class', 'delta').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (d) => y(d.v)).attr('y2', (d) => y(d.v));
-    f.plot.selectAll('text.delta-label').data([ref]).join('text').attr('class', 'delta-label').attr('text-anchor', 'end').attr('x', f.innerWidth - 2)
-      .attr('y', (d) => (y(d.v) < 14 ? y(d.v) + 13 : y(d.v) - 4)).text((d) => d.text);
+    // The label sits where no method's line crosses it (TRPO hugs δ and climbs to the best μ):
+    // each line sampled every 3 px, as drawn, straight between updates.
+    const pts = METHODS.flatMap((m) => {
+      const ys = Array.from(r.methods[m.id][key]).slice(from).map((v) => y(v));
+      return ys.slice(1).flatMap((b, i) => {
+        const a = ys[i];
+        const n = Math.max(1, Math.ceil((x(i + from + 1) - x(i + from)) / 3));
+        return Array.from({ length: n }, (_, j) => [x(i + from + j / n), a + ((b - a) * j) / n]);
+      });
+    });
+    const yr = y(ref.v);
+    // Above the line, or below it where the top is too near.
+    const rows = yr < 16 ? [yr + 13] : [yr - 4, yr + 13];
+    const spot = clearSpot([[f.innerWidth - 4, 'end'], [f.innerWidth / 2, 'middle'], [4, 'start']]
+      .flatMap(([cx, anchor]) => rows.map((cy) => ({ x: cx, y: cy, anchor }))), ref.text, pts, { width: f.innerWidth });
+    f.plot.selectAll('text.delta-label').data([ref]).join('text').attr('class', 'delta-label').attr('text-anchor', spot.anchor).attr('x', spot.x)
+      .attr('y', spot.y).text((d) => d.text);
     const l = (arr) => line().x((_, i) => x(i + from)).y((v) => y(v))(Array.from(arr).slice(from));
     f.plot.selectAll('path.mline').data(METHODS, (d) => d.id).join('path').attr('class', (d) => `mline ${d.cls}${d.id === state.method ? ' chosen' : ''}`)
       .attr('d', (d) => l(r.methods[d.id][key]));
