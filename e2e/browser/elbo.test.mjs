@@ -221,6 +221,13 @@ test('the noise-free path is drawn beside a noisy run, and it is the exact-gradi
   assert.ok(await legend.isVisible(), 'labelled in the legend');
   assert.match(await legend.innerText(), /without noise/);
   await page.waitForFunction(() => (document.querySelector('.elbo-traces path.trace.tr-exact')?.getAttribute('d') ?? '').length > 10);
+  // The noisy estimate is a cloud of dots drawn under the ELBO's line, not a line whose spikes hide it.
+  const cloud = await page.evaluate(() => {
+    const g = document.querySelector('.elbo-traces g.est-dots');
+    const elbo = document.querySelector('.elbo-traces path.trace.tr-elbo');
+    return { dots: g?.querySelectorAll('circle').length ?? 0, under: !!g && !!(g.compareDocumentPosition(elbo) & Node.DOCUMENT_POSITION_FOLLOWING), line: !!document.querySelector('.elbo-traces path.tr-est') };
+  });
+  assert.ok(cloud.dots > 100 && cloud.under && !cloud.line, JSON.stringify(cloud));
   const menu = page.locator('.elbo-traces .fig-trace').first().locator('.chart-export');
   await menu.locator('summary').click();
   const [download] = await Promise.all([page.waitForEvent('download'), menu.locator('[data-export="csv"]').click()]);

@@ -338,32 +338,42 @@ test('a bad link falls back to defaults with a notice, and the core refuses bad 
   assert.equal(ok, 0, 'the next call works');
 });
 
-test('the log 2 and 2·JS − log 4 labels sit clear of every curve, and inside the plot at 375 px too', async () => {
-  for (const [theta, options] of [[-1.5], [0.3], [1.5], [3], [1.2, PHONE], [3, PHONE]]) {
-    const { page } = await open(`#lab=gan&theta=${theta}`, options);
-    const crossed = await page.evaluate(() => {
-      const svg = document.querySelector('.fig-divs svg.chart');
-      const paths = [...svg.querySelectorAll('path.div-curve')];
-      const out = {};
-      for (const cls of ['ln2-label', 'loss-label']) {
-        const b = svg.querySelector(`text.${cls}`).getBBox();
-        let n = 0;
-        for (const p of paths) {
-          const len = p.getTotalLength();
-          for (let s = 0; s <= len; s += 1.5) {
-            const pt = p.getPointAtLength(s);
-            if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) n++;
-          }
-        }
-        out[cls] = n;
-        const width = Number(svg.querySelector('line.ln2').getAttribute('x2'));
-        if (b.x < 0 || b.x + b.width > width) out[`${cls} outside`] = [b.x, b.x + b.width, width];
+// The points of a chart's curves that fall inside each label's box, and the labels that leave the plot.
+const underLabels = (page, figure, curves, labels) => page.evaluate(([figure, curves, labels]) => {
+  const svg = document.querySelector(`${figure} svg.chart`);
+  const paths = [...svg.querySelectorAll(curves)];
+  const out = {};
+  for (const cls of labels) {
+    const b = svg.querySelector(`text.${cls}`).getBBox();
+    let n = 0;
+    for (const p of paths) {
+      const len = p.getTotalLength();
+      for (let s = 0; s <= len; s += 1.5) {
+        const pt = p.getPointAtLength(s);
+        if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) n++;
       }
-      return out;
-    });
-    const outside = Object.keys(crossed).filter((k) => k.endsWith('outside'));
-    assert.deepEqual(outside, [], `θ = ${theta}${options ? ', 375 px' : ''}: a label outside the plot: ${JSON.stringify(crossed)}`);
-    // At 375 px the curves fill the plot and no spot is entirely clear; at desktop width one always is.
-    if (!options) assert.deepEqual(crossed, { 'ln2-label': 0, 'loss-label': 0 }, `θ = ${theta}: curve points under the labels`);
+    }
+    out[cls] = n;
+    // Inside the plot, or for the log 2 line's end label inside the chart's right margin.
+    const left = svg.querySelector('g.plot').transform.baseVal[0].matrix.e;
+    const right = cls === 'ln2-label' ? Number(svg.getAttribute('width')) - left : Number(svg.querySelector('line.ln2, line.zero').getAttribute('x2'));
+    if (b.x < 0 || b.x + b.width > right) out[`${cls} outside`] = [b.x, b.x + b.width, right];
+  }
+  return out;
+}, [figure, curves, labels]);
+
+test('the log 2 and 2·JS − log 4 labels sit clear of every curve and inside the plot, at 375 px too', async () => {
+  for (const [theta, options] of [[-1.5], [0.3], [1.5], [3], [0, PHONE], [1.2, PHONE], [2.5, PHONE], [-3, PHONE]]) {
+    const { page } = await open(`#lab=gan&theta=${theta}`, options);
+    const crossed = await underLabels(page, '.fig-divs', 'path.div-curve', ['ln2-label', 'loss-label']);
+    assert.deepEqual(crossed, { 'ln2-label': 0, 'loss-label': 0 }, `θ = ${theta}${options ? ', 375 px' : ''}: ${JSON.stringify(crossed)}`);
+  }
+});
+
+test('the "θ = 0: Q = P" label of the training chart sits clear of the paths, before and after training', async () => {
+  for (const [hash, options] of [['', undefined], ['&step=100', undefined], ['&step=100', PHONE], ['&theta=-3&step=60', PHONE]]) {
+    const { page } = await open(`#lab=gan${hash}`, options);
+    const crossed = await underLabels(page, '.fig-train', 'path.train-curve', ['zero-label']);
+    assert.deepEqual(crossed, { 'zero-label': 0 }, `${hash}${options ? ', 375 px' : ''}: ${JSON.stringify(crossed)}`);
   }
 });

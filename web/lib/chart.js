@@ -54,6 +54,24 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
 }
 
 /**
+ * The points of a polyline ([x, y] in pixels) with points added along each segment
+ * at most `spacing` apart, so that clearSpot sees a steep segment between two samples.
+ */
+export function densify(points, spacing = 4) {
+  const out = [];
+  for (let i = 0; i < points.length; i++) {
+    const [x, y] = points[i];
+    if (i > 0) {
+      const [x0, y0] = points[i - 1];
+      const n = Math.min(200, Math.floor(Math.hypot(x - x0, y - y0) / spacing));
+      for (let k = 1; k < n; k++) out.push([x0 + ((x - x0) * k) / n, y0 + ((y - y0) * k) / n]);
+    }
+    out.push([x, y]);
+  }
+  return out;
+}
+
+/**
  * Of the candidate positions [{x, y, anchor}] for a label reading `text` (y its
  * baseline, anchor as SVG's text-anchor), the first whose box covers the fewest
  * of `points` ([x, y] in the same pixels): a label placed clear of the data.

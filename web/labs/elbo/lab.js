@@ -48,7 +48,7 @@ const TERMS = [
 const TRACES = [
   { key: 'logPx', name: 'log p(x)', cls: 'tr-logpx', panel: 'bound' },
   { key: 'elbo', name: 'ELBO', cls: 'tr-elbo', panel: 'bound' },
-  { key: 'estimate', name: 'ELBO estimate (K draws)', cls: 'tr-est', panel: 'bound' },
+  { key: 'estimate', name: 'ELBO estimate from K draws: a dot a step', cls: 'tr-est', panel: 'bound', dots: true },
   { key: 'noiseless', name: 'ELBO without noise: exact gradients from the same start', cls: 'tr-exact', panel: 'bound', reparam: true }, // drawn only beside a noisy run
   { key: 'recon', name: 'E_q[log p(x|z)]', cls: 'tr-recon', panel: 'terms' },
   { key: 'klPrior', name: 'KL(q‖p(z))', cls: 'tr-klprior', panel: 'terms' },
@@ -534,9 +534,14 @@ class View extends LabView {
       const band = area().x((i) => x(tr.iter[i])).y0((i) => y(cl(tr.elbo[i]))).y1((i) => y(cl(tr.logPx[i])));
       f.plot.selectAll('path.gap-band').data([idx]).join('path').attr('class', 'gap-band').attr('fill', this.pat.gapBand).attr('d', band);
     }
-    f.plot.selectAll('path.trace').data(defs, (d) => d.key).join('path').attr('class', (d) => `trace ${d.cls}`)
+    // A noisy estimate as a cloud of dots under the lines: joined into a line, its spikes hid the ELBO it scatters around.
+    const cloud = defs.find((d) => d.dots);
+    const dots = f.plot.selectAll('g.est-dots').data(cloud ? [cloud] : []).join((e) => e.insert('g', ':first-child')).attr('class', (d) => `est-dots ${d.cls}`);
+    dots.selectAll('circle').data(cloud ? idx.filter((i) => Number.isFinite(tr[cloud.key][i])) : []).join('circle')
+      .attr('r', 1.6).attr('cx', (i) => x(tr.iter[i])).attr('cy', (i) => y(cl(tr[cloud.key][i])));
+    f.plot.selectAll('path.trace').data(defs.filter((d) => !d.dots), (d) => d.key).join('path').attr('class', (d) => `trace ${d.cls}`)
       .attr('d', (d) => line().defined((i) => Number.isFinite(tr[d.key][i])).x((i) => x(tr.iter[i])).y((i) => y(cl(tr[d.key][i])))(idx));
-    f.plot.selectAll('circle.now').data(n ? defs.filter((d) => Number.isFinite(tr[d.key][n - 1]) && d.key !== 'estimate' && d.key !== 'noiseless') : [], (d) => d.key).join('circle')
+    f.plot.selectAll('circle.now').data(n ? defs.filter((d) => Number.isFinite(tr[d.key][n - 1]) && !d.dots && d.key !== 'noiseless') : [], (d) => d.key).join('circle')
       .attr('class', (d) => `now ${d.cls}`).attr('r', 3).attr('cx', x(tr.iter[n - 1])).attr('cy', (d) => y(cl(tr[d.key][n - 1])));
   }
 

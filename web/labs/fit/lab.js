@@ -21,9 +21,6 @@ import { presets } from './presets.js';
 const { fields: schema } = labInfo;
 const field = (n) => schema.find((f) => f.name === n);
 const MAX_STEP = field('step').max;
-// Frames a second the pace counts in: a frame advances speed/FPS steps, so the
-// same frames always show the same steps (60 Hz displays: speed is steps a second).
-const FPS = 60;
 const fmt = format('~g');
 const SUBS = '₁₂₃';
 
@@ -62,7 +59,7 @@ class View extends LabView {
         if (this.ctx.state().step >= this.end()) this.set({ step: 0 });
         this.due = 1; // the first frame of Play takes a step
       },
-      tick: () => this.advance(),
+      tick: (dt) => this.advance(dt),
       step: () => this.set({ step: Math.min(MAX_STEP, this.ctx.state().step + 1) }),
       reset: () => this.set({ step: 0 }),
       // Less motion: Play shows the converged fits at once.
@@ -86,10 +83,10 @@ class View extends LabView {
     return { target: state.target, startMu: state.startMu, startSigma: state.startSigma, lr: state.lr };
   }
 
-  /** One frame of Play: the steps the pace owes, up to the end. */
-  advance() {
+  /** One frame of Play: the steps the pace owes for dt seconds, up to the end. */
+  advance(dt) {
     const st = this.ctx.state();
-    this.due += st.speed / FPS;
+    this.due += st.speed * dt;
     const k = Math.min(Math.floor(this.due), this.end() - st.step);
     if (k <= 0 && st.step >= this.end()) { this.player.pause(); return; }
     if (k <= 0) return;

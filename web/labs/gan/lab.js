@@ -16,7 +16,7 @@ import { pointer } from 'd3-selection';
 import { format } from 'd3-format';
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, prose, toolbar } from '../../lib/lab.js';
-import { clearSpot, handles, hatch, once, swatch } from '../../lib/chart.js';
+import { clearSpot, densify, handles, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -256,7 +256,7 @@ class View extends LabView {
     const dh = (w) => Math.round(Math.max(220, Math.min(320, w * 0.45)));
     this.dens = this.frame(this.densHost, { height: dh, margin: { top: 12, right: 38, bottom: 28, left: 40 }, role: 'group', label: 'Densities p and q with the optimal discriminator, and a draggable handle for the shift', draw: (f) => this.drawDens(f),
       csv: () => ({ columns: ['x', 'p(x)', 'q(x)', 'D*(x)'], rows: Array.from(this.r.xs, (x, i) => [x, this.r.p[i], this.r.q[i], this.r.d[i]]) }) });
-    this.divChart = this.frame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 14, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f),
+    this.divChart = this.frame(this.divHost, { height: (w) => Math.round(Math.max(260, Math.min(380, w * 0.36))), margin: { top: 22, right: 36, bottom: 30, left: 40 }, label: 'Every divergence between P and Q against the shift θ', draw: (f) => this.drawDivs(f),
       csv: () => {
         const sw = this.sweeps.get(this.state.shape);
         const shown = DIVS.filter((d) => !this.state.hide.includes(d.key));
@@ -428,10 +428,13 @@ class View extends LabView {
     f.plot.selectAll('line.zero').data([0]).join('line').attr('class', 'zero').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', z).attr('y2', z);
     const l = line().x((_, k) => x(k)).y((v) => y(Math.max(lo, Math.min(hi, v))));
     f.plot.selectAll('path.train-curve').data(TRAIN, (d) => d.key).join('path').attr('class', (d) => `train-curve c-${d.key}`).attr('data-train', (d) => d.key).attr('d', (d) => l(t.theta[d.key]));
-    const pts = TRAIN.flatMap((d) => Array.from(t.theta[d.key], (v, k) => [x(k), y(v)]));
+    const pts = TRAIN.flatMap((d) => densify(Array.from(t.theta[d.key], (v, k) => [x(k), y(Math.max(lo, Math.min(hi, v)))])));
     const text = 'θ = 0: Q = P';
-    const at = clearSpot([0.98, 0.75, 0.5, 0.25].flatMap((u) => [{ x: u * f.innerWidth, y: z - 4, anchor: 'end' }, { x: u * f.innerWidth, y: z + 14, anchor: 'end' }])
-      .filter((c) => c.y > 12 && c.y < f.innerHeight - 2), text, pts, { width: f.innerWidth });
+    // Trained paths settle on the line (W₁ and TV zig-zag across it), so the label may also sit off it, at the start.
+    const at = clearSpot([
+      ...[0.98, 0.75, 0.5, 0.25].flatMap((u) => [{ x: u * f.innerWidth, y: z - 4, anchor: 'end' }, { x: u * f.innerWidth, y: z + 14, anchor: 'end' }]),
+      ...[[z + 14, z - 4], [z + 22, z - 12]].flat().map((v) => ({ x: 4, y: v, anchor: 'start' })),
+    ].filter((c) => c.y > 12 && c.y < f.innerHeight - 2), text, pts, { width: f.innerWidth });
     f.plot.selectAll('text.zero-label').data([0]).join('text').attr('class', 'zero-label').attr('x', at.x).attr('y', at.y).attr('text-anchor', at.anchor).text(text);
   }
 
@@ -472,15 +475,14 @@ class View extends LabView {
     const ln2 = y(Math.LN2);
     f.plot.selectAll('line.ln2').data([0]).join('line').attr('class', 'ln2').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', ln2).attr('y2', ln2);
 
-    // The curves, and the log 2 label placed clear of them, change only with the shape, the hidden set and the size.
+    // The curves change only with the shape, the hidden set and the size; log 2 is labelled in the right margin, where no curve runs.
     const shown = DIVS.filter((d) => !state.hide.includes(d.key));
     once(f.plot.selectAll('g.curves').data([0]).join('g').attr('class', 'curves'), `${state.shape}|${state.hide}|${f.innerWidth}|${f.innerHeight}`, (g) => {
       const l = line().x((_, i) => x(sw.theta[i])).y((v) => yv(v));
       g.selectAll('path.div-curve').data(shown, (d) => d.key).join('path').attr('class', (d) => `div-curve c-${d.key}`).attr('data-div', (d) => d.key).attr('d', (d) => l(sw[d.key]));
       // The curves' points in pixels, which every label placement below avoids.
-      this.curvePts = shown.flatMap((d) => Array.from(sw[d.key], (v, i) => [x(sw.theta[i]), yv(v)]));
-      const at = clearSpot([0.55, 0.65, 0.75, 0.85, 0.45, 0.35, 0.25, 0.15, 0.05].flatMap((t) => [{ x: t * f.innerWidth, y: ln2 - 4 }, { x: t * f.innerWidth, y: ln2 + 14 }]), 'log 2', this.curvePts, { width: f.innerWidth });
-      f.plot.selectAll('text.ln2-label').data([0]).join('text').attr('class', 'ln2-label').attr('x', at.x).attr('y', at.y).text('log 2');
+      this.curvePts = shown.flatMap((d) => densify(Array.from(sw[d.key], (v, i) => [x(sw.theta[i]), yv(v)])));
+      f.plot.selectAll('text.ln2-label').data([0]).join('text').attr('class', 'ln2-label').attr('x', f.innerWidth + 4).attr('y', ln2 + 4).text('log 2');
     });
 
     // The current θ: a rule, and the exact values as dots.
@@ -495,10 +497,23 @@ class View extends LabView {
     const yj = y(r.div.js);
     const side = tx > f.innerWidth * 0.6 ? -1 : 1;
     const anchor = side < 0 ? 'end' : 'start';
-    const spot = clearSpot([16, -8, 30, -22, 44].flatMap((dy) => [{ x: tx + side * 8, y: yj + dy, anchor }, { x: tx - side * 8, y: yj + dy, anchor: side < 0 ? 'start' : 'end' }])
-      .filter((c) => c.y > yInf + 20 && c.y < f.innerHeight - 2), lossText, this.curvePts, { width: f.innerWidth });
+    // Beside the JS dot if there is room, else higher up where only the ∞ spike runs, with a leader to the dot.
+    const near = [16, -8, 30, -22, 44].flatMap((dy) => [{ x: tx + side * 8, y: yj + dy, anchor }, { x: tx - side * 8, y: yj + dy, anchor: side < 0 ? 'start' : 'end' }]);
+    const far = [3, 8, 20, 50].flatMap((v) => [
+      ...['start', 'end', 'middle'].map((a) => ({ x: tx + (a === 'start' ? 8 : a === 'end' ? -8 : 0), y: y(v), anchor: a })),
+      ...[0.2, 0.35, 0.65, 0.8].map((u) => ({ x: u * f.innerWidth, y: y(v), anchor: 'middle' })),
+    ]);
+    // On a narrow chart the label takes two lines: one was wider than half the plot, so no spot beside θ = 0 was clear.
+    const lines = f.innerWidth < 420 ? ['2·JS − log 4', `= ${number(r.loss)}`] : [lossText];
+    const spot = clearSpot([...near, ...far].filter((c) => c.y > yInf + 14 * lines.length + 6 && c.y < f.innerHeight - 2),
+      lines.reduce((a, b) => (b.length > a.length ? b : a)), this.curvePts, { width: f.innerWidth, height: 14 * lines.length - 2 });
     f.plot.selectAll('text.loss-label').data(js ? [r.loss] : []).join('text').attr('class', 'loss-label')
-      .attr('x', spot.x).attr('text-anchor', spot.anchor).attr('y', spot.y).text(lossText);
+      .attr('x', spot.x).attr('text-anchor', spot.anchor).attr('y', spot.y - 14 * (lines.length - 1)).attr('aria-label', lossText)
+      .selectAll('tspan').data(lines).join('tspan').attr('x', spot.x).attr('dy', (_, i) => (i ? 14 : 0)).text((d) => d);
+    const lead = js && Math.abs(spot.y - yj) > 50;
+    const lx = spot.anchor === 'middle' ? spot.x : spot.anchor === 'start' ? spot.x + 4 : spot.x - 4;
+    f.plot.selectAll('line.loss-leader').data(lead ? [0] : []).join('line').attr('class', 'loss-leader')
+      .attr('x1', lx).attr('x2', tx).attr('y1', spot.y + 4).attr('y2', yj - 5);
 
     // Click or drag anywhere on the chart to move θ.
     f.plot.selectAll('rect.scrub').data([0]).join((enter) => enter.append('rect').attr('class', 'scrub')
