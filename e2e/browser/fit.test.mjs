@@ -163,6 +163,11 @@ test('a share link opens at its step, replayed: the same fits and trace as the p
   const { page: done } = await open(hash.replace(/step=\d+/, `step=${end}`));
   assert.equal(await done.locator('.fit-status').textContent(), 'converged');
   assert.equal((await readouts(done)).steps, end);
+  // Stepped past the end (Step, or a link): the count is not "of n", the status says where it converged.
+  const { page: past } = await open(hash.replace(/step=\d+/, `step=${end + 40}`));
+  assert.equal((await readouts(past)).steps, end + 40);
+  assert.equal(await past.locator('.steps-of').textContent(), '');
+  assert.equal(await past.locator('.fit-status').textContent(), `converged at step ${end}`);
   // A hostile step is clamped to the schema's maximum (and said so), not run for ever.
   const { page: big } = await open('#lab=fit&step=99999999');
   assert.equal((await readouts(big)).steps, labInfo.fields.find((f) => f.name === 'step').max);

@@ -304,11 +304,12 @@ class View extends LabView {
     const i = this.stepCount;
     const { conv } = this;
     const done = conv !== null && i >= end;
-    this.stepOf.textContent = conv ? ` of ${end}` : '';
+    // Step can go past where Play stops: "step 200 of 111" would read as a count gone wrong.
+    this.stepOf.textContent = conv && i <= end ? ` of ${end}` : '';
     const never = conv !== null && DIRS.some((d) => conv[d.key] === null);
     this.stepStatus.textContent = !conv ? (i === 0 ? 'press Play' : '')
       : never ? 'not converging at this step size'
-        : done ? 'converged' : i === 0 ? '' : 'converging…';
+        : done ? (i > end ? `converged at step ${end}` : 'converged') : i === 0 ? '' : 'converging…';
     this.stepStatus.dataset.state = done ? 'done' : conv ? 'running' : 'idle';
     this.progress.max = end;
     this.progress.value = conv ? Math.min(i, end) : 0;
@@ -321,7 +322,7 @@ class View extends LabView {
   speak() {
     const { r } = this;
     if (!r) return;
-    return `Step ${this.stepCount}${this.conv ? ` of ${this.end()}` : ''}: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
+    return `Step ${this.stepCount}${this.conv && this.stepCount <= this.end() ? ` of ${this.end()}` : ''}: forward fit μ ${number(r.forward.mu)}, σ ${number(r.forward.sigma)}; reverse fit μ ${number(r.reverse.mu)}, σ ${number(r.reverse.sigma)}.`;
   }
 
   // ---- charts ---------------------------------------------------------------
