@@ -1,28 +1,20 @@
-// The page's entry point: the shell with its list of labs. A new lab is a module
-// under labs/ (see lib/shell.js for the contract) added to this list.
+// The page's entry point: the shell with the start view and the labs in teaching
+// order (path.js). A new lab is a module under labs/ (see lib/shell.js for the
+// contract) added to the path.
 import { load } from './klplay.js';
 import { startShell } from './lib/shell.js';
 import { registerOffline } from './lib/offline.js';
 import { setupPage } from './lib/embed.js';
-import divergence from './labs/divergence/lab.js';
-import crossEntropy from './labs/cross-entropy/lab.js';
-import mle from './labs/mle/lab.js';
-import continuous from './labs/continuous/lab.js';
-import fit from './labs/fit/lab.js';
-import elbo from './labs/elbo/lab.js';
-import trustRegion from './labs/trust-region/lab.js';
-import vae from './labs/vae/lab.js';
-import gan from './labs/gan/lab.js';
-import mutualInformation from './labs/mutual-information/lab.js';
-
-// In teaching order: discrete KL, densities, the losses built on it, fitting, then the fields that use it.
-const labs = [divergence, continuous, crossEntropy, mle, fit, elbo, vae, trustRegion, gan, mutualInformation];
+import { labs, path } from './path.js';
+import start from './labs/start/view.js';
 
 // Query parameters: embed mode (one lab, no chrome, for iframes), theme (lib/embed.js).
 const page = setupPage({ labs });
 
 startShell({
   labs,
+  home: page.params.embed ? undefined : start,
+  path: new Map(path.map(({ lab, short, buildsOn }) => [lab.id, { short, buildsOn }])),
   hooks: page,
   nav: document.querySelector('.site-nav'),
   notice: document.querySelector('.notice'),

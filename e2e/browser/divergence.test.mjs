@@ -10,7 +10,7 @@ const LN2 = Math.LN2;
 const UNIT_READOUTS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy'];
 const ALL_READOUTS = [...UNIT_READOUTS, 'totalVariation', 'hellinger', 'squaredHellinger'];
 
-const open = opener(browser, server.url);
+const open = opener(browser, server.url, '#lab=divergence');
 
 /** The readouts as exact numbers (from data-value), keyed by name. */
 const readouts = (page) => readoutsOf(page, ALL_READOUTS);

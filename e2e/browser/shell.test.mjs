@@ -8,7 +8,7 @@ const { server, browser } = await fixture();
 
 const KEYS = ['kl', 'reverseKL', 'jensenShannon', 'entropyP', 'entropyQ', 'crossEntropy', 'totalVariation', 'hellinger'];
 
-const open = opener(browser, server.url);
+const open = opener(browser, server.url, '#lab=divergence');
 
 /** Everything the reader can see as numbers: readouts (exact), slider values, unit and labels. */
 function snapshot(page) {
@@ -56,7 +56,11 @@ test('a URL with garbage in the hash falls back to defaults with a visible notic
   const defaults = await snapshot(clean);
   await clean.close();
 
-  for (const hash of ['#lab=divergence&p=banana&q=1,,2&unit=furlongs', '#%E0%A4%A&&===', '#lab=divergence&p=0.5,0.5,0&q=0.5,0.5']) {
+  // An address that cannot be read at all names no lab: the start view, with the notice.
+  const { page: lost } = await open('#%E0%A4%A&&===');
+  assert.match(await notice(lost).textContent(), /could not be read/);
+  assert.ok(await lost.locator('section.lab-start').isVisible());
+  for (const hash of ['#lab=divergence&p=banana&q=1,,2&unit=furlongs', '#lab=divergence&p=0.5,0.5,0&q=0.5,0.5']) {
     const { page } = await open(hash);
     const box = notice(page);
     assert.ok(await box.isVisible(), `notice for ${hash}`);
@@ -87,7 +91,13 @@ test('out-of-range values are clamped or rescaled, and the notice says so', asyn
 test('the navigation lists the labs and marks the current one; editing the hash by hand re-routes', async () => {
   const { page } = await open('#lab=nowhere');
   assert.match(await notice(page).textContent(), /no lab called “nowhere”/);
+  // No such lab: the start view, marked in the nav.
+  const home = page.getByRole('navigation', { name: 'Labs' }).getByRole('link', { name: 'Start here', exact: true });
+  assert.equal(await home.getAttribute('aria-current'), 'page');
+  await page.evaluate(() => { location.hash = '#lab=divergence'; });
   const link = page.getByRole('navigation', { name: 'Labs' }).getByRole('link', { name: 'Divergence', exact: true });
+  await page.waitForFunction(() => document.querySelector('.site-nav a[data-lab="divergence"]').getAttribute('aria-current') === 'page');
+  assert.equal(await home.getAttribute('aria-current'), null);
   assert.equal(await link.getAttribute('aria-current'), 'page');
   await page.evaluate(() => { location.hash = '#lab=divergence&p=0.25,0.75&q=0.75,0.25'; });
   await page.waitForFunction(() => document.querySelectorAll('.fig-dist [role="slider"][data-series="p"]').length === 2);
@@ -97,7 +107,7 @@ test('the navigation lists the labs and marks the current one; editing the hash 
 });
 
 test('the layout holds at 375 px wide', async () => {
-  const { page } = await open('', PHONE);
+  const { page } = await open(undefined, PHONE);
   const widths = async () => page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok((await widths()) <= 375, `scrollWidth ${await widths()}`);
   for (const name of ['Dog vs cat', 'Q misses a category', 'Disjoint supports']) {

@@ -9,6 +9,11 @@
 // lab makes one call into Go there), then writes the state to the hash. The
 // sessions panel (sessions.js) is mounted here for every lab: it autosaves each
 // drawn state, and a lab's autosaved state is what a link without state shows.
+//
+// The home view (labs/start/) has the same contract with an empty schema. It is
+// what an address without a lab shows; it is never saved and writes no hash.
+// Until Go is ready the page shows the routed lab's frame (its title, its lede
+// and empty chart cards), or the home view itself, which draws without Go.
 import { h, debounce } from './dom.js';
 import { splitHash, parse, serialise, defaults } from './schema.js';
 import { mountSessions } from './sessions.js';
@@ -16,8 +21,10 @@ import { mountSessions } from './sessions.js';
 const HASH_DELAY = 250; // ms of quiet before the URL follows the state (history.replaceState is rate-limited)
 
 // hooks (optional): mounted(lab, el) after a lab is mounted, drawn(lab, state) after each update (lib/embed.js).
-export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
+// path: per lab id, {short, buildsOn}: the nav's short name and the lab's line on what it builds on.
+export function startShell({ labs, home, path = new Map(), nav, notice, main, load, hooks = {} }) {
   const byId = new Map(labs.map((l) => [l.id, l]));
+  if (home) byId.set(home.id, home);
   const remembered = new Map(); // lab id → last state, so the nav returns to where the reader was
   let current = null; // {lab, el, state, info}
   let frame = 0;
@@ -30,12 +37,23 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   let sessions = null;
   let writtenHash = null;
 
-  // Navigation: a list of links; later labs appear by being added to `labs`.
-  const list = h('ul', { class: 'nav-list' });
-  for (const lab of labs) {
-    list.append(h('li', {}, h('a', { href: `#lab=${encodeURIComponent(lab.id)}`, 'data-lab': lab.id, title: lab.blurb }, lab.title)));
+  // Navigation: a list of links, one row on a wide screen; on a phone a menu
+  // button that names the current lab and opens the whole list.
+  const list = h('ul', { class: 'nav-list', id: 'nav-list' });
+  for (const lab of home ? [home, ...labs] : labs) {
+    const href = lab === home ? '#' : `#lab=${encodeURIComponent(lab.id)}`;
+    list.append(h('li', {}, h('a', { href, 'data-lab': lab.id, title: `${lab.title}: ${lab.blurb}` }, path.get(lab.id)?.short ?? lab.title)));
   }
-  nav.append(list);
+  const menuName = h('span', { class: 'nav-menu-name' }, '');
+  const menu = h('button', { type: 'button', class: 'nav-menu', 'aria-expanded': 'false', 'aria-controls': 'nav-list',
+    onclick: () => setMenu(menu.getAttribute('aria-expanded') !== 'true') }, h('span', { class: 'nav-menu-label' }, 'Labs'), menuName);
+  function setMenu(open) {
+    menu.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('is-open', open);
+  }
+  list.addEventListener('click', (e) => { if (e.target.closest('a')) setMenu(false); });
+  nav.addEventListener('keydown', (e) => { if (e.key === 'Escape' && nav.classList.contains('is-open')) { setMenu(false); menu.focus(); } });
+  nav.append(menu, list);
 
   const noticeText = notice.querySelector('.notice-text');
   notice.querySelector('button').addEventListener('click', () => { notice.hidden = true; });
@@ -72,22 +90,24 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
     // 'klplay:frame' is the script time of one update (Go call and charts), read by `make bench`.
     const start = performance.now();
     current.lab.update(current.state, info);
-    hooks.drawn?.(current.lab, current.state);
     performance.measure('klplay:frame', { start, end: performance.now() });
-    remembered.set(current.lab.id, current.state);
-    sessions?.changed(current.lab, current.state);
     marks.frame = String(++frames);
+    if (!api) return; // the home view, drawn before Go is ready
     if (!drawn) {
       drawn = true;
       performance.mark('klplay:ready');
       marks.ready = 'true';
     }
+    if (current.lab === home) { marks.hashWritten = String(frames); return; }
+    hooks.drawn?.(current.lab, current.state);
+    remembered.set(current.lab.id, current.state);
+    sessions?.changed(current.lab, current.state);
     writeHash();
   }
 
   function ctxFor(lab) {
     return {
-      klplay: api,
+      get klplay() { return api; },
       /** The state as of the last set(). */
       state: () => current.state,
       /** Replaces the state; info (e.g. {animate: true}) reaches update(). Drawn in the next frame. */
@@ -108,7 +128,7 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   function readHash() {
     const pairs = splitHash(location.hash);
     const problems = [];
-    let lab = labs[0];
+    let lab = home ?? labs[0];
     let fields = [];
     if (pairs === null) {
       problems.push('the address after # could not be read');
@@ -124,7 +144,9 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   function route() {
     const { lab, fields, problems } = readHash();
     let state;
-    if (fields.length === 0 && problems.length === 0 && remembered.has(lab.id)) {
+    if (lab === home) {
+      state = {};
+    } else if (fields.length === 0 && problems.length === 0 && remembered.has(lab.id)) {
       state = remembered.get(lab.id);
     } else {
       const r = parse(lab.schema, fields);
@@ -141,25 +163,54 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
     show(lab, state, { animate: current?.lab === lab });
   }
 
-  function show(lab, state, info) {
+  function markNav(lab) {
     for (const a of nav.querySelectorAll('a[data-lab]')) {
-      if (a.dataset.lab === lab.id) {
-        a.setAttribute('aria-current', 'page');
-        // The nav scrolls sideways on phones: keep the current lab in sight (nav only, not the page).
-        nav.scrollLeft = Math.max(0, a.offsetLeft - (nav.clientWidth - a.offsetWidth) / 2);
-      } else a.removeAttribute('aria-current');
+      if (a.dataset.lab === lab.id) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
     }
+    menuName.textContent = path.get(lab.id)?.short ?? lab.title;
+    document.title = lab === home ? 'KL Playground' : `${lab.title} · KL Playground`;
+  }
+
+  /** Previous and Next in teaching order, and what this lab builds on. */
+  function pathNav(lab) {
+    const i = labs.indexOf(lab);
+    const link = (l, rel, label) => (l ? h('a', { class: `path-${rel}`, href: l === home ? '#' : `#lab=${encodeURIComponent(l.id)}`, rel },
+      h('span', { class: 'path-dir' }, label), h('span', { class: 'path-name' }, l.title)) : h('span'));
+    return h('nav', { class: 'lab-path', 'aria-label': 'The path through the labs' },
+      h('p', { class: 'path-builds' }, path.get(lab.id)?.buildsOn ?? ''),
+      h('div', { class: 'path-links' }, link(i > 0 ? labs[i - 1] : home, 'prev', 'Previous'), link(labs[i + 1], 'next', 'Next')));
+  }
+
+  function show(lab, state, info) {
+    markNav(lab);
     if (current?.lab !== lab) {
+      const moved = current !== null;
       if (current) { current.lab.destroy(); current.el.remove(); }
       const el = h('section', { class: `lab lab-${lab.id}`, 'aria-labelledby': `lab-title-${lab.id}` });
       main.replaceChildren(el);
-      document.title = `${lab.title} · KL Playground`;
       current = { lab, el, state, info: {} };
       lab.mount(el, ctxFor(lab));
-      hooks.mounted?.(lab, el);
+      if (lab !== home) {
+        el.append(pathNav(lab));
+        hooks.mounted?.(lab, el);
+      }
+      // A lab reached from another (the nav, Next at the foot of a lab) opens at its top.
+      if (moved) window.scrollTo(0, 0);
     }
     current.state = state;
     schedule(info);
+  }
+
+  /** Before Go is ready: the lab's frame, so the page has its shape (and the home view all of it). */
+  function showFrame() {
+    const { lab } = readHash();
+    if (lab === home) { show(home, {}, {}); return; }
+    markNav(lab);
+    const empty = () => h('div', { class: 'card frame-card' }, h('div', { class: 'frame-chart' }), h('p', { class: 'frame-note' }, 'Starting the calculator…'));
+    main.replaceChildren(h('section', { class: `lab lab-frame lab-${lab.id}`, 'aria-busy': 'true', 'aria-labelledby': `lab-title-${lab.id}` },
+      h('header', { class: 'lab-head' }, h('h1', { id: `lab-title-${lab.id}` }, lab.title), h('p', { class: 'lede' }, `${lab.blurb}.`)),
+      h('div', { class: 'grid grid-top' }, empty(), empty())));
   }
 
   /** Shows a lab with a given state (an opened session), as if the reader had set it. */
@@ -184,9 +235,11 @@ export function startShell({ labs, nav, notice, main, load, hooks = {} }) {
   window.addEventListener('hashchange', () => {
     if (location.hash.slice(1) === writtenHash) return;
     writeHash.cancel();
-    route();
+    if (api) route();
+    else showFrame();
   });
 
+  showFrame();
   return load().then(
     async (klplay) => {
       api = klplay;

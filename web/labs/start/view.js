@@ -1,0 +1,102 @@
+// The start view: the summary table of where KL appears, made live. One row per
+// lab in the path's order, each with its KL in a formula, a thumbnail drawn from
+// the lab's own Go call on the state its link opens, and that link. The first
+// row's thumbnail moves (Q drifting towards P and back) unless the reader asked
+// for less motion; the rest are drawn one per animation frame once Go is ready.
+import { select } from 'd3-selection';
+import { h, mathml } from '../../lib/dom.js';
+import { LabView, defineLab } from '../../lib/lab.js';
+import { defaults, serialise } from '../../lib/schema.js';
+import { Player } from '../../lib/player.js';
+import { path } from '../../path.js';
+import { rows } from './rows.js';
+import formulas from './formulas.tex';
+
+const SIZE = { w: 168, h: 60 };
+const byId = new Map(path.map((p) => [p.lab.id, p]));
+
+/** The state a row's link opens: the lab's defaults, with the row's changes. */
+function rowState(row) {
+  const d = defaults(byId.get(row.id).lab.schema);
+  return { ...d, ...row.state, ...row.stateFrom?.(d) };
+}
+
+class StartView extends LabView {
+  constructor(el, ctx) {
+    super(el, ctx);
+    this.t = 0;
+    this.drawn = 0; // rows whose thumbnails are drawn, in order
+    this.items = rows.map((row) => {
+      const { lab } = byId.get(row.id);
+      const st = rowState(row);
+      const svg = h('svg:svg', { class: 'thumb', viewBox: `0 0 ${SIZE.w} ${SIZE.h}`, width: SIZE.w, height: SIZE.h, role: 'img', 'aria-label': `${lab.title}: thumbnail` });
+      const value = h('span', { class: 'thumb-value', 'aria-live': row.animated ? 'off' : undefined }, '');
+      const href = `#${serialise(lab.schema, lab.id, st)}`;
+      const tr = h('tr', { 'data-row': row.id },
+        h('th', { scope: 'row' }, h('a', { class: 'start-lab', href }, row.context), h('span', { class: 'start-labname' }, lab.title)),
+        h('td', { class: 'start-role' }, row.role),
+        h('td', { class: 'start-formula' }, h('div', { class: 'math' }, mathml(formulas[row.formula]))),
+        h('td', { class: 'start-thumb' }, h('a', { href, tabindex: '-1', 'aria-hidden': 'true' }, svg), value));
+      return { row, st, svg, value, tr, g: select(svg).append('g') };
+    });
+    const first = byId.get(rows[0].id).lab;
+    this.motion = h('button', { type: 'button', class: 'chip start-motion', 'aria-pressed': 'true', onclick: () => this.player.toggle() }, 'Pause');
+    el.append(
+      h('header', { class: 'lab-head start-head' },
+        h('h1', { id: 'lab-title-start' }, 'KL divergence, everywhere'),
+        h('p', { class: 'lede' }, 'One quantity, D', h('sub', {}, 'KL'), '(P‖Q), sits under the losses and constraints of machine learning: classification, maximum likelihood, variational inference, VAEs, reinforcement learning, GANs and the information bottleneck. Each row is a lab: where KL appears, a live picture, and a link.'),
+        h('p', { class: 'start-here' }, h('strong', {}, 'New to KL? '), 'Start with ',
+          h('a', { href: this.items[0].tr.querySelector('a').getAttribute('href'), class: 'start-first' }, `the ${first.title} lab`),
+          ': drag two distributions and watch every term move. Each lab ends with a link to the next.')),
+      h('div', { class: 'card start-card' },
+        h('table', { class: 'start-table' },
+          h('caption', { class: 'sr-only' }, 'Where KL divergence appears, one lab per row'),
+          h('colgroup', {}, ['context', 'role', 'formula', 'thumb'].map((c) => h('col', { class: `c-${c}` }))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Context'), h('th', { scope: 'col' }, 'Role of KL'), h('th', { scope: 'col' }, 'Formula'), h('th', { scope: 'col' }, 'Live'))),
+          h('tbody', {}, this.items.map((it) => it.tr)))));
+    this.items[0].tr.querySelector('.start-thumb').append(this.motion);
+    this.player = new Player(this.items[0].svg, {
+      tick: (dt) => { this.t += dt; this.ctx.refresh(); },
+      reduced: () => {},
+      interval: 1000 / 30,
+      onChange: (on) => { this.motion.textContent = on ? 'Pause' : 'Play'; this.motion.setAttribute('aria-pressed', String(on)); },
+    });
+  }
+
+  update() {
+    const { klplay } = this.ctx;
+    if (!klplay) return;
+    const [first] = this.items;
+    this.drawRow(first, this.t);
+    if (this.drawn === 0) {
+      this.drawn = 1;
+      this.player.play();
+      this.motion.hidden = !this.player.playing;
+    }
+    // One more thumbnail per frame: the first paint does not wait for all ten Go calls.
+    if (this.drawn < this.items.length) {
+      this.drawRow(this.items[this.drawn], 0);
+      this.drawn += 1;
+      if (this.drawn < this.items.length && !this.player.playing) requestAnimationFrame(() => this.ctx.refresh());
+    }
+    if (this.drawn === this.items.length) this.el.dataset.thumbs = 'drawn';
+  }
+
+  drawRow(it, t) {
+    try {
+      it.value.textContent = it.row.draw(this.ctx.klplay, it.st, it.g, SIZE, t);
+      it.tr.dataset.drawn = 'true';
+    } catch (err) {
+      it.value.textContent = 'could not be drawn';
+      console.warn(`klplay: the ${it.row.id} thumbnail failed:`, err);
+    }
+  }
+}
+
+export default defineLab({
+  id: 'start',
+  title: 'Start here',
+  blurb: 'Where KL divergence appears in machine learning, one lab per row',
+  schema: [],
+  View: StartView,
+});
