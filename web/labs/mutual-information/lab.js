@@ -331,7 +331,7 @@ class View extends LabView {
     // The training section has its own call; the table and the bottleneck are
     // recomputed only when one of their fields changed (not on every training step).
     const trained = this.nce.update(state, prev);
-    const mainChanged = !prev || Object.keys(state).some((k) => !TRAIN_FIELDS.includes(k) && prev[k] !== state[k]);
+    const mainChanged = !prev || this.sweepDrawn !== this.sweep || Object.keys(state).some((k) => !TRAIN_FIELDS.includes(k) && prev[k] !== state[k]);
     if (mainChanged) this.updateMain(state, prev);
     this.readouts.set({ ...this.mainValues, ...this.nce.values }, (v, key) => (key === 'nceStep' ? String(v) : number(v)));
     if (trained) {
