@@ -344,6 +344,21 @@ test('training: the true I is −½ log(1 − ρ²), and InfoNCE stays ≤ log K
   assert.ok(t.logK < t.trueMI && mean(t.nce.slice(-30)) < t.logK);
   // NWJ is not capped: some batch passes log K.
   assert.ok(t.nwj.some((v) => v > t.logK), 'no NWJ batch above log K');
+  // The two level labels sit clear of the data (right of every point drawn), inside the chart, apart.
+  for (const viewport of [{ width: 1280, height: 900 }, PHONE.viewport]) {
+    await page.setViewportSize(viewport);
+    await page.waitForFunction(() => document.querySelector('.mi-nce svg.chart').getBoundingClientRect().width > 0);
+    await drawn(page);
+    const box = await page.evaluate(() => {
+      const r = (el) => el.getBoundingClientRect();
+      const data = [...document.querySelectorAll('.mi-nce g.nce-nwj circle, .mi-nce path.nce-series')].map(r);
+      return { right: Math.max(...data.map((b) => b.right)), labels: [...document.querySelectorAll('.mi-nce text.nce-level-label')].map(r), svg: r(document.querySelector('.mi-nce svg.chart')) };
+    });
+    assert.equal(box.labels.length, 2);
+    for (const l of box.labels) assert.ok(l.left > box.right && l.right <= box.svg.right && l.width > 0, `${viewport.width} px: label ${l.left}–${l.right}, data to ${box.right}, chart to ${box.svg.right}`);
+    const [a, b] = box.labels;
+    assert.ok(a.bottom <= b.top || b.bottom <= a.top, `${viewport.width} px: the labels overlap`);
+  }
   // Reset empties the chart and the hash follows.
   await page.locator('.mi-nce [data-action="reset"]').click();
   await drawn(page);
@@ -404,4 +419,19 @@ test('a share link with the training step reopens at the same estimates; a hosti
   const c = await training(page4);
   assert.ok(c.step === 500 && c.nce.length === 500, `step ${c.step}`);
   assert.match(await page4.locator('.notice .notice-text').first().textContent(), /trainStep/);
+});
+
+test('training: when I ≈ log K the two level labels are pushed apart, still clear of the data', async () => {
+  // ρ = 0.87, K = 2: I = 0.7085 nats against log 2 = 0.6931.
+  const { page } = await open('#lab=mutual-information&rho=0.87&batch=2&unit=nats&trainStep=60', PHONE);
+  const t = await training(page);
+  assert.ok(Math.abs(t.trueMI - t.logK) < 0.02);
+  const box = await page.evaluate(() => {
+    const r = (el) => el.getBoundingClientRect();
+    const data = [...document.querySelectorAll('.mi-nce g.nce-nwj circle, .mi-nce path.nce-series')].map(r);
+    return { right: Math.max(...data.map((b) => b.right)), labels: [...document.querySelectorAll('.mi-nce text.nce-level-label')].map(r) };
+  });
+  const [a, b] = box.labels;
+  assert.ok(a.bottom <= b.top || b.bottom <= a.top, `labels ${a.top}–${a.bottom} and ${b.top}–${b.bottom} overlap`);
+  for (const l of box.labels) assert.ok(l.left > box.right);
 });

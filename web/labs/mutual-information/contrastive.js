@@ -15,7 +15,18 @@ import { Player } from '../../lib/player.js';
 import { number } from '../../lib/format.js';
 
 export const TRAIN_FIELDS = ['rho', 'batch', 'trainSeed', 'trainStep'];
+export const TRAIN_READOUTS = ['nceTrue', 'nceLogK', 'nceNow', 'nwjNow', 'nwjExpected'];
 const RATE = 30; // training updates per second while playing
+
+/**
+ * Fixed decimals for the training numbers (order 0.1 to 10, an NWJ batch far
+ * below): a rounding-level 1e-15 reads 0.0000, never a wrapped 10⁻¹⁵.
+ */
+export function fixed(v, digits = 4) {
+  if (!Number.isFinite(v)) return number(v);
+  const s = format(`.${digits}f`)(v);
+  return (/^-0\.0+$/.test(s) ? s.slice(1) : s).replace('-', '−');
+}
 
 /** A legend swatch drawn as a short line (solid, dashed or dotted), in the class's colour. */
 function lineSwatch(cls) {
@@ -152,7 +163,7 @@ export class Contrastive {
     }
     rows.forEach(([, v], i) => ['a', 'b', 'c', 'd'].forEach((k, j) => {
       // InfoNCE cannot see b or d: any value is as good.
-      const text = i < 2 && (k === 'b' || k === 'd') ? 'any' : number(v[k], { digits: 2 });
+      const text = i < 2 && (k === 'b' || k === 'd') ? 'any' : fixed(v[k], 2);
       if (this.criticCells[i][j].textContent !== text) this.criticCells[i][j].textContent = text;
     }));
     return true;
@@ -191,7 +202,7 @@ export class Contrastive {
     // The labels sit in the right margin at their lines' heights, where no data
     // is drawn, pushed apart when I(X;Y) and log K are close.
     const [a, b] = lines.map((d) => y(d.v));
-    const gap = 13;
+    const gap = 15; // px: a label line at 11.5 px is 14 px tall
     let ya = a, yb = b;
     if (Math.abs(a - b) < gap) {
       const mid = (a + b) / 2, s = a <= b ? -1 : 1;
@@ -208,7 +219,7 @@ export class Contrastive {
     // Batches off the chart (NWJ's e^f can be enormous): say how many and how far.
     const below = Array.from(t.nwj).filter((v) => v < lo);
     const text = below.length
-      ? `${below.length} NWJ batch${below.length === 1 ? '' : 'es'} fell below the chart (the lowest at ${number(Math.min(...below), { digits: 1 })} ${unit}), drawn at its bottom edge.`
+      ? `${below.length} NWJ batch${below.length === 1 ? '' : 'es'} fell below the chart (the lowest at ${fixed(Math.min(...below), 1)} ${unit}), drawn at its bottom edge.`
       : '';
     if (this.offNote.textContent !== text) this.offNote.textContent = text;
   }

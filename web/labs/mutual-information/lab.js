@@ -22,7 +22,7 @@ import { number, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
 import formulas from './formulas.tex';
-import { Contrastive, TRAIN_FIELDS } from './contrastive.js';
+import { Contrastive, TRAIN_FIELDS, TRAIN_READOUTS, fixed } from './contrastive.js';
 import labInfo from '../../../core/session/labs/mutual-information.json';
 
 // One schema for the controls, the URL hash and saved sessions (core/session).
@@ -333,7 +333,7 @@ class View extends LabView {
     const trained = this.nce.update(state, prev);
     const mainChanged = !prev || this.sweepDrawn !== this.sweep || Object.keys(state).some((k) => !TRAIN_FIELDS.includes(k) && prev[k] !== state[k]);
     if (mainChanged) this.updateMain(state, prev);
-    this.readouts.set({ ...this.mainValues, ...this.nce.values }, (v, key) => (key === 'nceStep' ? String(v) : number(v)));
+    this.readouts.set({ ...this.mainValues, ...this.nce.values }, (v, key) => (key === 'nceStep' ? String(v) : TRAIN_READOUTS.includes(key) ? fixed(v) : number(v)));
     if (trained) {
       if (!this.nceChart.ready) { this.nceChart.ready = true; this.nceChart.redraw(); } else this.nceChart.draw(this.nceChart);
     }
