@@ -10,6 +10,7 @@ package labs
 import (
 	"github.com/klplayground/klplay/core/classify"
 	"github.com/klplayground/klplay/core/continuous"
+	"github.com/klplayground/klplay/core/contrastive"
 	"github.com/klplayground/klplay/core/divergence"
 	"github.com/klplayground/klplay/core/elbo"
 	"github.com/klplayground/klplay/core/gan"
@@ -45,10 +46,10 @@ type Lab struct {
 
 // New returns the table of labs, sorted by id. The functions of one table
 // share its caches (the MLE data sets, the VAE models, the last fit target
-// and ELBO model, the GAN sweeps, the trust-region runs), each bounded; a second table has its own.
+// and ELBO model, the GAN sweeps, the trust-region runs, the critics' training run), each bounded; a second table has its own.
 // A table is not safe for concurrent use.
 func New() []Lab {
-	fit, elboLab, ganLab, store, vaeLab, trLab := &gaussfit.Lab{}, &elbo.Lab{}, &gan.Lab{}, &mle.Store{}, &vae.Lab{}, &policy.Lab{}
+	fit, elboLab, ganLab, store, vaeLab, trLab, nceLab := &gaussfit.Lab{}, &elbo.Lab{}, &gan.Lab{}, &mle.Store{}, &vae.Lab{}, &policy.Lab{}, &contrastive.Lab{}
 	return []Lab{
 		{"continuous", continuous.Rules, []Function{{"continuousLab", continuous.Frame}}},
 		{"cross-entropy", classify.Rules, []Function{{"crossEntropyLab", classify.Frame}}},
@@ -57,7 +58,7 @@ func New() []Lab {
 		{"fit", gaussfit.Rules, []Function{{"fitLab", fit.Frame}}},
 		{"gan", gan.Rules, []Function{{"ganLab", ganLab.Frame}}},
 		{"mle", mle.Rules, []Function{{"mleData", store.Data}, {"mleLab", store.Frame}}},
-		{"mutual-information", mutual.Rules, []Function{{"mutualInformationLab", mutual.Frame}, {"mutualInformationSweep", mutual.SweepFrame}}},
+		{"mutual-information", mutual.Rules, []Function{{"mutualInformationLab", mutual.Frame}, {"mutualInformationSweep", mutual.SweepFrame}, {"mutualInformationTrain", nceLab.Frame}}},
 		{"trust-region", policy.Rules, []Function{{"trustRegionLab", trLab.Frame}}},
 		{"vae", nil, []Function{{"vaeLab", vaeLab.Frame}}},
 	}

@@ -32,7 +32,7 @@ var broken = map[string]struct {
 // The lab functions of the JavaScript API (README, "The lab functions").
 var jsNames = []string{
 	"continuousLab", "crossEntropyLab", "divergenceLab", "elboLab", "fitLab", "ganLab", "mleData", "mleLab",
-	"mutualInformationLab", "mutualInformationSweep", "trustRegionLab", "vaeLab",
+	"mutualInformationLab", "mutualInformationSweep", "mutualInformationTrain", "trustRegionLab", "vaeLab",
 }
 
 func TestTableCoversEverySchema(t *testing.T) {

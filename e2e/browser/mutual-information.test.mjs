@@ -292,3 +292,146 @@ test('at 375 px wide: no horizontal scroll, and the table still works by keyboar
   await assertMatchesCore(page);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
 });
+
+// ---- the self-supervised section: InfoNCE and NWJ as critics train ----
+
+/** What the training chart and readouts show: the per-batch estimates, the update, the levels. */
+function training(page) {
+  return page.evaluate(() => {
+    const q = (s) => document.querySelector(`.mi-nce ${s}`);
+    const values = (s) => { const a = q(s).getAttribute('data-values'); return a ? a.split(',').map(Number) : []; };
+    const ro = (k) => Number(q(`output[data-readout="${k}"]`).dataset.value);
+    return {
+      nce: values('path.nce-nce'), nwj: values('g.nce-nwj'), nwjMean: values('path.nce-nwj-mean'),
+      step: ro('nceStep'), trueMI: ro('nceTrue'), logK: ro('nceLogK'), now: ro('nceNow'), nwjNow: ro('nwjNow'), expected: ro('nwjExpected'),
+      trueLine: Number(q('line.nce-level-true').dataset.value), logKLine: Number(q('line.nce-level-logk').dataset.value),
+      dots: document.querySelectorAll('.mi-nce g.nce-nwj circle').length,
+    };
+  });
+}
+
+/** Presses Play, waits until the update reaches n, presses Pause and waits for the frame. */
+async function trainTo(page, n) {
+  const play = page.locator('.mi-nce [data-action="play"]');
+  await play.click();
+  await page.waitForFunction((k) => Number(document.querySelector('.mi-nce output[data-readout="nceStep"]').dataset.value) >= k, n, { timeout: 60_000 });
+  await play.click();
+  await drawn(page);
+}
+
+const mean = (a) => sum(a) / a.length;
+
+test('training: the true I is −½ log(1 − ρ²), and InfoNCE stays ≤ log K on every batch shown', async () => {
+  const { page } = await open('#lab=mutual-information&rho=0.98&batch=4');
+  let t = await training(page);
+  const truth = -0.5 * Math.log(1 - 0.98 ** 2) / Math.LN2; // the default unit is bits
+  assert.ok(close(t.trueMI, truth, 1e-12) && close(t.trueLine, truth, 1e-12), `true I ${t.trueMI} (line ${t.trueLine}), want ${truth}`);
+  assert.ok(close(t.logK, 2, 1e-15) && t.logKLine === t.logK, `log₂ 4 shown as ${t.logK}`);
+  assert.equal(t.step, 0);
+  assert.deepEqual(t.nce, []);
+  await page.getByRole('button', { name: 'Step', exact: true }).first().click();
+  await page.waitForFunction(() => document.querySelector('.mi-nce output[data-readout="nceStep"]').dataset.value === '1');
+  await drawn(page);
+  assert.equal((await training(page)).nce.length, 1);
+  await trainTo(page, 120);
+  t = await training(page);
+  assert.equal(t.nce.length, t.step);
+  assert.equal(t.nwj.length, t.step);
+  assert.equal(t.dots, t.step);
+  for (const [i, v] of t.nce.entries()) assert.ok(v <= t.logK, `update ${i + 1}: InfoNCE ${v} > log K ${t.logK}`);
+  assert.equal(t.now, t.nce.at(-1));
+  // Here log K < I: the cap binds, and InfoNCE stays clear below I.
+  assert.ok(t.logK < t.trueMI && mean(t.nce.slice(-30)) < t.logK);
+  // NWJ is not capped: some batch passes log K.
+  assert.ok(t.nwj.some((v) => v > t.logK), 'no NWJ batch above log K');
+  // The two level labels sit clear of the data (right of every point drawn), inside the chart, apart.
+  for (const viewport of [{ width: 1280, height: 900 }, PHONE.viewport]) {
+    await page.setViewportSize(viewport);
+    await page.waitForFunction(() => document.querySelector('.mi-nce svg.chart').getBoundingClientRect().width > 0);
+    await drawn(page);
+    const box = await page.evaluate(() => {
+      const r = (el) => el.getBoundingClientRect();
+      const data = [...document.querySelectorAll('.mi-nce g.nce-nwj circle, .mi-nce path.nce-series')].map(r);
+      return { right: Math.max(...data.map((b) => b.right)), labels: [...document.querySelectorAll('.mi-nce text.nce-level-label')].map(r), svg: r(document.querySelector('.mi-nce svg.chart')) };
+    });
+    assert.equal(box.labels.length, 2);
+    for (const l of box.labels) assert.ok(l.left > box.right && l.right <= box.svg.right && l.width > 0, `${viewport.width} px: label ${l.left}–${l.right}, data to ${box.right}, chart to ${box.svg.right}`);
+    const [a, b] = box.labels;
+    assert.ok(a.bottom <= b.top || b.bottom <= a.top, `${viewport.width} px: the labels overlap`);
+  }
+  // Reset empties the chart and the hash follows.
+  await page.locator('.mi-nce [data-action="reset"]').click();
+  await drawn(page);
+  t = await training(page);
+  assert.equal(t.step, 0);
+  assert.deepEqual(t.nce, []);
+});
+
+test('training moves both estimates toward the true I when log K is above it', async () => {
+  const { page } = await open('#lab=mutual-information&rho=0.9&batch=64&unit=nats');
+  await trainTo(page, 150);
+  const t = await training(page);
+  const truth = -0.5 * Math.log(1 - 0.81);
+  assert.ok(close(t.trueMI, truth, 1e-12));
+  assert.ok(t.logK > truth);
+  const first = mean(t.nce.slice(0, 10)), last = mean(t.nce.slice(-20));
+  assert.ok(Math.abs(last - truth) < Math.abs(first - truth) / 3 && Math.abs(last - truth) < 0.1, `InfoNCE from ${first} to ${last}; I ${truth}`);
+  const nFirst = mean(t.nwj.slice(0, 10)), nLast = mean(t.nwj.slice(-20));
+  assert.ok(Math.abs(nLast - truth) < Math.abs(nFirst - truth) / 2, `NWJ from ${nFirst} to ${nLast}`);
+  assert.ok(Math.abs(t.expected - truth) < 0.1 && t.expected <= truth, `E[NWJ] of the critic ${t.expected}`);
+});
+
+test('raising K above exp I lets InfoNCE approach I; a new K restarts the training', async () => {
+  const rho = 0.98, truth = -0.5 * Math.log(1 - rho ** 2); // exp I ≈ 5
+  const { page } = await open(`#lab=mutual-information&rho=${rho}&batch=4&unit=nats&trainStep=300`);
+  const small = await training(page);
+  assert.equal(small.step, 300);
+  assert.ok(close(small.logK, Math.log(4), 1e-15) && small.logK < truth);
+  // The reader types K = 64: log K jumps above I, and the run starts over.
+  const k = page.getByRole('spinbutton', { name: 'batch K' });
+  await k.fill('64');
+  await k.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.mi-nce output[data-readout="nceLogK"]').dataset.value !== String(Math.log(4)));
+  await drawn(page);
+  const restarted = await training(page);
+  assert.ok(close(restarted.logK, Math.log(64), 1e-15) && restarted.step === 0 && restarted.nce.length === 0);
+  const { page: page2 } = await open(`#lab=mutual-information&rho=${rho}&batch=64&unit=nats&trainStep=300`);
+  const large = await training(page2);
+  const gapSmall = truth - mean(small.nce.slice(-50)), gapLarge = truth - mean(large.nce.slice(-50));
+  assert.ok(gapSmall > truth - Math.log(4), `K = 4 short of I by ${gapSmall}`);
+  assert.ok(gapLarge < gapSmall / 2, `K = 64 short of I by ${gapLarge}, K = 4 by ${gapSmall}`);
+  for (const v of large.nce) assert.ok(v <= large.logK);
+});
+
+test('a share link with the training step reopens at the same estimates; a hostile step is clamped', async () => {
+  const { page } = await open('#lab=mutual-information&rho=0.7&batch=16&trainSeed=5');
+  await trainTo(page, 40);
+  const a = await training(page);
+  const link = await hashSettled(page);
+  assert.match(link, new RegExp(`trainStep=${a.step}(&|$)`));
+  const { page: page2 } = await open(link);
+  const b = await training(page2);
+  assert.deepEqual(b, a);
+  // Another seed draws other batches.
+  const { page: page3 } = await open(link.replace('trainSeed=5', 'trainSeed=6'));
+  assert.notDeepEqual((await training(page3)).nce, a.nce);
+  const { page: page4 } = await open('#lab=mutual-information&batch=8&trainStep=99999999');
+  const c = await training(page4);
+  assert.ok(c.step === 500 && c.nce.length === 500, `step ${c.step}`);
+  assert.match(await page4.locator('.notice .notice-text').first().textContent(), /trainStep/);
+});
+
+test('training: when I ≈ log K the two level labels are pushed apart, still clear of the data', async () => {
+  // ρ = 0.87, K = 2: I = 0.7085 nats against log 2 = 0.6931.
+  const { page } = await open('#lab=mutual-information&rho=0.87&batch=2&unit=nats&trainStep=60', PHONE);
+  const t = await training(page);
+  assert.ok(Math.abs(t.trueMI - t.logK) < 0.02);
+  const box = await page.evaluate(() => {
+    const r = (el) => el.getBoundingClientRect();
+    const data = [...document.querySelectorAll('.mi-nce g.nce-nwj circle, .mi-nce path.nce-series')].map(r);
+    return { right: Math.max(...data.map((b) => b.right)), labels: [...document.querySelectorAll('.mi-nce text.nce-level-label')].map(r) };
+  });
+  const [a, b] = box.labels;
+  assert.ok(a.bottom <= b.top || b.bottom <= a.top, `labels ${a.top}–${a.bottom} and ${b.top}–${b.bottom} overlap`);
+  for (const l of box.labels) assert.ok(l.left > box.right);
+});

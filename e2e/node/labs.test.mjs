@@ -69,6 +69,18 @@ describe('the state’s unit is the unit of the answer', () => {
     close(klplay.mutualInformationLab(st).mi, mi / Math.LN2);
     close(klplay.mutualInformationSweep({ ...st, unit: 'nats' }).ixy, mi);
   });
+  test('mutualInformationTrain: the true I is −½ log(1 − ρ²), and every InfoNCE batch ≤ log K', () => {
+    const st = { rho: 0.8, batch: 6, trainSeed: 2, trainStep: 30 };
+    const nats = klplay.mutualInformationTrain({ ...st, unit: 'nats' });
+    const bits = klplay.mutualInformationTrain(st);
+    close(nats.trueMI, -0.5 * Math.log(1 - 0.64));
+    close(bits.trueMI, nats.trueMI / Math.LN2);
+    close(nats.logK, Math.log(6));
+    assert.equal(nats.nce.length, 30);
+    for (const v of nats.nce) assert.ok(v <= nats.logK);
+    nats.nce.forEach((v, i) => close(bits.nce[i], v / Math.LN2));
+    assert.throws(() => klplay.mutualInformationTrain({ rho: 1 }), (e) => e.code === 'out-of-range' && /state\.rho/.test(e.message));
+  });
   test('continuousLab and crossEntropyLab', () => {
     const c = { pFamily: 'normal', p: [0, 1], qFamily: 'normal', q: [1, 2] };
     const kl = Math.log(2) + (1 + 1) / 8 - 0.5;

@@ -5,7 +5,8 @@
 // table: the encoder p(t|x) at one β and, on request, the whole curve traced by
 // sweeping β. One call into Go per update (klplay.mutualInformationLab); the
 // sweep is its own call (klplay.mutualInformationSweep), cached until the table,
-// |T|, the seed or the unit change.
+// |T|, the seed or the unit change. Below them, contrastive.js estimates I(X;Y)
+// of a Gaussian pair with InfoNCE and NWJ as critics train (its own call).
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft, axisTop } from 'd3-axis';
 import { drag } from 'd3-drag';
@@ -21,6 +22,7 @@ import { number, probability } from '../../lib/format.js';
 import { UNIT, toProbabilities, setProbability, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
 import formulas from './formulas.tex';
+import { Contrastive, TRAIN_FIELDS, TRAIN_READOUTS, fixed } from './contrastive.js';
 import labInfo from '../../../core/session/labs/mutual-information.json';
 
 // One schema for the controls, the URL hash and saved sessions (core/session).
@@ -267,6 +269,11 @@ class View extends LabView {
       formula(formulas.ib, h('div', { class: 'math' }, mathml(formulas.update))),
       h('p', { class: 'small' }, 'The page iterates the self-consistent equations of Tishby, Pereira and Bialek from several seeded random encoders until they stop moving, moves single rows between clusters (or into an emptied one) while that lowers I(X;T) − β I(T;Y), and keeps the best. The curve warms each β up from the solution at the β before it, so clusters split one by one as β crosses critical values, and each point is the lowest I(X;T) − β I(T;Y) among all the encoders the sweep found, at any β.')));
 
+    // Self-supervised estimation of I(X;Y) by contrastive bounds.
+    this.nce = new Contrastive(this, field, formulas);
+    this.player = this.nce.player;
+    el.append(this.nce.el);
+
     // Typing the numbers.
     this.tableEl = h('table', { class: 'mi-table' });
     el.append(this.details = h('details', { class: 'card numbers', 'data-embed-group': 'table' },
@@ -291,6 +298,9 @@ class View extends LabView {
     this.encoder = this.frame(this.encoderHost, { height: (w) => mEnc.top + mEnc.bottom + R() * cellFor(w, mEnc, this.state?.clusters ?? 2, 44), margin: mEnc, label: 'The encoder p(t|x): one row per x, one column per cluster t', draw: (f, info) => this.drawEncoder(f, info), csv: () => this.cellsCSV(this.r.encoder, 'p(t | x)', this.state.clusters, 't') });
     this.curve = this.frame(this.curveHost, { height: (w) => Math.round(Math.max(220, Math.min(300, w * 0.62))), margin: { top: 14, right: 14, bottom: 40, left: 48 }, label: 'The bottleneck curve: I(T;Y) against I(X;T) as β grows', draw: (f, info) => this.drawCurve(f, info),
       csv: () => { const s = this.sweep; const u = this.state.unit; return { columns: ['β', `I(X;T) (${u})`, `I(T;Y) (${u})`], rows: s ? Array.from(s.beta, (b, i) => [b, s.ixt[i], s.ity[i]]) : [] }; } });
+    this.nceChart = this.frame(this.nce.chartHost, { height: (w) => Math.round(Math.max(230, Math.min(320, w * 0.5))), margin: { top: 16, right: 54, bottom: 34, left: 44 },
+      label: 'InfoNCE and NWJ estimates of I(X;Y) on each training batch, with the true I(X;Y) and log K', draw: (f) => this.nce.draw(f),
+      csv: () => { const t = this.nce.t; const u = this.state.unit; return { columns: ['update', `InfoNCE (${u})`, `NWJ (${u})`, `E[NWJ] of the critic (${u})`], rows: Array.from(t.nce, (v, i) => [i + 1, v, t.nwj[i], t.nwjMean[i]]) }; } });
     this.patterns = { hy: hatch(this.diagram.defs, 'var(--q)', { opacity: 0.8 }) };
     this.joint.draw = (f) => this.drawJoint(f);
     this.product.draw = (f) => this.drawProduct(f);
@@ -298,6 +308,7 @@ class View extends LabView {
     this.diagram.draw = (f) => this.drawDiagram(f);
     this.encoder.draw = (f) => this.drawEncoder(f);
     this.curve.draw = (f) => this.drawCurve(f);
+    this.nceChart.draw = (f) => this.nce.draw(f);
   }
 
   setClusters(n) {
@@ -317,6 +328,19 @@ class View extends LabView {
   update(state) {
     const prev = this.state;
     this.state = state;
+    // The training section has its own call; the table and the bottleneck are
+    // recomputed only when one of their fields changed (not on every training step).
+    const trained = this.nce.update(state, prev);
+    const mainChanged = !prev || this.sweepDrawn !== this.sweep || Object.keys(state).some((k) => !TRAIN_FIELDS.includes(k) && prev[k] !== state[k]);
+    if (mainChanged) this.updateMain(state, prev);
+    this.readouts.set({ ...this.mainValues, ...this.nce.values }, (v, key) => (key === 'nceStep' ? String(v) : TRAIN_READOUTS.includes(key) ? fixed(v) : number(v)));
+    if (trained) {
+      if (!this.nceChart.ready) { this.nceChart.ready = true; this.nceChart.redraw(); } else this.nceChart.draw(this.nceChart);
+    }
+    if (prev !== null && !this.player.playing) this.readouts.announce();
+  }
+
+  updateMain(state, prev) {
     this.P = toProbabilities(state.distribution);
     this.r = this.ctx.klplay.mutualInformationLab(this.goState(state));
     const { r } = this;
@@ -340,8 +364,7 @@ class View extends LabView {
     if (this.focusK >= rows * cols) this.focusK = 0;
 
     // Readouts.
-    const values = { ...r, miSum: r.mi };
-    this.readouts.set(values);
+    this.mainValues = { ...r, miSum: r.mi };
     this.zeroNote.hidden = !(r.mi < 1e-9); // the page's 1e-6 grid leaves ~1e-11 of rounding
     const starts = r.starts > 1 ? `${r.starts} random starts` : 'the random start';
     this.ibStatus.textContent = `${r.converged ? 'Converged' : 'Stopped without converging'} after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'} from ${starts} with seed ${state.seed}.`;
@@ -372,7 +395,6 @@ class View extends LabView {
     }
     this.sweepDrawn = this.sweep;
     this.fillTable();
-    if (prev !== null) this.readouts.announce();
     if (!this.autoSwept) {
       // Trace the curve once for the first table the reader sees; afterwards only on request.
       this.autoSwept = true;
@@ -384,7 +406,7 @@ class View extends LabView {
     const { r, state } = this;
     if (!r) return;
     const u = state.unit;
-    return `I(X;Y) ${number(r.mi)} ${u}; H(X) ${number(r.hx)}; H(Y) ${number(r.hy)}; bottleneck I(X;T) ${number(r.ixt)}, I(T;Y) ${number(r.ity)} ${u}.`;
+    return `I(X;Y) ${number(r.mi)} ${u}; H(X) ${number(r.hx)}; H(Y) ${number(r.hy)}; bottleneck I(X;T) ${number(r.ixt)}, I(T;Y) ${number(r.ity)} ${u}.${this.nce.speak()}`;
   }
 
   fillTable() {
