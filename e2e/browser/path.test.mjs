@@ -141,3 +141,18 @@ test('while the calculator loads, the page shows the lab’s frame: its title, i
   assert.equal(await page.locator('section.lab-frame').count(), 0);
   await page.close();
 });
+
+test('on the start view the sessions panel lists and opens sessions but offers no save; in a lab it does', async () => {
+  const { page } = await open();
+  await page.locator('.sessions-toggle').click();
+  assert.ok(await page.locator('.sessions-nothing').isVisible());
+  assert.ok(!(await page.locator('.sessions-save').isVisible()));
+  await page.locator('.site-nav a[data-lab="divergence"]').click();
+  await labDrawn(page, 'divergence');
+  await page.waitForFunction(() => !document.querySelector('.sessions-save').hidden);
+  assert.ok(await page.locator('.sessions-save').isVisible());
+  assert.ok(!(await page.locator('.sessions-nothing').isVisible()));
+  await page.locator('.site-nav a[data-lab="start"]').click();
+  await page.waitForFunction(() => document.querySelector('.sessions-save').hidden);
+  assert.ok(await page.locator('.sessions-nothing').isVisible());
+});

@@ -17,7 +17,7 @@ after(() => rm(tmp, { recursive: true, force: true }));
 
 const DESKTOP = { width: 1280, height: 900 };
 
-async function openPage(context, hash = '') {
+async function openPage(context, hash = '#lab=divergence') {
   const page = await context.newPage();
   const errors = watched(page, context);
   await page.goto(server.url + hash);
@@ -163,7 +163,11 @@ test('the current state is autosaved and comes back on a link without state; a l
   assert.deepEqual(state.q, q);
   assert.equal(state.unit, 'bits');
 
-  await page.goto(server.url); // no hash at all
+  // A bare address is the start view; the lab named without a state is the autosaved one.
+  await page.goto(server.url);
+  await ready(page);
+  assert.ok(await page.locator('section.lab-start').isVisible());
+  await page.goto(`${server.url}#lab=divergence`);
   await ready(page);
   assert.deepEqual(await divergenceView(page), want);
   assert.equal(await hashSettled(page), hash);

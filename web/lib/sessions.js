@@ -111,7 +111,7 @@ const LINK = 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-
  *   current()     → {lab, state} shown now, or null
  *   open(lab, state)  shows a lab with a state
  *   link(lab, state)  → the share URL of a state
- * Returns {changed(lab, state), restore(lab) → Promise<state|null>, restoreWait}.
+ * Returns {changed(lab, state), follow(), restore(lab) → Promise<state|null>, restoreWait}.
  */
 export function mountSessions({ klplay, labs, header, current, open, link }) {
   const S = klplay.sessions;
@@ -146,6 +146,8 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     h('label', { for: notesId, class: 'sessions-label' }, 'Notes ', h('span', { class: 'sessions-optional' }, '(optional, yours)')),
     notesInput,
     h('div', { class: 'sessions-actions' }, saveButton, updateButton));
+  // The start view has no state to keep: the panel lists and opens sessions, and says where saving is.
+  const nothingHere = h('p', { class: 'sessions-nothing', hidden: true }, 'Open a lab to save its view; your saved sessions are below.');
 
   // --- messages, storage note, list
   const storageNote = h('p', { class: 'sessions-storage', hidden: true });
@@ -163,6 +165,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     h('div', { class: 'sessions-body' },
       storageNote,
       form,
+      nothingHere,
       message,
       h('div', { class: 'sessions-listhead' },
         h('h3', {}, 'Saved ', count),
@@ -206,7 +209,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     if (on) {
       syncView();
       refresh();
-      if (focus) (listed && summaries.length ? panel : nameInput).focus({ preventScroll: true });
+      if (focus) ((listed && summaries.length) || form.hidden ? panel : nameInput).focus({ preventScroll: true });
     } else if (focus) {
       const at = document.activeElement;
       if (panel.contains(at) || at === document.body || at === null) toggle.focus();
@@ -269,7 +272,9 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
   // --- "This view"
   function syncView() {
     const cur = current();
-    if (!cur) return;
+    form.hidden = !cur;
+    nothingHere.hidden = !!cur;
+    if (!cur) { shownLab = null; return; }
     if (shownLab !== cur.lab) {
       shownLab = cur.lab;
       viewLab.textContent = cur.lab.title;
@@ -616,6 +621,8 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
       autosave(lab, state);
       if (isOpen && lab !== shownLab) syncView();
     },
+    /** Called when the page shows a view that is not a lab (the start view). */
+    follow() { if (isOpen) syncView(); },
     /** The autosaved state of a lab as the page holds it, or null. */
     async restore(lab) {
       try {

@@ -98,7 +98,11 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
       performance.mark('klplay:ready');
       marks.ready = 'true';
     }
-    if (current.lab === home) { marks.hashWritten = String(frames); return; }
+    if (current.lab === home) {
+      sessions?.follow();
+      marks.hashWritten = String(frames);
+      return;
+    }
     hooks.drawn?.(current.lab, current.state);
     remembered.set(current.lab.id, current.state);
     sessions?.changed(current.lab, current.state);
@@ -247,7 +251,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
         klplay,
         labs,
         header: nav.parentElement,
-        current: () => (current ? { lab: current.lab, state: current.state } : null),
+        current: () => (current && current.lab !== home ? { lab: current.lab, state: current.state } : null),
         open: openState,
         link: (lab, state) => `${location.href.split('#')[0]}#${serialise(lab.schema, lab.id, state)}`,
       });
