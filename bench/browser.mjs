@@ -3,7 +3,7 @@
 // Writes bench/results.json and prints a table; medians over repeated runs.
 //
 //   make bench        (builds first)
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launch, ready, root, startServer } from '../e2e/harness.mjs';
 
@@ -25,7 +25,8 @@ try {
     await cdp.send('Network.enable');
     let transferred = 0;
     cdp.on('Network.loadingFinished', (e) => { transferred += e.encodedDataLength; });
-    await page.goto(server.url);
+    // The first lab, as before there was a start view: the figure is comparable across builds.
+    await page.goto(`${server.url}#lab=divergence`);
     await ready(page);
     tti.push(await page.evaluate(() => performance.getEntriesByName('klplay:ready')[0]?.startTime ?? NaN));
     await page.waitForLoadState('networkidle');
@@ -178,6 +179,42 @@ try {
     return performance.now() - t;
   });
   await sctx.close();
+
+  // Memory of five figure embeds on one post (another origin, as a blog is): the
+  // resident memory of every renderer process (Linux /proc) with the post and its
+  // five frames drawn, less the same post without them.
+  const figures = (await import('../web/figures.js')).figures;
+  const embedLabs = ['divergence', 'fit', 'gan', 'elbo', 'mutual-information'];
+  const browserCDP = await browser.newBrowserCDPSession();
+  const rendererKiB = async () => {
+    const { processInfo } = await browserCDP.send('SystemInfo.getProcessInfo');
+    let kib = 0;
+    for (const p of processInfo.filter((x) => x.type === 'renderer')) {
+      const status = await readFile(`/proc/${p.id}/status`, 'utf8').catch(() => '');
+      kib += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    }
+    return kib;
+  };
+  const post = async (frames) => {
+    const mctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const mpage = await mctx.newPage();
+    await mpage.route('http://blog.test/**', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Post</title><main style="max-width:680px;margin:auto">${frames}</main>` }));
+    await mpage.goto('http://blog.test/post.html');
+    for (let i = 0; i < embedLabs.length && frames; i++) {
+      const f = mpage.locator('iframe').nth(i);
+      await f.scrollIntoViewIfNeeded();
+      const frame = await (await f.elementHandle()).contentFrame();
+      await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const kib = await rendererKiB();
+    await mctx.close();
+    return kib;
+  };
+  const frames = embedLabs.map((id) => `<iframe src="${server.url}?embed=1&lab=${id}&show=${figures[id].join(',')}&text=0#lab=${id}" width="100%" height="760" loading="lazy" style="border:0"></iframe><p style="height:1200px">Prose.</p>`).join('');
+  const bare = [], five = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) { bare.push(await post('')); five.push(await post(frames)); }
+  results.fiveEmbeds = { totalMiB: (median(five) - median(bare)) / 1024, perEmbedMiB: (median(five) - median(bare)) / 1024 / embedLabs.length };
 } finally {
   await browser.close();
   await server.stop();
@@ -198,6 +235,10 @@ if (results.bottleneckSweep) {
 if (results.vaeEpoch1000) {
   const v = results.vaeEpoch1000;
   lines.push(`VAE epoch on 1000 points:    median ${v.medianMs.toFixed(1)} ms, p95 ${v.p95Ms.toFixed(1)} ms (one klplay.vaeLab call, Go in wasm)`);
+}
+if (results.fiveEmbeds) {
+  const m = results.fiveEmbeds;
+  lines.push(`five embeds on one post:     ${m.totalMiB.toFixed(0)} MiB of renderer memory, ${m.perEmbedMiB.toFixed(1)} MiB per embed`);
 }
 for (const [id, r] of Object.entries(results.labs)) {
   if (r.interaction) lines.push(`${id.padEnd(20)} per edit:  median ${r.interaction.medianMs.toFixed(2)} ms, p95 ${r.interaction.p95Ms.toFixed(2)} ms (budget 4), ${r.interaction.goCallsPerUpdate.toFixed(2)} Go calls per update`);

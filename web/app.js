@@ -7,9 +7,10 @@ import { registerOffline } from './lib/offline.js';
 import { setupPage } from './lib/embed.js';
 import { labs, path } from './path.js';
 import start from './labs/start/view.js';
+import { figures } from './figures.js';
 
 // Query parameters: embed mode (one lab, no chrome, for iframes), theme (lib/embed.js).
-const page = setupPage({ labs });
+const page = setupPage({ labs, figures });
 
 startShell({
   labs,

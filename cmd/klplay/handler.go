@@ -29,9 +29,10 @@ type handler struct {
 }
 
 // securityHeaders go on every response; the policy lets the page run its own
-// scripts and compile WebAssembly, and nothing else.
+// scripts and compile WebAssembly, and nothing else. Any page may frame it (the
+// embeds), a draft opened from a file too: `*` alone admits only http(s) parents.
 var securityHeaders = map[string]string{
-	"Content-Security-Policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; frame-ancestors *; base-uri 'self'; form-action 'none'",
+	"Content-Security-Policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; frame-ancestors * file:; base-uri 'self'; form-action 'none'",
 	"X-Content-Type-Options":  "nosniff",
 	"Referrer-Policy":         "no-referrer",
 }

@@ -1,25 +1,31 @@
-// The Embed button every lab gets in its header, and its dialog: the iframe
-// snippet for the current view (absolute URL, lazy, titled, full width), the
-// same as a Hugo shortcode, a Jekyll include and an Astro component, and a
-// poster image (the lab's first chart as a PNG at 2×) with a linked <img> for
-// hosts that strip iframes. Everything is text in <pre> elements (textContent).
-import { h, uniqueId } from './dom.js';
+// The Embed button every lab gets in its header, and its dialog: a figure
+// builder (the panels to show, the text or not, the column width, the colours)
+// with a live preview at that width, whose measured height goes into the
+// snippet, so that it fits with no script. The iframe snippet (absolute URL,
+// lazy, titled), the same as a Hugo shortcode, a Jekyll include and an Astro
+// component, and a poster image (the lab's first chart as a PNG at 2×) with a
+// linked <img> for hosts that strip iframes. Everything is text in <pre> elements.
+import { h, uniqueId, debounce } from './dom.js';
 import { serialise } from './schema.js';
 import { chartPNG, slug } from './export.js';
+import { panels } from './panels.js';
 
-const MIN_HEIGHT = 320;
+const MIN_HEIGHT = 100;
 const MAX_HEIGHT = 5000;
+const WIDTH = { default: 680, min: 280, max: 1400 };
+const PREVIEW = 'klplay-preview'; // the preview frame's childId: its height messages are told apart by it
 
 /** Escapes text for a double-quoted HTML attribute. */
 function attr(s) {
   return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** The embed URL and the full-page URL of a lab's state with the chosen options. */
-export function embedURLs(lab, state, { theme = '', text = true } = {}) {
+/** The embed URL and the full-page URL of a lab's state with the chosen options (show: panel ids, all when empty). */
+export function embedURLs(lab, state, { theme = '', text = true, show = [] } = {}) {
   const base = `${location.origin}${location.pathname}`;
   const hash = serialise(lab.schema, lab.id, state);
   const q = [`embed=1`, `lab=${encodeURIComponent(lab.id)}`];
+  if (show.length) q.push(`show=${show.join(',')}`);
   if (theme === 'light' || theme === 'dark') q.push(`theme=${theme}`);
   if (!text) q.push('text=0');
   return {
@@ -29,11 +35,12 @@ export function embedURLs(lab, state, { theme = '', text = true } = {}) {
   };
 }
 
-/** The snippets for each kind of host page. */
+/** The snippets for each kind of host page; the frame is as wide as the column, up to the width it was measured at. */
 export function snippets(lab, state, opts, height) {
   const u = embedURLs(lab, state, opts);
   const title = `KL Playground: ${lab.title}`;
-  const iframe = `<iframe src="${attr(u.embed)}" title="${attr(title)}" width="100%" height="${height}" loading="lazy" style="border:0" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`;
+  const style = opts.width ? `border:0;max-width:${opts.width}px` : 'border:0';
+  const iframe = `<iframe src="${attr(u.embed)}" title="${attr(title)}" width="100%" height="${height}" loading="lazy" style="${style}" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`;
   return {
     iframe,
     hugoDef: `<iframe src="{{ .Get "src" }}" title="{{ .Get "title" }}" width="100%" height="{{ .Get "height" | default "${height}" }}" loading="lazy" style="border:0" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`,
@@ -71,26 +78,72 @@ function block(title, note, status) {
 
 let dialog = null; // one dialog, rebuilt for each opening
 
-/** Adds the Embed button to a lab's header (el is the lab's section). */
-export function addEmbedButton(lab, el, current) {
+/** Adds the Embed button to a lab's header (el is the lab's section); figure: the panel ids ticked at first. */
+export function addEmbedButton(lab, el, current, figure = []) {
   const head = el.querySelector('.lab-head');
   if (!head) return;
   const button = h('button', { type: 'button', class: 'chip embed-button', 'data-action': 'embed', 'aria-haspopup': 'dialog' },
     h('span', { 'aria-hidden': 'true' }, '</> '), 'Embed');
-  button.addEventListener('click', () => openDialog(lab, el, current()?.lab === lab ? current().state : null, button));
+  button.addEventListener('click', () => openDialog(lab, el, current()?.lab === lab ? current().state : null, button, figure));
   head.prepend(button);
 }
 
-function openDialog(lab, el, state, opener) {
+function openDialog(lab, el, state, opener, figure) {
   if (!state) return;
   dialog?.remove();
   const status = h('p', { class: 'embed-status', role: 'status' });
   const titleId = uniqueId('embed-title');
   const themeSelect = h('select', { id: uniqueId('embed-theme') },
     h('option', { value: '' }, 'the reader’s'), h('option', { value: 'light' }, 'light'), h('option', { value: 'dark' }, 'dark'));
-  const textBox = h('input', { type: 'checkbox', id: uniqueId('embed-text'), checked: true });
-  const labHeight = Math.round(el.getBoundingClientRect().height) + 60;
-  const height = () => Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, textBox.checked ? labHeight : Math.round(labHeight * 0.8)));
+  const textBox = h('input', { type: 'checkbox', id: uniqueId('embed-text') });
+  const widthBox = h('input', { type: 'number', id: uniqueId('embed-width'), min: WIDTH.min, max: WIDTH.max, step: 10, value: WIDTH.default, class: 'embed-width' });
+  // The panels the lab shows now; the figure's ticked, or the whole lab when it names none of them.
+  const parts = panels(el).filter((p) => p.node.getClientRects().length > 0);
+  const ticked = new Set(figure.filter((id) => parts.some((p) => p.id === id)));
+  if (!ticked.size) for (const p of parts) ticked.add(p.id);
+  const boxes = parts.map((p) => {
+    const box = h('input', { type: 'checkbox', id: uniqueId('embed-panel'), value: p.id, checked: ticked.has(p.id) });
+    return h('label', { class: 'embed-panel', for: box.id }, box, ` ${p.title}`);
+  });
+  const chosen = () => {
+    const ids = parts.filter((_, i) => boxes[i].querySelector('input').checked).map((p) => p.id);
+    return ids.length === parts.length ? [] : ids;
+  };
+  const width = () => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, Number(widthBox.value) || WIDTH.default)));
+  const opts = () => ({ theme: themeSelect.value, text: textBox.checked, show: chosen(), width: width() });
+
+  // The preview: the embed itself at the chosen width, scaled to fit the dialog; its own height messages give the snippet's height.
+  const preview = h('iframe', { class: 'embed-preview', title: `Preview of the embedded ${lab.title}`, tabindex: '-1', 'aria-hidden': 'true' });
+  const stage = h('div', { class: 'embed-stage' }, preview);
+  let measured = null;
+  const onMessage = (e) => {
+    if (e.source !== preview.contentWindow || typeof e.data !== 'string') return;
+    const m = new RegExp(`^pymxPYMx${PREVIEW}xPYMxheightxPYMx(\\d{1,6})$`).exec(e.data);
+    if (!m) return;
+    measured = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, Number(m[1])));
+    fitStage();
+    dialog.dataset.measured = String(measured);
+    refresh();
+  };
+  window.addEventListener('message', onMessage);
+  const fitStage = () => {
+    const w = width();
+    const k = Math.min(1, (stage.clientWidth || w) / w);
+    preview.style.width = `${w}px`;
+    preview.style.height = `${measured ?? 400}px`;
+    preview.style.transform = `scale(${k})`;
+    stage.style.height = `${Math.ceil((measured ?? 400) * k)}px`;
+  };
+  const load = debounce(() => {
+    measured = null;
+    delete dialog.dataset.measured;
+    const u = embedURLs(lab, state, opts());
+    const [path, hash] = u.embed.split('#');
+    preview.src = `${path}&childId=${PREVIEW}#${hash}`;
+    fitStage();
+    refresh();
+  }, 250);
+  for (const b of boxes) b.querySelector('input').addEventListener('change', load);
 
   const blocks = {
     iframe: block('HTML', 'Paste into any page. The script is optional: it sizes the frame to the lab.', status),
@@ -110,22 +163,28 @@ function openDialog(lab, el, state, opener) {
   let posterSize = null;
 
   const refresh = () => {
-    const opts = { theme: themeSelect.value, text: textBox.checked };
-    const s = snippets(lab, state, opts, height());
+    const o = opts();
+    const s = snippets(lab, state, o, measured ?? 600);
+    dialog?.classList.toggle('is-measuring', measured === null);
+    if (measured !== null) status.textContent = `Measured at ${o.width} px wide: ${measured} px tall.`;
     for (const k of Object.keys(blocks)) if (k !== 'poster') blocks[k].set(s[k]);
     const size = posterSize ? ` width="${posterSize.w}" height="${posterSize.h}"` : '';
     blocks.poster.set(`<a href="${attr(s.full)}"><img src="${posterName}"${size} alt="${attr(`${s.title} (opens the interactive lab)`)}"></a>`);
   };
-  themeSelect.addEventListener('change', refresh);
-  textBox.addEventListener('change', refresh);
+  themeSelect.addEventListener('change', load);
+  textBox.addEventListener('change', load);
+  widthBox.addEventListener('change', load);
 
   const close = h('button', { type: 'button', class: 'embed-close', 'aria-label': 'Close' }, '×');
   dialog = h('dialog', { class: 'embed-dialog', 'aria-labelledby': titleId },
     h('div', { class: 'embed-dialog-head' }, h('h2', { id: titleId }, `Embed ${lab.title}`), close),
-    h('p', { class: 'small' }, 'The snippets show this view as it is now. Readers can play with it in your page; a link under it opens the full playground.'),
+    h('p', { class: 'small' }, 'Build a figure from this view as it is now: tick the parts to show and set your column’s width. Readers can play with it in your page; a link under it opens the full playground.'),
+    h('fieldset', { class: 'embed-panels' }, h('legend', {}, 'Show'), boxes),
     h('div', { class: 'embed-options' },
+      h('span', { class: 'embed-option' }, h('label', { for: widthBox.id }, 'Column width (px)'), widthBox),
       h('span', { class: 'embed-option' }, h('label', { for: themeSelect.id }, 'Colours'), themeSelect),
       h('span', { class: 'embed-option' }, textBox, h('label', { for: textBox.id }, 'Show the explanation'))),
+    stage,
     status,
     blocks.iframe.el,
     h('details', { class: 'embed-more' }, h('summary', {}, 'Hugo, Jekyll and Astro'),
@@ -134,14 +193,17 @@ function openDialog(lab, el, state, opener) {
   close.addEventListener('click', () => dialog.close());
   dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); }); // the backdrop
   dialog.addEventListener('close', () => {
+    window.removeEventListener('message', onMessage);
+    load.cancel();
     if (posterLink.href) URL.revokeObjectURL(posterLink.href);
     dialog.remove();
     dialog = null;
     opener.focus();
   });
-  refresh();
   document.body.append(dialog);
   dialog.showModal();
+  load();
+  load.flush();
 
   if (chart) {
     chartPNG(chart, { scale: 2, title: `KL Playground: ${lab.title}` }).then((blob) => {

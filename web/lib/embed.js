@@ -1,10 +1,13 @@
 // Embed mode and the page's query parameters. `?embed=1&lab=NAME` (the lab's
 // state in the hash, as always) shows one lab without the site's chrome, for an
 // iframe in someone's blog post:
+//   show=a,b   shows only these panels of the lab (lib/panels.js: its cards,
+//              toolbars and headline number), the figure the Embed dialog built
 //   hide=a,b   hides the lab's elements marked data-embed-group="a" (or "b"):
 //              control groups (presets, controls, table, formulas…) and single
 //              controls named like the state's fields (unit, …)
-//   text=0     hides the explanatory text (elements marked data-embed="text")
+//   text=0     hides the explanatory text (elements marked data-embed="text");
+//              instructions ("Drag a bar…", data-embed="hint") stay
 //   theme=light|dark   overrides prefers-color-scheme (also outside embed mode)
 //   childId=…  the id pym.js gives its frames (default: the lab's id)
 // Every parameter is validated and bounded; anything unknown is ignored. The
@@ -15,18 +18,25 @@ import { h } from './dom.js';
 import { serialise, splitHash } from './schema.js';
 import { addEmbedButton } from './embed-dialog.js';
 import { focusableScrollers } from './a11y.js';
+import { showOnly } from './panels.js';
 
 const MAX_QUERY = 2048; // characters of location.search read at all
-const MAX_HIDE = 24; // names in hide=
+const MAX_NAMES = 24; // names in hide= and show=
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const CHILD_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** A comma-separated list of names, validated and bounded. */
+function names(v) {
+  if (!v) return [];
+  return [...new Set(v.slice(0, 512).split(',').map((x) => x.trim().toLowerCase()).filter((x) => NAME.test(x)))].slice(0, MAX_NAMES);
+}
+
 /**
- * The validated query parameters: {embed, lab, hide: [names], text, theme, childId}.
+ * The validated query parameters: {embed, lab, show: [names], hide: [names], text, theme, childId}.
  * `labIds` are the labs that exist; anything else is dropped.
  */
 export function readParams(search, labIds) {
-  const out = { embed: false, lab: null, hide: [], text: true, theme: null, childId: null };
+  const out = { embed: false, lab: null, show: [], hide: [], text: true, theme: null, childId: null };
   const s = String(search ?? '');
   if (s.length > MAX_QUERY) return out;
   let q;
@@ -37,10 +47,8 @@ export function readParams(search, labIds) {
   const theme = q.get('theme');
   if (theme === 'light' || theme === 'dark') out.theme = theme;
   out.text = q.get('text') !== '0';
-  const hide = q.get('hide');
-  if (hide) {
-    out.hide = [...new Set(hide.slice(0, 512).split(',').map((x) => x.trim().toLowerCase()).filter((x) => NAME.test(x)))].slice(0, MAX_HIDE);
-  }
+  out.show = names(q.get('show'));
+  out.hide = names(q.get('hide'));
   const child = q.get('childId');
   out.childId = child !== null && CHILD_ID.test(child) ? child : null;
   return out;
@@ -52,7 +60,7 @@ function contentHeight() {
 }
 
 /**
- * Posts the page's height to the parent now and whenever it changes, in the
+ * Posts the page's height to the parent from the lab's first draw on, whenever it changes, in the
  * AMP shape {sentinel: 'amp', type: 'embed-size', height} and the pym.js string
  * shape. Heights are not secret, so the target origin is '*'.
  */
@@ -86,7 +94,7 @@ function hideGroups(el, hide) {
  * Returns the shell's hooks: mounted(lab, el) (the Embed button or the hidden groups,
  * and lib/a11y.js's fixes) and drawn(lab, state).
  */
-export function setupPage({ labs }) {
+export function setupPage({ labs, figures = {} }) {
   const params = readParams(location.search, labs.map((l) => l.id));
   const root = document.documentElement;
   if (params.theme) root.classList.add(`theme-${params.theme}`);
@@ -95,7 +103,7 @@ export function setupPage({ labs }) {
   if (!params.embed) {
     return {
       params,
-      mounted(lab, el) { addEmbedButton(lab, el, () => current); focusableScrollers(el); },
+      mounted(lab, el) { addEmbedButton(lab, el, () => current, figures[lab.id]); focusableScrollers(el); },
       drawn(lab, state) { current = { lab, state }; },
     };
   }
@@ -118,14 +126,21 @@ export function setupPage({ labs }) {
   const note = h('span', { class: 'embed-note', hidden: true });
   const bar = h('div', { class: 'embed-bar wrap' }, h('span', { class: 'embed-brand' }, 'KL Playground'), note, open);
   document.body.append(bar);
-  reportHeight(params.childId ?? lab.id);
 
+  // Heights are posted from the first draw: the frame shown while Go loads is
+  // not the figure, and a host sizing itself to it would jump twice.
   let noted = false;
+  let reporting = false;
   return {
     params,
-    mounted(l, el) { hideGroups(el, params.hide); focusableScrollers(el); },
+    mounted(l, el) {
+      if (params.show.length) showOnly(el, params.show);
+      hideGroups(el, params.hide);
+      focusableScrollers(el);
+    },
     drawn(l, state) {
       current = { lab: l, state };
+      if (!reporting) { reporting = true; reportHeight(params.childId ?? lab.id); }
       open.href = `${base}#${serialise(l.schema, l.id, state)}`;
       if (!noted) {
         noted = true;

@@ -169,7 +169,7 @@ class View extends LabView {
           h('h2', {}, 'The integrand'),
           this.dirChoice.el),
         this.intHost,
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Green area counts towards KL, orange (hatched) against it; the net area is the divergence, never negative. Drag ● or ◆ sideways; keyboard: Tab to a handle, then ← →.')),
+        h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Green area counts towards KL, orange (hatched) against it; the net area is the divergence, never negative. Drag ● or ◆ sideways; keyboard: Tab to a handle, then ← →.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'cont-ro-kl' }, 'KL(P‖Q)'),

@@ -133,7 +133,7 @@ class View extends LabView {
           h('h2', {}, 'P and Q'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'P, the truth'), h('span', {}, swatch('q'), 'Q, the model'))),
         this.distHost,
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag a bar up or down. Keyboard: Tab to a bar, then ↑ ↓ (Shift for finer steps, Page Up/Down for coarser, Home/End for 0 and 1).')),
+        h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Drag a bar up or down. Keyboard: Tab to a bar, then ↑ ↓ (Shift for finer steps, Page Up/Down for coarser, Home/End for 0 and 1).')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'div-ro-kl' }, 'KL(P‖Q)'),

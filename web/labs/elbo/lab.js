@@ -140,7 +140,7 @@ class View extends LabView {
             h('span', {}, swatch('opt'), 'best q for this β'))),
         this.densHost,
         h('div', { class: 'elbo-qsliders' }, this.qSliders.m.el, this.qSliders.s.el),
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ● to move q’s mean and ◆ to change its spread. Keyboard: Tab to a handle, then ← → (Shift for finer steps).')),
+        h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Drag ● to move q’s mean and ◆ to change its spread. Keyboard: Tab to a handle, then ← → (Shift for finer steps).')),
       h('aside', { class: 'card readouts', 'aria-label': 'The identity', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'elbo-ro-logpx' }, 'log p(x), the evidence'),

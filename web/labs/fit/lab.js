@@ -140,7 +140,7 @@ class View extends LabView {
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'p, the target'), h('span', {}, h('span', { class: 'line-swatch ls-fwd' }), 'q for KL(P‖Q)'),
             h('span', {}, h('span', { class: 'line-swatch ls-rev' }), 'q for KL(Q‖P)'), h('span', {}, h('span', { class: 'line-swatch ls-start' }), 'start'))),
         this.plotHost,
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
+        h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Drag a ● to move a mode of p, ◆ to move the start of the fits. Keyboard: Tab to a handle, then ← →.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'fit-step' },
           h('span', { class: 'readout-name' }, 'Step'), h('output', { 'data-readout': 'steps', class: 'steps-out' }, '0'),

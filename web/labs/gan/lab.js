@@ -161,7 +161,7 @@ class View extends LabView {
             h('span', {}, swatch('mismatch'), 'q = 0 < p'))),
         this.densHost,
         this.theta.el,
-        h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Drag ◆ (or the slider) to set where Q starts; Play trains it. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing. The learned D = σ(a·x² + b·x + c) climbs the GAN objective towards D*.')),
+        h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Drag ◆ (or the slider) to set where Q starts; Play trains it. D* = 1 where only P has mass, 0 where only Q has: once the supports are apart, the discriminator is perfect and flat, and its gradient tells Q nothing. The learned D = σ(a·x² + b·x + c) climbs the GAN objective towards D*.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'gan-ro-js' }, 'JS(P‖Q) at θ = ', out('theta')),
@@ -197,7 +197,7 @@ class View extends LabView {
       h('figcaption', {}, h('h2', {}, 'Every divergence against θ'),
         h('div', { class: 'legend', role: 'group', 'aria-label': 'Curves shown' }, this.legendButtons)),
       this.divHost,
-      h('p', { class: 'fig-note', 'data-embed': 'text' }, 'Symmetric-log scale, so that log 2 and 100 fit on one axis; the band at the top is ∞. The dots are the values at the current θ; click or drag on the chart to move θ.')));
+      h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Symmetric-log scale, so that log 2 and 100 fit on one axis; the band at the top is ∞. The dots are the values at the current θ; click or drag on the chart to move θ.')));
 
     // The f-divergence view.
     this.genHost = h('div', { class: 'chart-host' });

@@ -178,7 +178,7 @@ class View extends LabView {
         h('figcaption', {}, h('h2', {}, 'The joint table P(X, Y)'),
           h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'darker = more mass'), h('span', {}, 'side bars: P(X), P(Y)'))),
         this.jointHost,
-        h('p', { class: 'fig-note', id: 'mi-keys', 'data-embed': 'text' }, 'Drag a cell up or down to change its mass; the other cells rescale so the table still sums to 1. Keyboard: Tab into the table, arrow keys move between cells, + and − change the focused cell by 0.01 (Page Up and Page Down by 0.05), 0 empties it.')),
+        h('p', { class: 'fig-note', id: 'mi-keys', 'data-embed': 'hint' }, 'Drag a cell up or down to change its mass; the other cells rescale so the table still sums to 1. Keyboard: Tab into the table, arrow keys move between cells, + and − change the focused cell by 0.01 (Page Up and Page Down by 0.05), 0 empties it.')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
         h('div', { class: 'hero' },
           h('span', { class: 'hero-name', id: 'mi-ro-mi' }, 'I(X;Y)'),
