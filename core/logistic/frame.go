@@ -10,8 +10,11 @@ import (
 
 // The grids of a frame.
 const (
-	FieldN   = 40 // cells per side of the prediction shading
+	FieldN   = 32 // cells per side of the prediction shading
 	SurfaceN = 25 // nodes per side of the loss surface
+
+	SampleSize = 24      // points of a fresh sample (opts.sample)
+	MaxSeed    = 1000000 // largest seed of a sample
 )
 
 // Rules are the cross-field rules of the points panel's state: the points
@@ -53,8 +56,14 @@ type Lab struct {
 // weights) and field the prediction over the plane (Field). Logarithmic
 // values are in the state's unit; gradNorm is in nats.
 //
-// Errors: those of Decode; fitStep beyond MaxSteps ("state.fitStep").
-func (l *Lab) Frame(st session.State, _ session.Options) (map[string]any, error) {
+// With the option sample = s (1..MaxSeed), the frame also holds sample: a
+// fresh data set of SampleSize points drawn from the state's world with seed s
+// (World.Sample), in the flat form of the state's points, for the page to
+// adopt.
+//
+// Errors: those of Decode; fitStep beyond MaxSteps ("state.fitStep"); sample
+// not a whole number in 0..MaxSeed ("opts.sample").
+func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, error) {
 	k := st.Int("pointClasses")
 	pts, err := Decode("state.points", st.Floats("points"), k)
 	if err != nil {
@@ -70,6 +79,10 @@ func (l *Lab) Frame(st session.State, _ session.Options) (map[string]any, error)
 	}
 	w := World{K: k, Spread: st.Number("spread")}
 	if err := input.Positive("state.spread", w.Spread); err != nil {
+		return nil, err
+	}
+	seed, err := opts.Count("sample", 0, MaxSeed)
+	if err != nil {
 		return nil, err
 	}
 	trueLabels := st.Enum("pointLabels") == "true"
@@ -92,7 +105,7 @@ func (l *Lab) Frame(st session.State, _ session.Options) (map[string]any, error)
 		reach = max(reach, math.Abs(th[0]), math.Abs(th[1]))
 	}
 	half := surfaceHalf(reach)
-	return map[string]any{
+	f := map[string]any{
 		"weights":     slices.Clone(theta),
 		"trueWeights": w.TrueWeights(),
 		"terms":       scale(e.Terms),
@@ -115,7 +128,11 @@ func (l *Lab) Frame(st session.State, _ session.Options) (map[string]any, error)
 		"classes":     k,
 		"fieldN":      FieldN,
 		"surfaceN":    SurfaceN,
-	}, nil
+	}
+	if seed > 0 {
+		f["sample"] = Flat(w.Sample(SampleSize, uint64(seed)))
+	}
+	return f, nil
 }
 
 // extend makes l.path and l.losses reach step for this data set, starting

@@ -145,6 +145,25 @@ func TestFrameErrors(t *testing.T) {
 	}
 }
 
+func TestFrameSample(t *testing.T) {
+	var l Lab
+	st := state(t, map[string]any{"pointClasses": 2.0, "spread": 0.8, "points": []any{0.0, 0.0, 1.0}})
+	f, err := l.Frame(st, session.NewOptions(map[string]any{"sample": 7.0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Flat(World{2, 0.8}.Sample(SampleSize, 7))
+	if !slices.Equal(f["sample"].([]float64), want) {
+		t.Errorf("sample %v, want %v", f["sample"], want)
+	}
+	if _, err := l.Frame(st, session.NewOptions(map[string]any{"sample": 1.5})); err == nil {
+		t.Error("a fractional seed was accepted")
+	}
+	if g, _ := l.Frame(st, session.Options{}); g["sample"] != nil {
+		t.Error("a sample without being asked")
+	}
+}
+
 func TestSurfaceHalf(t *testing.T) {
 	for _, c := range [][2]float64{{0, 2}, {1.7, 2}, {1.8, 3}, {3, 4}, {5, 6}, {6.9, 8}, {9, 12}} {
 		if got := surfaceHalf(c[0]); got != c[1] {

@@ -353,12 +353,36 @@ func TestSurfaceAndField(t *testing.T) {
 				}
 			}
 		}
-		f := Field(th, 4)
-		// Cell (row 1, col 2) of 4 has its centre at x = −4 + 2.5·2 = 1, y = 4 − 1.5·2 = 1.
-		q, _ := Predict(th, 1, 1)
-		for j := range k {
-			if !near(f[(1*4+2)*k+j], q[j], 1e-15) {
-				t.Fatalf("field %v, Predict %v", f[(1*4+2)*k:(1*4+3)*k], q)
+		// Large weights: factors that overflow (the direct form) and products carried in pieces.
+		big := append([]float64(nil), th...)
+		for j := range big {
+			big[j] *= 25
+		}
+		sb := Surface(big, pts, tg, c, n, -60, 60)
+		db := 120.0 / (n - 1)
+		for row := range n {
+			for col := range n {
+				at := append([]float64(nil), big...)
+				at[3*c], at[3*c+1] = -60+float64(col)*db, 60-float64(row)*db
+				if want := Evaluate(at, pts, tg).Loss; !near(sb[row*n+col], want, 1e-12) {
+					t.Fatalf("large weights: surface[%d,%d] = %v, Evaluate %v", row, col, sb[row*n+col], want)
+				}
+			}
+		}
+		// Cell (row, col) of 4 has its centre at x = −4 + (col + ½)·2, y = 4 − (row + ½)·2;
+		// the large weights overflow the factors and take the direct form.
+		huge := []float64{300, 0, 0, -300, 0, 0, 0, 0, 0}[:3*k]
+		for _, w := range [][]float64{th, big, huge} {
+			f := Field(w, 4)
+			for row := range 4 {
+				for col := range 4 {
+					q, _ := Predict(w, -4+(float64(col)+0.5)*2, 4-(float64(row)+0.5)*2)
+					for j := range k {
+						if math.Abs(f[(row*4+col)*k+j]-q[j]) > 1e-13 { // Predict rounds log q near 0 at large logits
+							t.Fatalf("field %v, Predict %v", f[(row*4+col)*k:(row*4+col+1)*k], q)
+						}
+					}
+				}
 			}
 		}
 	}
