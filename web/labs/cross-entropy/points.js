@@ -24,7 +24,7 @@ const CLASS_NAMES = ['A', 'B', 'C'];
 const SHAPES = [symbolCircle, symbolSquare, symbolTriangle];
 // Play's pace: a tick every TICK_MS, one iteration per tick at first (the boundary's
 // first moves are the large ones), more later, where the fit creeps.
-const TICK_MS = 40;
+const TICK_MS = 60;
 const perTick = (step) => Math.min(8, 1 + Math.floor(step / 40));
 const CONVERGED = 1e-5; // ‖∇L‖ below which Play stops: a step moves the weights by under 10⁻⁵
 const tick = format('~g');
@@ -204,7 +204,7 @@ export class PointsPanel {
       csv: () => ({ columns: ['part', `value (${this.state.unit})`], rows: [['aleatoric', this.r.floor], ['epistemic', this.r.gap], ['L', this.r.loss]] }) });
     this.trace = v.frame(this.traceHost, { height: 200, margin: { top: 14, right: 12, bottom: 30, left: 44 }, label: 'The average loss against the iteration, with the aleatoric floor', draw: (f) => this.drawTrace(f),
       csv: () => ({ columns: ['iteration', `L (${this.state.unit})`, `aleatoric floor (${this.state.unit})`], rows: Array.from(this.r.trace, (l, t) => [t, l, this.r.floor]) }) });
-    this.terms = v.frame(this.termsHost, { height: 200, margin: { top: 14, right: 8, bottom: 30, left: 40 }, label: 'Each point’s cross-entropy, split into its label’s entropy and its KL', draw: (f) => this.drawTerms(f),
+    this.terms = v.frame(this.termsHost, { height: 200, margin: { top: 18, right: 8, bottom: 30, left: 40 }, label: 'Each point’s cross-entropy, split into its label’s entropy and its KL', draw: (f) => this.drawTerms(f),
       csv: () => ({ columns: ['point', 'class', `H(p) (${this.state.unit})`, `term (${this.state.unit})`], rows: Array.from(this.r.terms, (t, i) => [i + 1, CLASS_NAMES[this.state.points[3 * i + 2]], this.r.entropy[i], t]) }) });
     this.surface = v.frame(this.surfaceHost, { height: (w) => Math.min(w - 52, 300) + 44, margin: { top: 12, right: 12, bottom: 32, left: 40 }, label: 'The loss over two weights of class A, with the current weights marked', draw: (f) => this.drawSurface(f),
       csv: () => { const { r } = this; const n = r.surfaceN; const d = (r.surfaceHi - r.surfaceLo) / (n - 1); return { columns: ['w_A,x', 'w_A,y', `L (${this.state.unit})`], rows: Array.from(r.surface, (l, j) => [r.surfaceLo + (j % n) * d, r.surfaceHi - Math.floor(j / n) * d, l]) }; } });
@@ -358,7 +358,7 @@ export class PointsPanel {
     }
     const clipId = (this.clipId ??= `lr-clip-${Math.random().toString(36).slice(2, 8)}`);
     f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId).selectAll('rect').data([0]).join('rect')
-      .attr('x', x0 + 2).attr('y', 2).attr('width', side - 4).attr('height', side - 4); // the ring's edges along the frame are not boundary
+      .attr('x', x0 + 3).attr('y', 3).attr('width', side - 6).attr('height', side - 6); // the ring's edges along the frame are not boundary
     L.boundary.selectAll('path').data([paths.join('')]).join('path').attr('class', 'lr-boundary').attr('clip-path', `url(#${clipId})`).attr('d', (d) => d);
     const pts = unpack(state.points);
     const q = (p) => r.q[p.i * k + p.c];
@@ -469,8 +469,9 @@ export class PointsPanel {
     f.plot.selectAll('g.marks').data([0]).join('g').attr('class', 'marks').selectAll('path').data(pts, (d) => d.i).join('path')
       .attr('class', (d) => `lr-sym lr-sym-${d.c}`).attr('transform', (d) => `translate(${x(d.i) + x.bandwidth() / 2},${f.innerHeight + 9})`).attr('d', (d) => shape(d.c, size));
     f.plot.selectAll('line.sum').data([r.loss]).join('line').attr('class', 'sum').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (d) => y(d)).attr('y2', (d) => y(d));
-    f.plot.selectAll('text.sum-label').data([r.loss]).join('text').attr('class', 'sum-label').attr('text-anchor', 'end').attr('x', f.innerWidth - 2)
-      .attr('y', (d) => Math.max(12, y(d) - 5)).text((d) => `mean L = ${number(d, { digits: 3 })}`);
+    // Named in the top margin, clear of the bars.
+    f.plot.selectAll('text.sum-label').data([r.loss]).join('text').attr('class', 'sum-label').attr('text-anchor', 'end').attr('x', f.innerWidth)
+      .attr('y', -3).text((d) => `- - mean L = ${number(d, { digits: 3 })}`);
     f.plot.selectAll('text.lr-axis-name').data([0]).join('text').attr('class', 'axis-unit lr-axis-name').attr('text-anchor', 'end')
       .attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('points');
   }
