@@ -155,7 +155,7 @@ export class PointsPanel {
       h('div', { class: 'lr-grid' },
         h('figure', { class: 'lr-fig lr-fig-plane' },
           h('figcaption', {}, h('h3', {}, 'The points and the model’s q(y|x)'),
-            h('p', { class: 'legend' }, CLASS_NAMES.map((n, c) => h('span', { class: 'lr-key' },
+            h('p', { class: 'legend' }, CLASS_NAMES.map((n, c) => h('span', { class: 'lr-key', 'data-class': c },
               h('svg:svg', { width: 14, height: 14, 'aria-hidden': 'true', class: `lr-c${c}` }, h('svg:path', { d: shape(c, 70), transform: 'translate(7,7)', class: `lr-sym lr-sym-${c}` })), `class ${n}`)),
             h('span', {}, h('span', { class: 'line-swatch lr-boundary-swatch' }), 'decision boundary'))),
           this.planeHost, this.planeNote, ...this.probes, this.probeBg),
@@ -164,14 +164,14 @@ export class PointsPanel {
             h('span', { class: 'hero-name', id: 'lr-ro-loss' }, 'Average loss L'),
             h('span', { class: 'hero-value' }, out('ptLoss', { 'aria-labelledby': 'lr-ro-loss' }), unit()),
             this.heroHint = h('span', { class: 'hero-hint' }, 'the mean of the points’ cross-entropies')),
-          h('div', {}, h('p', { class: 'small xe-stack-title' }, 'L = aleatoric + epistemic'), this.stackHost),
+          h('div', {}, this.stackTitle = h('p', { class: 'small xe-stack-title' }, 'L = aleatoric + epistemic'), this.stackHost),
           h('div', { class: 'readout-grid' }, this.roFloor, this.roGap),
           this.callout,
           h('figure', { class: 'lr-fig' },
             h('figcaption', {}, h('h3', {}, 'Training: L against the iteration'),
               h('p', { class: 'legend' }, h('span', {}, h('span', { class: 'line-swatch lr-loss-swatch' }), 'L'),
-                h('span', {}, h('span', { class: 'line-swatch lr-floor-swatch' }), 'aleatoric floor'),
-                h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), 'epistemic gap'))),
+                h('span', {}, h('span', { class: 'line-swatch lr-floor-swatch' }), this.floorKey = h('span', {}, 'aleatoric floor')),
+                h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), this.gapKey = h('span', {}, 'epistemic gap')))),
             this.traceHost))),
       h('div', { class: 'lr-grid lr-grid-low' },
         h('div', { class: 'lr-col' },
@@ -187,7 +187,7 @@ export class PointsPanel {
         h('div', { class: 'lr-col' },
         h('figure', { class: 'lr-fig' },
           h('figcaption', {}, h('h3', {}, 'The loss surface over two weights'),
-            h('p', { class: 'legend' }, h('span', {}, '● the current weights'), h('span', {}, '— their path'), h('span', { class: 'lr-star-key' }, '✕ the true weights'))),
+            h('p', { class: 'legend' }, h('span', {}, '● the current weights'), h('span', {}, '— their path'), this.starKey = h('span', { class: 'lr-star-key' }, '✕ the true weights'))),
           this.surfaceHost,
           h('p', { class: 'fig-note', 'data-embed': 'text' }, 'L as a function of class A’s two weights w', h('sub', {}, 'A,x'), ' and w', h('sub', {}, 'A,y'), ', every other weight held where training has it now; the deeper the blue, the lower L.')),
         h('div', { class: 'lr-prose', 'data-embed': 'text' },
@@ -249,6 +249,12 @@ export class PointsPanel {
       if (this.brush >= state.pointClasses) this.brush = 0;
     }
     this.brushChoice.set(String(this.brush));
+    this.section.querySelectorAll('.lr-key').forEach((key) => { key.hidden = Number(key.dataset.class) >= state.pointClasses; });
+    this.stackTitle.textContent = onehot ? 'L = H(labels) + KL, and H(labels) = 0' : 'L = aleatoric + epistemic';
+    this.floorKey.textContent = onehot ? 'floor 0' : 'aleatoric floor';
+    this.gapKey.textContent = onehot ? 'KL' : 'epistemic gap';
+    this.starKey.hidden = onehot;
+    this.roFloor.querySelector('.readout-name').textContent = onehot ? 'entropy of the labels' : 'aleatoric (irreducible)';
     this.roFloor.querySelector('.readout-hint').textContent = onehot ? 'one-hot labels have no entropy' : 'H(Y|X): the mean entropy of the true labels';
     this.roGap.querySelector('.readout-name').textContent = onehot ? 'KL from the one-hot labels' : 'epistemic (reducible)';
     this.heroHint.textContent = onehot ? 'the mean of −log q(yᵢ|xᵢ) over the points' : 'the mean of the points’ cross-entropies H(pᵢ, qᵢ)';
@@ -257,7 +263,7 @@ export class PointsPanel {
       : [h('span', {}, h('span', { class: 'lr-sw lr-sw-floor' }), 'H(pᵢ), aleatoric'), h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), 'KL(pᵢ‖qᵢ), epistemic')]));
     const n = r.terms.length;
     this.termsNote.textContent = `${n} points; their mean is L = ${number(r.loss)} ${state.unit}.`;
-    this.planeNote.textContent = `${n} of at most ${this.maxPoints} points. Shading: the colours mixed by q(y|x), paler where the model is unsure. Keys: Tab to a point, arrows move it, Delete removes it.`;
+    this.planeNote.textContent = `${n} of at most ${this.maxPoints} points. Shading: the colours mixed by q(y|x), fainter where the model is unsure. Keys: Tab to a point, arrows move it, Delete removes it.`;
     const converged = this.converged();
     let text = '';
     if (r.step === 0) text = `At W = 0, b = 0 the model says q = 1/${r.classes} everywhere, so every term is log ${r.classes} = ${number(Math.log(r.classes) / (state.unit === 'bits' ? Math.LN2 : 1))} ${state.unit}.`;
@@ -278,6 +284,7 @@ export class PointsPanel {
   speak() {
     const { r, state } = this;
     if (!r) return '';
+    if (state.pointLabels === 'onehot') return `Iteration ${r.step}: average loss ${number(r.loss)} ${state.unit}, all of it KL from the one-hot labels.`;
     return `Iteration ${r.step}: average loss ${number(r.loss)} ${state.unit}, aleatoric ${number(r.floor)}, epistemic ${number(r.gap)}.`;
   }
 
@@ -405,7 +412,7 @@ export class PointsPanel {
       .attr('y', 0).attr('height', hgt).attr('x', (d) => x(d.x0)).attr('width', (d) => Math.max(0, x(d.x1) - x(d.x0)));
     const labels = [
       { key: 'floor', text: `aleatoric ${number(r.floor, { digits: 3 })}`, at: x(r.floor / 2), w: x(r.floor) },
-      { key: 'gap', text: `epistemic ${number(r.gap, { digits: 3 })}`, at: (x(r.floor) + x(r.loss)) / 2, w: x(r.loss) - x(r.floor) },
+      { key: 'gap', text: `${state.pointLabels === 'onehot' ? 'KL' : 'epistemic'} ${number(r.gap, { digits: 3 })}`, at: (x(r.floor) + x(r.loss)) / 2, w: x(r.loss) - x(r.floor) },
     ].filter((d) => d.w > d.text.length * 6.5);
     f.plot.selectAll('text.seg-label').data(labels, (d) => d.key).join('text').attr('class', 'seg-label value').attr('text-anchor', 'middle')
       .attr('x', (d) => d.at).attr('y', hgt / 2 + 4).text((d) => d.text);
