@@ -35,6 +35,9 @@ const round2 = (v) => Math.round(v * 100) / 100;
 /** The points of the state's flat triples [x, y, class, …]. */
 const unpack = (flat) => range(flat.length / 3).map((i) => ({ i, x: flat[3 * i], y: flat[3 * i + 1], c: flat[3 * i + 2] }));
 
+/** The fields the core's points model reads (the rest of the lab's state would only cost the bridge time). */
+const pointState = ({ points, pointClasses, spread, pointLabels, fitStep, unit }) => ({ points, pointClasses, spread, pointLabels, fitStep, unit });
+
 /** "rgb(r, g, b)" (what getComputedStyle gives) as [r, g, b]. */
 const rgb = (css) => (css.match(/[\d.]+/g) ?? [0, 0, 0]).slice(0, 3).map(Number);
 
@@ -97,7 +100,7 @@ export class PointsPanel {
 
   /** A fresh sample from the world of the given classes and spread (the core draws it). */
   resample(patch = {}) {
-    const st = { ...this.ctx.state(), ...patch, points: [0, 0, 0], fitStep: 0 };
+    const st = { ...pointState(this.ctx.state()), ...patch, points: [0, 0, 0], fitStep: 0 };
     this.seed += 1;
     const r = this.ctx.klplay.crossEntropyPoints(st, { sample: this.seed });
     this.view.set({ ...patch, points: Array.from(r.sample), fitStep: 0 }, { animate: true });
@@ -235,7 +238,7 @@ export class PointsPanel {
     const prevK = this.state?.pointClasses;
     this.state = state;
     const a0 = performance.now();
-    this.r = this.ctx.klplay.crossEntropyPoints(state);
+    this.r = this.ctx.klplay.crossEntropyPoints(pointState(state));
     (globalThis.__t ??= {}).go = ((globalThis.__t.go ?? 0) + performance.now() - a0);
     const { r } = this;
     const onehot = state.pointLabels === 'onehot';
