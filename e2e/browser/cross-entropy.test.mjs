@@ -425,6 +425,12 @@ test('points model: add a point by clicking, move one by keys, remove one by dou
   const want = [...triples(POINTS), added].filter((_, i) => i !== 5);
   want[3] = { ...want[3], x: -0.35 };
   assert.deepEqual(now, want);
+  // Without a pointer: + point puts one of the chosen class at the centre.
+  await page.getByRole('radio', { name: 'B', exact: true }).check();
+  await page.getByRole('button', { name: '+ point' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('g.lr-pt').length === 25);
+  now.push({ x: 0, y: 0, c: 1 });
+  assert.deepEqual(triples((await hashState(page)).points.split(',').map(Number)), now);
   const r = await pointReadouts(page);
   const th = descend(now, 3, now.map((p) => posterior(3, 1.2, p.x, p.y)), 5);
   const loss = now.reduce((s, p) => s - posterior(3, 1.2, p.x, p.y).reduce((a, v, c) => a + v * Math.log(predict(th, p.x, p.y)[c]), 0), 0) / now.length;
