@@ -398,6 +398,15 @@ test('points model: a share link holds the iteration and reopens at the same los
   const { page: hostile } = await open('#lab=cross-entropy&fitStep=99999999');
   assert.equal((await pointReadouts(hostile)).fitStep, MAX_FIT);
   assert.match(await hostile.locator('.notice-text').first().textContent(), /fitStep was above 1000/);
+  // Half a point, a class that does not exist, coordinates off the square: repaired and said so.
+  const { page: bad } = await open('#lab=cross-entropy&pointClasses=2&points=1,2,5,9,9');
+  const note = await bad.locator('.notice-text').first().textContent();
+  assert.match(note, /points had entries outside -4 to 4; clamped/);
+  assert.match(note, /points had 5 numbers, not whole triples/);
+  assert.match(note, /points named classes that do not exist/);
+  const fixed = await hashState(bad);
+  assert.equal(fixed.points, '1,2,0');
+  assert.ok(close((await pointReadouts(bad)).ptLoss, Math.LN2, 1e-15), 'one point, W = 0: log 2');
 });
 
 test('points model: add a point by clicking, move one by keys, remove one by double-click', async () => {

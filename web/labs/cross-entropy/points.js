@@ -118,7 +118,7 @@ export class PointsPanel {
       options: [{ value: '2' }, { value: '3' }] });
     this.labelChoice = segmented({ name: 'lr-labels', legend: 'Labels', group: 'lr-labels', choose: (v) => this.view.set({ pointLabels: v }, { animate: true }),
       options: [{ value: 'true', label: 'true p(y|x)', title: 'Each point’s label is the probability of each class where it lies' }, { value: 'onehot', label: 'one-hot', title: 'Each point’s label is its colour' }] });
-    this.spread = fieldSlider(this.spreadField, { label: 'Spread σ', step: 0.05, cls: 'lr-spread', hint: 'how far the clouds overlap: it changes p(y|x) at every point; New sample redraws the points from them', onInput: (v) => this.view.set({ spread: v }) });
+    this.spread = fieldSlider(this.spreadField, { label: 'Spread σ', step: 0.05, cls: 'lr-spread', hint: 'the clouds’ overlap: it changes p(y|x) at every point; New sample redraws the points', onInput: (v) => this.view.set({ spread: v }) });
     this.brushChoice = segmented({ name: 'lr-brush', legend: 'Add', group: 'lr-brush', choose: (v) => { this.brush = Number(v); },
       options: CLASS_NAMES.map((n, c) => ({ value: String(c), label: n, title: `New points are of class ${n}` })) });
     this.brushChoice.el.classList.add('lr-brush');
@@ -191,7 +191,7 @@ export class PointsPanel {
         h('div', { class: 'lr-col' },
         h('figure', { class: 'lr-fig' },
           h('figcaption', {}, h('h3', {}, 'The loss surface over two weights'),
-            h('p', { class: 'legend' }, h('span', {}, '● the current weights'), h('span', {}, '— their path'), this.starKey = h('span', { class: 'lr-star-key' }, '✕ the true w', h('sub', {}, 'A'), ' = μ', h('sub', {}, 'A'), '/σ²'))),
+            h('p', { class: 'legend' }, h('span', {}, '● the current weights'), h('span', {}, '— their path'), this.starKey = h('span', { class: 'lr-star-key' }, h('span', {}, '✕ the true w', h('sub', {}, 'A'), ' = μ', h('sub', {}, 'A'), '/σ²')))),
           this.surfaceHost,
           h('p', { class: 'fig-note', 'data-embed': 'text' }, 'L as a function of class A’s two weights w', h('sub', {}, 'A,x'), ' and w', h('sub', {}, 'A,y'), ', every other weight held where training has it now; the deeper the blue, the lower L.')),
         h('div', { class: 'lr-prose', 'data-embed': 'text' },
