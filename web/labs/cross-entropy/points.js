@@ -54,7 +54,6 @@ export class PointsPanel {
     this.seed = 1;
     this.key = null;
     this.readouts = new Readouts({ speak: () => this.speak() });
-    this.note = '';
     this.player = new Player(view.el, {
       start: () => { const st = this.ctx.state(); if (st.fitStep >= this.maxStep || this.converged()) this.view.set({ fitStep: 0 }); },
       tick: () => this.tick(),
@@ -238,9 +237,7 @@ export class PointsPanel {
     this.key = key;
     const prevK = this.state?.pointClasses;
     this.state = state;
-    const a0 = performance.now();
     this.r = this.ctx.klplay.crossEntropyPoints(pointState(state));
-    (globalThis.__t ??= {}).go = ((globalThis.__t.go ?? 0) + performance.now() - a0);
     const { r } = this;
     const onehot = state.pointLabels === 'onehot';
     this.readouts.set({ ptLoss: r.loss, ptFloor: r.floor, ptGap: r.gap, fitStep: r.step }, (v, key) => (key === 'fitStep' ? String(v) : number(v)));
@@ -282,7 +279,7 @@ export class PointsPanel {
   }
 
   redraw() {
-    for (const [n, c] of Object.entries({ plane: this.plane, stack: this.stack, trace: this.trace, terms: this.terms, surface: this.surface })) { const a = performance.now(); c.ready = true; c.redraw(); (globalThis.__t ??= {})[n] = ((globalThis.__t[n] ?? 0) + performance.now() - a); }
+    for (const c of [this.plane, this.stack, this.trace, this.terms, this.surface]) { c.ready = true; c.redraw(); }
   }
 
   speak() {
