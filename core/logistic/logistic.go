@@ -17,7 +17,12 @@
 // target of the "true label" mode. With those targets the first sum, the
 // average entropy of the true labels H(Y|X) over the points, is a floor no
 // model can go below (aleatoric, irreducible uncertainty); the second, the
-// average KL, is what training can remove (epistemic, reducible).
+// average KL, is what training can remove (epistemic, reducible). The floor
+// holds for the true labels only: with the points' one-hot classes as targets
+// the floor is 0, and on a finite sample the loss can fall below the world's
+// H(Y|X), since the model then fits the labels that were drawn rather than
+// their probabilities (overfitting); their expected loss, averaged over the
+// draws of the labels, is the true-label loss and does not.
 //
 // Weights are one vector θ of length 3K: θ[3k], θ[3k+1] are w_k (the x and y
 // weights of class k) and θ[3k+2] is b_k. Every log q is computed as

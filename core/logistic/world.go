@@ -38,7 +38,8 @@ func Means(k int) [][2]float64 {
 // vector added to every class's weights, which changes no softmax). Because
 // the means sum to 0 and have equal norms, θ* minus its class mean is
 // (μ_k/σ², 0): the minimiser gradient descent from 0 approaches, as descent
-// keeps Σ_k w_k = 0 and Σ_k b_k = 0.
+// keeps Σ_k w_k = 0 and Σ_k b_k = 0 (it is the only one in that subspace
+// when the points' (x, y, 1) span R³, i.e. three of them are not on a line).
 func (w World) TrueWeights() []float64 {
 	mu := Means(w.K)
 	s2 := w.Spread * w.Spread
