@@ -39,11 +39,11 @@ import (
 
 // The limits of the model.
 const (
-	MinClasses = 2    // fewest classes
-	MaxClasses = 3    // most classes
-	MaxPoints  = 40   // most points in a data set
-	Extent     = 4    // points lie in the square [−Extent, Extent]²
-	MaxSteps   = 1000 // most gradient steps from the start
+	MinClasses = 2   // fewest classes
+	MaxClasses = 3   // most classes
+	MaxPoints  = 40  // most points in a data set
+	Extent     = 4   // points lie in the square [−Extent, Extent]²
+	MaxSteps   = 500 // most gradient steps from the start (a drag replays them all)
 )
 
 // Point is one labelled point of the plane: its features (X, Y) and its class.
@@ -231,58 +231,79 @@ func maxEigen3(a [3][3]float64) float64 {
 // after each (in nats). The loss of each step is Σ_i max(H(p_i, q_i), H(p_i))/N
 // with H(p_i, q_i) = −Σ_k p_ik (z_ik − LSE(z_i)): the max only removes
 // rounding (Gibbs' inequality makes H(p,q) ≥ H(p)), so the trace never dips
-// below the floor. It is deterministic: the same inputs give the same bits.
-// With η = StepSize(pts) the loss never increases from step to step.
-// Inputs are not checked here (Fit checks them).
+// below the floor. The loss after a step comes from the same pass over the
+// points as the next step's gradient, so a step costs K exponentials and one
+// logarithm per point. It is deterministic: the same inputs give the same
+// bits, and steps taken in two calls (from the first call's last weights) are
+// the steps of one call. With η = StepSize(pts) the loss never increases from
+// step to step. Inputs are not checked here (Frame checks them).
 func Descend(theta []float64, pts []Point, targets []float64, eta float64, steps int) (path [][]float64, losses []float64) {
 	k := len(theta) / 3
 	n := float64(len(pts))
 	th := append([]float64(nil), theta...)
 	g := make([]float64, 3*k)
-	z := make([]float64, k)
-	lq := make([]float64, k)
 	h := entropies(targets, k)
 	path = make([][]float64, steps)
 	losses = make([]float64, steps)
 	for t := range steps {
 		clear(g)
-		for i, pt := range pts {
-			logits(th, pt.X, pt.Y, z)
-			logSoftmaxInto(z, lq)
-			for c := range k {
-				d := math.Exp(lq[c]) - targets[i*k+c]
-				g[3*c] += d * pt.X
-				g[3*c+1] += d * pt.Y
-				g[3*c+2] += d
-			}
+		l := pass(th, pts, targets, h, g)
+		if t > 0 {
+			losses[t-1] = l
 		}
 		for j := range th {
 			th[j] -= eta * g[j] / n
 		}
 		path[t] = append([]float64(nil), th...)
-		losses[t] = crossEntropy(th, pts, targets, h)
+	}
+	if steps > 0 {
+		losses[steps-1] = pass(th, pts, targets, h, nil)
 	}
 	return path, losses
 }
 
 // crossEntropy is (1/N) Σ_i max(−Σ_k p_ik log q_ik, H(p_i)) for weights θ.
 func crossEntropy(theta []float64, pts []Point, targets, h []float64) float64 {
+	return pass(theta, pts, targets, h, nil)
+}
+
+// pass returns (1/N) Σ_i max(−Σ_k p_ik log q_ik, H(p_i)) at θ, with
+// log q_ik = z_ik − m_i − log s_i, s_i = Σ_k exp(z_ik − m_i), m_i = max_k z_ik,
+// and, when g is not nil, adds N·∂L/∂θ = Σ_i (q_ik − p_ik)(x_i, y_i, 1) to g,
+// with q_ik = exp(z_ik − m_i)/s_i.
+func pass(theta []float64, pts []Point, targets, h, g []float64) float64 {
 	k := len(theta) / 3
-	z := make([]float64, k)
-	lq := make([]float64, k)
-	s := 0.0
+	var zb, eb [MaxClasses]float64
+	z, e := zb[:k], eb[:k]
+	sum := 0.0
 	for i, pt := range pts {
 		logits(theta, pt.X, pt.Y, z)
-		logSoftmaxInto(z, lq)
+		m := z[0]
+		for _, v := range z[1:] {
+			m = max(m, v)
+		}
+		s := 0.0
+		for c, v := range z {
+			e[c] = math.Exp(v - m)
+			s += e[c]
+		}
+		lse := m + math.Log(s)
 		ce := 0.0
-		for c := range k {
-			if p := targets[i*k+c]; p > 0 {
-				ce -= p * lq[c]
+		for c, v := range z {
+			p := targets[i*k+c]
+			if p > 0 {
+				ce -= p * (v - lse)
+			}
+			if g != nil {
+				d := e[c]/s - p
+				g[3*c] += d * pt.X
+				g[3*c+1] += d * pt.Y
+				g[3*c+2] += d
 			}
 		}
-		s += max(ce, h[i])
+		sum += max(ce, h[i])
 	}
-	return s / float64(len(pts))
+	return sum / float64(len(pts))
 }
 
 // entropies returns H(p_i) = −Σ_k p_ik log p_ik (0·log 0 = 0) for each row of targets.

@@ -313,8 +313,9 @@ func TestDescent(t *testing.T) {
 func TestDescentApproachesTheCentredTruth(t *testing.T) {
 	w := World{3, 1.2}
 	pts := w.Sample(30, 2)
-	path, _ := Descend(make([]float64, 9), pts, w.Targets(pts, true), StepSize(pts), MaxSteps)
-	th := path[MaxSteps-1]
+	const steps = 2000
+	path, _ := Descend(make([]float64, 9), pts, w.Targets(pts, true), StepSize(pts), steps)
+	th := path[steps-1]
 	for j := range 3 {
 		if s := th[j] + th[3+j] + th[6+j]; math.Abs(s) > 1e-12 {
 			t.Errorf("Σ_k θ_k[%d] = %v", j, s)
