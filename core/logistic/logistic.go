@@ -232,8 +232,8 @@ func maxEigen3(a [3][3]float64) float64 {
 // with H(p_i, q_i) = −Σ_k p_ik (z_ik − LSE(z_i)): the max only removes
 // rounding (Gibbs' inequality makes H(p,q) ≥ H(p)), so the trace never dips
 // below the floor. The loss after a step comes from the same pass over the
-// points as the next step's gradient, so a step costs K exponentials and one
-// logarithm per point. It is deterministic: the same inputs give the same
+// points as the next step's gradient, so a step costs K − 1 exponentials and
+// one logarithm per point. It is deterministic: the same inputs give the same
 // bits, and steps taken in two calls (from the first call's last weights) are
 // the steps of one call. With η = StepSize(pts) the loss never increases from
 // step to step. Inputs are not checked here (Frame checks them).
@@ -278,13 +278,19 @@ func pass(theta []float64, pts []Point, targets, h, g []float64) float64 {
 	sum := 0.0
 	for i, pt := range pts {
 		logits(theta, pt.X, pt.Y, z)
-		m := z[0]
-		for _, v := range z[1:] {
-			m = max(m, v)
+		top := 0
+		for c, v := range z {
+			if v > z[top] {
+				top = c
+			}
 		}
+		m := z[top]
 		s := 0.0
 		for c, v := range z {
-			e[c] = math.Exp(v - m)
+			e[c] = 1 // exp(0) at the maximum: one exponential fewer
+			if c != top {
+				e[c] = math.Exp(v - m)
+			}
 			s += e[c]
 		}
 		lse := m + math.Log(s)
