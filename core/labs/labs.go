@@ -15,6 +15,7 @@ import (
 	"github.com/klplayground/klplay/core/elbo"
 	"github.com/klplayground/klplay/core/gan"
 	"github.com/klplayground/klplay/core/gaussfit"
+	"github.com/klplayground/klplay/core/logistic"
 	"github.com/klplayground/klplay/core/mle"
 	"github.com/klplayground/klplay/core/mutual"
 	"github.com/klplayground/klplay/core/policy"
@@ -46,13 +47,13 @@ type Lab struct {
 
 // New returns the table of labs, sorted by id. The functions of one table
 // share its caches (the MLE data sets, the VAE models, the last fit target
-// and ELBO model, the GAN sweeps, the trust-region runs, the critics' training run), each bounded; a second table has its own.
+// and ELBO model, the GAN sweeps, the trust-region runs, the critics' training run, the points panel's descent), each bounded; a second table has its own.
 // A table is not safe for concurrent use.
 func New() []Lab {
-	fit, elboLab, ganLab, store, vaeLab, trLab, nceLab := &gaussfit.Lab{}, &elbo.Lab{}, &gan.Lab{}, &mle.Store{}, &vae.Lab{}, &policy.Lab{}, &contrastive.Lab{}
+	fit, elboLab, ganLab, store, vaeLab, trLab, nceLab, pointsLab := &gaussfit.Lab{}, &elbo.Lab{}, &gan.Lab{}, &mle.Store{}, &vae.Lab{}, &policy.Lab{}, &contrastive.Lab{}, &logistic.Lab{}
 	return []Lab{
 		{"continuous", continuous.Rules, []Function{{"continuousLab", continuous.Frame}}},
-		{"cross-entropy", classify.Rules, []Function{{"crossEntropyLab", classify.Frame}}},
+		{"cross-entropy", crossEntropyRules, []Function{{"crossEntropyLab", classify.Frame}, {"crossEntropyPoints", pointsLab.Frame}}},
 		{"divergence", divergence.Rules, []Function{{"divergenceLab", divergence.Frame}}},
 		{"elbo", nil, []Function{{"elboLab", elboLab.Frame}}},
 		{"fit", gaussfit.Rules, []Function{{"fitLab", fit.Frame}}},
@@ -62,6 +63,15 @@ func New() []Lab {
 		{"trust-region", policy.Rules, []Function{{"trustRegionLab", trLab.Frame}}},
 		{"vae", nil, []Function{{"vaeLab", vaeLab.Frame}}},
 	}
+}
+
+// crossEntropyRules are the Cross-entropy lab's rules: the classifier's
+// (classify.Rules) and its points panel's (logistic.Rules).
+func crossEntropyRules(st session.State) error {
+	if err := classify.Rules(st); err != nil {
+		return err
+	}
+	return logistic.Rules(st)
 }
 
 func init() {

@@ -31,7 +31,7 @@ var broken = map[string]struct {
 
 // The lab functions of the JavaScript API (README, "The lab functions").
 var jsNames = []string{
-	"continuousLab", "crossEntropyLab", "divergenceLab", "elboLab", "fitLab", "ganLab", "mleData", "mleLab",
+	"continuousLab", "crossEntropyLab", "crossEntropyPoints", "divergenceLab", "elboLab", "fitLab", "ganLab", "mleData", "mleLab",
 	"mutualInformationLab", "mutualInformationSweep", "mutualInformationTrain", "trustRegionLab", "vaeLab",
 }
 

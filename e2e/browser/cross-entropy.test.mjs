@@ -3,7 +3,8 @@
 // the core's (klplay.*) or an independently derived value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, opener, readoutsOf, PHONE, drawn } from '../harness.mjs';
+import { readFileSync } from 'node:fs';
+import { fixture, opener, readoutsOf, PHONE, drawn, hashState } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -39,7 +40,7 @@ async function waitValue(page, key, op, x) {
   }, [key, op, x]);
 }
 
-test('the default is the seeds’ dog-vs-cat example: loss −log 0.9, all of it KL', async () => {
+test('the default is the dog-vs-cat example: loss −log 0.9, all of it KL', async () => {
   const { page } = await open();
   const r = await readouts(page);
   assert.ok(close(r.crossEntropy, 0.10536051565782628, 1e-14), `loss ${r.crossEntropy}`); // −ln 0.9
@@ -245,4 +246,219 @@ test('375 px wide: no horizontal scroll, and the controls still work', async () 
   await page.getByRole('radio', { name: 'A batch' }).check();
   await page.waitForSelector('.xe-batch:not([hidden])');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
+});
+
+// ---- The points panel: softmax regression, where Q depends on the input ----
+
+const labSchema = JSON.parse(readFileSync(new URL('../../core/session/labs/cross-entropy.json', import.meta.url))).fields;
+const POINTS = labSchema.find((f) => f.name === 'points').default;
+const MAX_FIT = labSchema.find((f) => f.name === 'fitStep').max;
+const triples = (flat) => Array.from({ length: flat.length / 3 }, (_, i) => ({ x: flat[3 * i], y: flat[3 * i + 1], c: flat[3 * i + 2] }));
+
+/** The panel's readouts, exact. */
+const pointReadouts = (page) => readoutsOf(page, ['ptLoss', 'ptFloor', 'ptGap', 'fitStep'], '.lr-panel');
+
+/** q(·|x) = softmax(Wx + b) for weights θ = [w_0x, w_0y, b_0, w_1x, …], in plain JavaScript. */
+const predict = (th, x, y) => softmax(Array.from({ length: th.length / 3 }, (_, k) => th[3 * k] * x + th[3 * k + 1] * y + th[3 * k + 2]));
+
+/** The world's posterior p(k|x): round Gaussians of spread σ around the centres the lab describes, equal priors. */
+function posterior(k, sigma, x, y) {
+  const mu = k === 2 ? [[-1.5, 0], [1.5, 0]] : [[0, 2], [-Math.sqrt(3), -1], [Math.sqrt(3), -1]];
+  const d = mu.map(([a, b]) => Math.exp(-((x - a) ** 2 + (y - b) ** 2) / (2 * sigma * sigma)));
+  const s = d.reduce((a, b) => a + b, 0);
+  return d.map((v) => v / s);
+}
+
+/**
+ * Full-batch gradient descent from θ = 0 in plain JavaScript: step size 2/λ_max of
+ * the points' (x, y, 1) second-moment matrix (λ_max by power iteration).
+ */
+function descend(pts, k, targets, steps) {
+  const n = pts.length;
+  const S = [0, 1, 2].map((a) => [0, 1, 2].map((b) => pts.reduce((s, p) => { const v = [p.x, p.y, 1]; return s + (v[a] * v[b]) / n; }, 0)));
+  let v = [1, 0.7, 0.3];
+  let lam = 0;
+  for (let it = 0; it < 5000; it++) {
+    const u = S.map((row) => row[0] * v[0] + row[1] * v[1] + row[2] * v[2]);
+    lam = Math.hypot(...u);
+    v = u.map((e) => e / lam);
+  }
+  const eta = 2 / lam;
+  const th = new Array(3 * k).fill(0);
+  for (let t = 0; t < steps; t++) {
+    const g = new Array(3 * k).fill(0);
+    pts.forEach((p, i) => {
+      const q = predict(th, p.x, p.y);
+      for (let c = 0; c < k; c++) {
+        const d = q[c] - targets[i][c];
+        g[3 * c] += d * p.x; g[3 * c + 1] += d * p.y; g[3 * c + 2] += d;
+      }
+    });
+    for (let j = 0; j < th.length; j++) th[j] -= (eta * g[j]) / n;
+  }
+  return th;
+}
+
+const oneHot = (pts, k) => pts.map((p) => Array.from({ length: k }, (_, c) => (c === p.c ? 1 : 0)));
+
+test('points model: the loss shown is the mean of −log q(yᵢ|xᵢ), with q from gradient descent done here; dragging a point changes it', async () => {
+  const { page } = await open('#lab=cross-entropy&pointLabels=onehot&fitStep=40');
+  let st = await hashState(page);
+  let pts = triples(st.points.split(',').map(Number));
+  assert.deepEqual(pts, triples(POINTS));
+  const th = descend(pts, 3, oneHot(pts, 3), 40);
+  const mean = (t) => pts.reduce((s, p) => s - Math.log(predict(t, p.x, p.y)[p.c]), 0) / pts.length;
+  let r = await pointReadouts(page);
+  assert.equal(r.fitStep, 40);
+  assert.ok(close(r.ptLoss, mean(th), 1e-9), `loss ${r.ptLoss}, mean −log q ${mean(th)}`);
+  assert.equal(r.ptFloor, 0, 'one-hot labels have no entropy');
+  assert.ok(r.ptLoss < Math.log(3) - 0.3, 'training lowered the loss from log 3');
+  // The per-point bars are the same terms.
+  const api = await page.evaluate(() => { const f = globalThis.klplay.crossEntropyPoints({ pointLabels: 'onehot', fitStep: 40 }); return { terms: Array.from(f.terms), weights: Array.from(f.weights) }; });
+  assert.ok(api.weights.every((w, j) => Math.abs(w - th[j]) < 1e-9), `weights ${api.weights} vs ${th}`);
+  api.terms.forEach((t, i) => assert.ok(close(t, -Math.log(predict(th, pts[i].x, pts[i].y)[pts[i].c]), 1e-9)));
+  assert.equal(await page.locator('.lr-panel .bars rect.lr-term-gap').count(), pts.length);
+
+  // Drag point 1 (class A, at (1.1, 1.3)) down into class C's cloud.
+  const before = r.ptLoss;
+  await page.locator('.lr-fig-plane').scrollIntoViewIfNeeded();
+  const box = await page.locator('g.lr-pt[data-index="0"]').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2 + 4 * i, box.y + box.height / 2 + 12 * i);
+  await page.mouse.up();
+  await page.waitForFunction((v) => Number(document.querySelector('.lr-panel output[data-readout="ptLoss"]').dataset.value) !== v, before);
+  st = await hashState(page);
+  pts = triples(st.points.split(',').map(Number));
+  assert.ok(pts[0].y < 0 && pts[0].c === 0, `dragged to ${JSON.stringify(pts[0])}`);
+  assert.deepEqual(pts.slice(1), triples(POINTS).slice(1));
+  r = await pointReadouts(page);
+  assert.equal(r.fitStep, 40, 'a drag keeps the iteration: the fit is replayed on the moved points');
+  const th2 = descend(pts, 3, oneHot(pts, 3), 40);
+  assert.ok(close(r.ptLoss, mean(th2), 1e-9), `after the drag: loss ${r.ptLoss}, mean −log q ${mean(th2)}`);
+  assert.ok(r.ptLoss > before, 'a point dragged among another class costs more');
+});
+
+test('points model: with overlapping classes Play lowers the loss towards the aleatoric floor H(Y|X) and never below it', async () => {
+  const { page } = await open();
+  const pts = triples(POINTS);
+  // The floor is the mean entropy of the world's posterior at the points, computed here.
+  const floor = pts.reduce((s, p) => s + entropy(posterior(3, 1.2, p.x, p.y)), 0) / pts.length;
+  let r = await pointReadouts(page);
+  assert.ok(close(r.ptFloor, floor, 1e-12), `floor ${r.ptFloor} vs ${floor}`);
+  assert.ok(floor > 0.2, `the default classes overlap: H(Y|X) = ${floor}`);
+  assert.ok(close(r.ptLoss, Math.log(3), 1e-14), 'W = 0: q uniform');
+  assert.ok(close(r.ptGap, r.ptLoss - r.ptFloor, 1e-12));
+  // Record every loss the page shows while it trains.
+  await page.evaluate(() => {
+    const out = document.querySelector('.lr-panel output[data-readout="ptLoss"]');
+    globalThis.seen = [];
+    new MutationObserver(() => globalThis.seen.push([Number(out.dataset.value), Number(document.querySelector('.lr-panel output[data-readout="ptFloor"]').dataset.value)]))
+      .observe(out, { attributes: true, attributeFilter: ['data-value'] });
+  });
+  await page.locator('[data-action="fit-play"]').click();
+  await page.waitForFunction(() => /Converged/.test(document.querySelector('.lr-panel .callout').textContent), null, { timeout: 30_000 });
+  assert.equal(await page.locator('[data-action="fit-play"]').getAttribute('aria-pressed'), 'false', 'Play stops itself once converged');
+  const seen = await page.evaluate(() => globalThis.seen);
+  assert.ok(seen.length > 10, `${seen.length} frames of training`);
+  for (let i = 0; i < seen.length; i++) {
+    assert.ok(seen[i][0] >= seen[i][1], `frame ${i}: loss ${seen[i][0]} below the floor ${seen[i][1]}`);
+    if (i > 0) assert.ok(seen[i][0] <= seen[i - 1][0] * (1 + 1e-15), `frame ${i}: the loss rose from ${seen[i - 1][0]} to ${seen[i][0]}`);
+  }
+  r = await pointReadouts(page);
+  assert.ok(r.ptLoss - floor < 1e-6 && r.ptLoss >= floor, `converged at ${r.ptLoss}, floor ${floor}`);
+  // The model reaches the world's own posterior (the truth is a softmax of a linear function).
+  const th = await page.evaluate((s) => Array.from(globalThis.klplay.crossEntropyPoints({ fitStep: s }).weights), r.fitStep);
+  for (const p of pts) {
+    const q = predict(th, p.x, p.y);
+    posterior(3, 1.2, p.x, p.y).forEach((v, c) => assert.ok(Math.abs(q[c] - v) < 1e-3, `q ${q} vs p ${v}`));
+  }
+  // The trace and its floor are drawn, with the floor named.
+  assert.match(await page.locator('.lr-panel .lr-floor-label').textContent(), /^aleatoric \(irreducible\)/);
+  assert.equal(await page.locator('.lr-panel circle.lr-cur').count(), 1);
+});
+
+test('points model: a share link holds the iteration and reopens at the same loss; a hostile step is capped', async () => {
+  const { page } = await open('#lab=cross-entropy&pointClasses=2&spread=1.5&points=-1,0,0,1,0.5,1,0.4,0.2,0,-0.3,-0.2,1,2,1,1,-2,-1,0');
+  const play = page.locator('[data-action="fit-play"]');
+  await play.click();
+  await page.waitForFunction(() => Number(document.querySelector('.lr-panel output[data-readout="fitStep"]').dataset.value) >= 12);
+  await play.click();
+  const st = await hashState(page);
+  const r = await pointReadouts(page);
+  assert.equal(Number(st.fitStep), r.fitStep);
+  assert.ok(r.ptLoss < Math.log(2) && r.ptGap > 0);
+  const hash = `#${Object.entries(st).map(([k, v]) => `${k}=${v}`).join('&')}`;
+  const { page: copy } = await open(hash);
+  assert.deepEqual(await pointReadouts(copy), r, 'the link replays the fit to the same iteration, to the bit');
+  // Two classes here: the true labels at six points, computed here, give the floor.
+  const pts = triples(st.points.split(',').map(Number));
+  const floor = pts.reduce((s, p) => s + entropy(posterior(2, 1.5, p.x, p.y)), 0) / pts.length;
+  assert.ok(close(r.ptFloor, floor, 1e-12), `floor ${r.ptFloor} vs ${floor}`);
+  const { page: hostile } = await open('#lab=cross-entropy&fitStep=99999999');
+  assert.equal((await pointReadouts(hostile)).fitStep, MAX_FIT);
+  assert.match(await hostile.locator(".notice-text").first().textContent(), new RegExp(`fitStep was above ${MAX_FIT}`));
+  // Half a point, a class that does not exist, coordinates off the square: repaired and said so.
+  const { page: bad } = await open('#lab=cross-entropy&pointClasses=2&points=1,2,5,9,9');
+  const note = await bad.locator('.notice-text').first().textContent();
+  assert.match(note, /points had entries outside -4 to 4; clamped/);
+  assert.match(note, /points had 5 numbers, not whole triples/);
+  assert.match(note, /points named classes that do not exist/);
+  const fixed = await hashState(bad);
+  assert.equal(fixed.points, '1,2,0');
+  assert.ok(close((await pointReadouts(bad)).ptLoss, Math.LN2, 1e-15), 'one point, W = 0: log 2');
+});
+
+test('points model: add a point by clicking, move one by keys, remove one by double-click', async () => {
+  const { page } = await open('#lab=cross-entropy&fitStep=5');
+  const count = () => page.locator('g.lr-pt').count();
+  assert.equal(await count(), 24);
+  await page.getByRole('radio', { name: 'C', exact: true }).check();
+  await page.locator('.lr-fig-plane').scrollIntoViewIfNeeded();
+  const ground = await page.locator('rect.lr-ground').boundingBox();
+  // The square is [−4, 4]²: its centre is the origin.
+  await page.mouse.click(ground.x + ground.width / 2, ground.y + ground.height / 2);
+  await page.waitForFunction(() => document.querySelectorAll('g.lr-pt').length === 25);
+  let st = await hashState(page);
+  const added = triples(st.points.split(',').map(Number)).at(-1);
+  assert.ok(Math.abs(added.x) < 0.1 && Math.abs(added.y) < 0.1 && added.c === 2, JSON.stringify(added));
+  const pt = page.locator('g.lr-pt[data-index="3"]');
+  await pt.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /^-0\.35,/.test(new URLSearchParams(location.hash.slice(1)).get('points').split(',').slice(9).join(',')));
+  await page.locator('g.lr-pt[data-index="5"]').dblclick();
+  await page.waitForFunction(() => document.querySelectorAll('g.lr-pt').length === 24);
+  st = await hashState(page);
+  const now = triples(st.points.split(',').map(Number));
+  const want = [...triples(POINTS), added].filter((_, i) => i !== 5);
+  want[3] = { ...want[3], x: -0.35 };
+  assert.deepEqual(now, want);
+  // Without a pointer: + point puts one of the chosen class at the centre.
+  await page.getByRole('radio', { name: 'B', exact: true }).check();
+  await page.getByRole('button', { name: '+ point' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('g.lr-pt').length === 25);
+  now.push({ x: 0, y: 0, c: 1 });
+  assert.deepEqual(triples((await hashState(page)).points.split(',').map(Number)), now);
+  const r = await pointReadouts(page);
+  const th = descend(now, 3, now.map((p) => posterior(3, 1.2, p.x, p.y)), 5);
+  const loss = now.reduce((s, p) => s - posterior(3, 1.2, p.x, p.y).reduce((a, v, c) => a + v * Math.log(predict(th, p.x, p.y)[c]), 0), 0) / now.length;
+  assert.ok(close(r.ptLoss, loss, 1e-9), `${r.ptLoss} vs ${loss}`);
+});
+
+test('375 px: the points panel fits, the TRUE header stays on one line, and the text says the dog-vs-cat example', async () => {
+  const { page } = await open('#lab=cross-entropy', PHONE);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), 'no horizontal scroll');
+  const head = await page.evaluate(() => {
+    const el = document.querySelector('.xe-row-head .xe-col-label');
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return { lines: range.getClientRects().length, text: el.textContent };
+  });
+  assert.deepEqual(head, { lines: 1, text: 'true' });
+  const box = await page.locator('.lr-panel').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 375, `panel ${JSON.stringify(box)}`);
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Start with the dog-vs-cat example/);
+  assert.doesNotMatch(text, /seed/i);
 });

@@ -90,6 +90,12 @@ describe('the state’s unit is the unit of the answer', () => {
     close(klplay.crossEntropyLab(x).crossEntropy, -Math.log(0.9));
     close(klplay.crossEntropyLab({ ...x, unit: 'bits' }).crossEntropy, -Math.log2(0.9));
   });
+  test('crossEntropyPoints: {} is the defaults spelt out; at W = 0 the loss is log K in the state’s unit', () => {
+    assert.deepEqual(plain(klplay.crossEntropyPoints({ fitStep: 7 })), plain(klplay.crossEntropyPoints({ ...defaults('cross-entropy'), fitStep: 7 })));
+    close(klplay.crossEntropyPoints({}).loss, Math.log(3));
+    close(klplay.crossEntropyPoints({ unit: 'bits', pointClasses: 2, points: [0, 1, 1] }).loss, 1);
+    assert.throws(() => klplay.crossEntropyPoints({ points: [0, 0, 3] }), (e) => e.code === 'out-of-range' && e.arg === 'state.points[2]');
+  });
 });
 
 describe('the measures’ options: base is e unless given, and 0 is no base', () => {

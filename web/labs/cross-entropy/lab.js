@@ -14,6 +14,7 @@ import { bounds, fieldSlider } from '../../lib/controls.js';
 import { hatch, maybeTransition, niceCeil, once, swatch, thinTicks } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
+import { PointsPanel } from './points.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/cross-entropy.json';
 
@@ -26,7 +27,7 @@ const MAX_BATCH = field('batch').maxLength;
 const NAME_CHARS = field('names').maxChars;
 const LR_MIN = field('lr').min;
 const LR_MAX = field('lr').max;
-// Names for new classes, in order (the first two are the seeds' dog and cat).
+// Names for new classes, in order (the first two are the default example's dog and cat).
 const NAMES = ['dog', 'cat', 'bird', 'fish', 'horse', 'frog', 'deer', 'ship', 'truck', 'plane'];
 const MAX_TRACE = 3000; // steps kept in the loss curve; training pauses there
 const STEPS_PER_FRAME = 1;
@@ -54,8 +55,21 @@ function check(state) {
     problems.push(`batch named classes that do not exist; wrapped into 0–${k - 1}`);
     batch = batch.map((c) => Math.round(c) % k);
   }
-  return { state: { ...state, names, label, batch }, problems };
+  let { points } = state;
+  const pk = state.pointClasses;
+  if (points.length % 3 !== 0) {
+    problems.push(`points had ${points.length} numbers, not whole triples x, y, class; the last ${points.length % 3} dropped`);
+    points = points.slice(0, points.length - (points.length % 3));
+  }
+  if (points.some((v, j) => j % 3 === 2 && (v < 0 || v >= pk || v !== Math.round(v)))) {
+    problems.push(`points named classes that do not exist; wrapped into 0–${pk - 1}`);
+    points = points.map((v, j) => (j % 3 === 2 ? ((Math.round(Math.abs(v)) % pk) + pk) % pk : v));
+  }
+  return { state: { ...state, names, label, batch, points }, problems };
 }
+
+// The fields of the points panel (its own model, its own key).
+const POINT_FIELDS = new Set(['points', 'pointClasses', 'spread', 'pointLabels', 'fitStep']);
 
 class View extends LabView {
   constructor(el, ctx) {
@@ -75,6 +89,13 @@ class View extends LabView {
       },
     });
     this.build();
+    this.points = new PointsPanel(this, field);
+    el.insertBefore(this.points.build(formulas), this.readouts.live);
+  }
+
+  destroy() {
+    super.destroy();
+    this.points.destroy();
   }
 
   // ---- state changes ------------------------------------------------------
@@ -225,7 +246,7 @@ class View extends LabView {
         this.batchFormula = h('div', { class: 'formula', hidden: true }, h('div', { class: 'math' }, mathml(formulas.batch)),
           h('p', { class: 'formula-value identity' }, out('meanLoss'), ' = ', out('crossEntropy'), ' ', unitSpan()))),
       prose('xe', 'Why the loss is a divergence',
-        'Start with the seeds’ example: the image is a dog, so P = [1, 0], and the model says Q = [0.9, 0.1]. The loss is −log 0.9 ≈ 0.105 nats. A one-hot label has no entropy, so all of that is KL(P‖Q): the loss is the divergence.',
+        'Start with the dog-vs-cat example: the image is a dog, so P = [1, 0], and the model says Q = [0.9, 0.1]. The loss is −log 0.9 ≈ 0.105 nats. A one-hot label has no entropy, so all of that is KL(P‖Q): the loss is the divergence.',
         'Now smooth the label. P spreads ε over every class and gains entropy H(P), which no model can remove: it is part of the target itself. Training pushes Q towards P, the KL part shrinks to zero, and the loss settles at H(P) instead of 0. Since H(P) does not depend on the model, minimising cross-entropy and minimising KL(P‖Q) move the logits in exactly the same way.',
         h('p', {}, 'With a one-hot label the loss keeps falling but never arrives: q', h('sub', {}, 'c'), ' = 1 needs an infinite gap between the logits, which is why smoothing is used to keep a classifier from growing ever more confident.'),
         'In batch mode the same identity holds for the average label: a model that must give one answer for several examples does best by predicting their label frequencies, which is maximum likelihood for a categorical distribution.'),
@@ -275,6 +296,11 @@ class View extends LabView {
   }
 
   update(state, info = {}) {
+    this.points.update(state, info);
+    // The classifier's part is redrawn only when its own fields changed (or it trains).
+    const own = JSON.stringify(Object.entries(state).filter(([k]) => !POINT_FIELDS.has(k)));
+    if (own === this.ownKey && !info.train) return;
+    this.ownKey = own;
     const prev = this.state;
     // A frame the play loop asked for before Pause was pressed trains no more.
     const steps = info.run && !this.player.playing ? 0 : Math.min(info.train ?? 0, 1000);
