@@ -6,7 +6,7 @@ ADDR     ?= 127.0.0.1:8080
 CHROMIUM ?= /usr/bin/chromium
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build run test vet gotest wasmtest nodetest e2e bench wasmsize deps chromium clean
+.PHONY: all build run test vet gotest wasmtest nodetest e2e bench floor wasmsize deps chromium clean
 
 all: build
 
@@ -83,9 +83,19 @@ e2e: build chromium
 
 test: vet gotest wasmtest nodetest e2e
 
-bench: build chromium wasmsize
+bench: build chromium wasmsize floor
 	$(GO) test -run='^$$' -bench=. -count=5 ./core/... | tee bench/go.txt
 	CHROMIUM=$(CHROMIUM) node bench/browser.mjs
+
+# The floor every load figure is a ratio to (bench/floor): one KL in Go-in-wasm,
+# built with the playground's Go and flags, precompressed by the same tool.
+FLOOR := bench/floor/dist
+floor: $(FLOOR)/floor.wasm
+$(FLOOR)/floor.wasm: bench/floor/main.go bench/floor/index.html bench/floor/floor.js $(WASM_SRC) $(GOROOT)/lib/wasm/wasm_exec.js
+	@mkdir -p $(FLOOR)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./bench/floor
+	cp bench/floor/index.html bench/floor/floor.js $(GOROOT)/lib/wasm/wasm_exec.js $(FLOOR)/
+	$(GO) run ./cmd/precompress $(FLOOR)
 
 # The wasm's code bytes per Go package (the bridge is package main), from an
 # unstripped build's name and code sections.
@@ -93,5 +103,5 @@ wasmsize:
 	$(GO) run ./bench/wasmsize | tee bench/wasmsize.txt
 
 clean:
-	rm -rf dist bin cmd/klplay/site
+	rm -rf dist bin cmd/klplay/site $(FLOOR)
 	mkdir -p cmd/klplay/site && touch cmd/klplay/site/.gitkeep

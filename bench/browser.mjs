@@ -12,29 +12,52 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
 const server = await startServer();
+const floorServer = await startServer(['-dir', path.join(root, 'bench', 'floor', 'dist')]);
 const browser = await launch();
 const results = { date: new Date().toISOString(), runs: RUNS, chromium: browser.version() };
 
 try {
-  // Cold first load: a fresh context (empty cache) each run.
-  const bytes = [], tti = [];
-  for (let i = 0; i < RUNS; i++) {
-    const ctx = await browser.newContext();
+  // Loads, cold (a fresh context: empty cache, no service worker) and warm (a
+  // second visit in the same context), of the playground's first lab and of the
+  // floor (bench/floor: Go's runtime and one KL, same Go, flags, server and
+  // compression), alternated run by run so that both see the same machine.
+  const load = async (ctx, url, worker) => {
     const page = await ctx.newPage();
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Network.enable');
     let transferred = 0;
     cdp.on('Network.loadingFinished', (e) => { transferred += e.encodedDataLength; });
-    // The first lab, as before there was a start view: the figure is comparable across builds.
-    await page.goto(`${server.url}#lab=divergence`);
+    await page.goto(url);
     await ready(page);
-    tti.push(await page.evaluate(() => performance.getEntriesByName('klplay:ready')[0]?.startTime ?? NaN));
+    const readyMs = await page.evaluate(() => performance.getEntriesByName('klplay:ready')[0]?.startTime ?? NaN);
     await page.waitForLoadState('networkidle');
-    bytes.push(transferred);
-    await ctx.close();
+    // The playground's service worker holds the build once it is ready (the floor has none).
+    if (worker) await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.close();
+    return { bytes: transferred, readyMs };
+  };
+  const sample = { site: { cold: [], warm: [] }, floor: { cold: [], warm: [] } };
+  // The first lab, as before there was a start view: the figure is comparable across builds.
+  const urls = { site: `${server.url}#lab=divergence`, floor: floorServer.url };
+  for (let i = 0; i < RUNS; i++) {
+    for (const which of ['site', 'floor']) {
+      const ctx = await browser.newContext();
+      sample[which].cold.push(await load(ctx, urls[which], which === 'site'));
+      sample[which].warm.push(await load(ctx, urls[which], false));
+      await ctx.close();
+    }
   }
-  results.firstLoadBytes = median(bytes);
-  results.timeToInteractiveMs = median(tti);
+  const summary = (xs) => ({ bytes: median(xs.map((x) => x.bytes)), readyMs: median(xs.map((x) => x.readyMs)) });
+  results.loads = {};
+  for (const which of ['site', 'floor']) results.loads[which] = { cold: summary(sample[which].cold), warm: summary(sample[which].warm) };
+  const L = results.loads;
+  results.loadRatios = {
+    coldBytes: L.site.cold.bytes / L.floor.cold.bytes,
+    coldReady: L.site.cold.readyMs / L.floor.cold.readyMs,
+    warmReady: L.site.warm.readyMs / L.floor.warm.readyMs,
+  };
+  results.firstLoadBytes = L.site.cold.bytes;
+  results.timeToInteractiveMs = L.site.cold.readyMs;
 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
@@ -218,12 +241,15 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await floorServer.stop();
 }
 
 await writeFile(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+const L = results.loads;
+const R = results.loadRatios;
 const lines = [
-  `first load, compressed bytes: ${(results.firstLoadBytes / 1024).toFixed(0)} KiB (budget 800 KB)`,
-  `time to interactive:          ${results.timeToInteractiveMs.toFixed(0)} ms (budget 400 ms)`,
+  `load, cold:  ${(L.site.cold.bytes / 1024).toFixed(0)} KiB, ready at ${L.site.cold.readyMs.toFixed(0)} ms; floor ${(L.floor.cold.bytes / 1024).toFixed(0)} KiB at ${L.floor.cold.readyMs.toFixed(0)} ms: bytes ${R.coldBytes.toFixed(2)}× (target ≤ 1.8×), ready ${R.coldReady.toFixed(2)}× (target ≤ 1.0× drawn, ≤ 1.5× interactive)`,
+  `load, warm:  ${(L.site.warm.bytes / 1024).toFixed(0)} KiB, ready at ${L.site.warm.readyMs.toFixed(0)} ms; floor ${(L.floor.warm.bytes / 1024).toFixed(0)} KiB at ${L.floor.warm.readyMs.toFixed(0)} ms: ready ${R.warmReady.toFixed(2)}×`,
   `KL at n=1e6:                  Go/wasm ${results.kl1e6.goMs.toFixed(1)} ms, JS ${results.kl1e6.jsMs.toFixed(1)} ms, ratio ${results.kl1e6.ratio.toFixed(2)}×`,
 ];
 const ss = results.sessions;

@@ -225,13 +225,13 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   }
 
   /** The autosaved states become what each lab shows when a link carries no state; the
-   * first draw waits (briefly) only for the lab it shows, and only when its link has no state. */
+   * first draw waits (briefly) only for the lab it shows, and only when its link names a lab but no state. */
   async function restoreAutosaved() {
     const { lab, fields, problems } = readHash();
     const pending = labs.map((l) => sessions.restore(l).then((state) => {
       if (state && !remembered.has(l.id)) remembered.set(l.id, state);
     }));
-    if (fields.length === 0 && problems.length === 0) {
+    if (lab !== home && fields.length === 0 && problems.length === 0) {
       await Promise.race([pending[labs.indexOf(lab)], new Promise((r) => { setTimeout(r, sessions.restoreWait); })]);
     }
   }
