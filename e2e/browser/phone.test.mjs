@@ -23,7 +23,7 @@ test('at 375 px every lab’s formulas, export menus and numbers fit the phone',
         const visible = (e) => e.getClientRects().length > 0;
         // A formula wider than its box must scroll (overflow-x) and show that it does: the
         // edge shadows, radial gradients fixed to the box under card-coloured covers that scroll with it.
-        const maths = [...document.querySelectorAll('section.lab .math')].filter(visible).map((m) => {
+        const maths = [...document.querySelectorAll('section.lab .math, section.lab .table-wrap')].filter(visible).map((m) => {
           const cs = getComputedStyle(m);
           return {
             over: m.scrollWidth > m.clientWidth + 1,
@@ -35,17 +35,21 @@ test('at 375 px every lab’s formulas, export menus and numbers fit the phone',
         const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
         const covers = [...document.querySelectorAll('section.lab .chart-host > .chart-export')].filter(visible)
           .filter((d) => hit(d.querySelector('summary').getBoundingClientRect(), d.parentElement.querySelector('svg.chart').getBoundingClientRect())).length;
+        // Nothing else reaches past the screen's edge (formulas and tables scroll inside their own boxes).
+        const past = [...document.querySelectorAll('section.lab *')].filter((e) => !e.closest('.math, .table-wrap') && visible(e))
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => `${e.tagName} “${e.textContent.slice(0, 40)}”`);
         // Every readout, showing a number in scientific notation, takes one line.
         const outs = [...document.querySelectorAll('section.lab output')].filter(visible);
         for (const o of outs) o.textContent = '1.26 × 10⁻⁴';
         const broken = outs.filter((o) => o.getClientRects().length > 1 || o.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(o).fontSize)).length;
-        return { maths, covers, outs: outs.length, broken };
+        return { maths, covers, outs: outs.length, broken, past };
       });
       for (const m of r.maths) {
-        assert.ok(!m.cut, `${lab}: a formula box runs past the screen's edge`);
-        if (m.over) assert.ok(m.scrolls && m.shadows, `${lab}: a formula is wider than its box with no sign that it scrolls`);
+        assert.ok(!m.cut, `${lab}: a formula or table box runs past the screen's edge`);
+        if (m.over) assert.ok(m.scrolls && m.shadows, `${lab}: a formula or table is wider than its box with no sign that it scrolls`);
       }
       wide += r.maths.filter((m) => m.over).length;
+      assert.deepEqual(r.past, [], `${lab}: past the screen's edge`);
       assert.equal(r.covers, 0, `${lab}: ${r.covers} export buttons cover their charts`);
       assert.ok(r.outs > 0, `${lab}: readouts`);
       assert.equal(r.broken, 0, `${lab} (${colorScheme}): ${r.broken} of ${r.outs} readouts break a number over two lines`);

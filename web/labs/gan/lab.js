@@ -237,7 +237,7 @@ class View extends LabView {
         formula(formulas.gan),
         h('p', { class: 'formula-value' }, 'now: 2 × ', out('jsF'), ' − 1.3863 = ', out('lossF')),
         formula(formulas.js),
-        h('p', { class: 'formula-value gan-js-now' }, 'now: ', out('jsF'), ' = ½ · ', out('klPMF'), ' + ½ · ', out('klQMF')),
+        h('p', { class: 'formula-value' }, 'now: ', out('jsF'), ' = ½ · ', out('klPMF'), ' + ½ · ', out('klQMF')),
         h('p', { class: 'small' }, 'Equal halves here: P is symmetric and Q is P shifted, so the mirror x ↦ θ − x swaps P and Q and keeps M.'),
         formula(formulas.kl),
         h('p', { class: 'formula-value' }, 'now: ', out('klF'), h('span', { class: 'small' }, ' — ∞ as soon as q = 0 < p on an interval')),
