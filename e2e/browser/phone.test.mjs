@@ -42,7 +42,12 @@ test('at 375 px every lab’s formulas, export menus and numbers fit the phone',
         const outs = [...document.querySelectorAll('section.lab output')].filter(visible);
         for (const o of outs) o.textContent = '1.26 × 10⁻⁴';
         const broken = outs.filter((o) => o.getClientRects().length > 1 || o.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(o).fontSize)).length;
-        return { maths, covers, outs: outs.length, broken, past };
+        // … and it and its unit stay inside their card (not under its edge), outside the boxes that scroll.
+        const inside = (e, card) => e.getBoundingClientRect().right <= card.getBoundingClientRect().right + 0.5;
+        const spill = outs.filter((o) => !o.closest('.math, .table-wrap, .formula') && o.closest('.card'))
+          .filter((o) => { const card = o.closest('.card'); const u = o.nextElementSibling?.classList.contains('unit') ? o.nextElementSibling : null; return !inside(o, card) || (u && !inside(u, card)); })
+          .map((o) => o.dataset.readout);
+        return { maths, covers, outs: outs.length, broken, past, spill };
       });
       for (const m of r.maths) {
         assert.ok(!m.cut, `${lab}: a formula or table box runs past the screen's edge`);
@@ -53,6 +58,7 @@ test('at 375 px every lab’s formulas, export menus and numbers fit the phone',
       assert.equal(r.covers, 0, `${lab}: ${r.covers} export buttons cover their charts`);
       assert.ok(r.outs > 0, `${lab}: readouts`);
       assert.equal(r.broken, 0, `${lab} (${colorScheme}): ${r.broken} of ${r.outs} readouts break a number over two lines`);
+      assert.deepEqual(r.spill, [], `${lab}: readouts in scientific notation run out of their card`);
     }
     assert.ok(wide > 0, 'some formula is wider than a phone, so the scrolling was tested');
     await page.close();

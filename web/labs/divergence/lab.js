@@ -164,7 +164,7 @@ class View extends LabView {
             out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
         h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.'),
         h('div', { class: 'formula js-formula' }, h('div', { class: 'math' }, mathml(formulas.js), mathml(formulas.mix)),
-          h('p', { class: 'formula-value identity' }, out('jensenShannon'), ' = ½ · ', out('klPM'), ' + ½ · ', out('klQM'), ' ', unitSpan()),
+          h('p', { class: 'formula-value identity' }, out('jensenShannon'), ' = ', h('span', { class: 'pair' }, '½ · ', out('klPM')), ' + ', h('span', { class: 'pair' }, '½ · ', out('klQM'), ' ', unitSpan())),
           this.jsBar = h('div', { class: 'js-bar', role: 'img' },
             this.jsSegP = h('span', { class: 'js-seg js-seg-p' }), this.jsSegQ = h('span', { class: 'js-seg js-seg-q' }),
             h('span', { class: 'js-cap' }, 'log 2')),
