@@ -215,6 +215,8 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
       const svgFile = await caughtExport(page, menu, 'svg');
       assert.match(svgFile.name, new RegExp(`^klplay-${lab}-[a-z0-9-]+\\.svg$`));
       await checkSVG(page, svgFile.text);
+      const heading = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('.export-caption text')?.textContent ?? '', svgFile.text);
+      assert.ok(heading.trim().length > 2, `${lab}: ${label}: the exported SVG carries its heading (“${heading}”)`);
       charts += 1;
     }
   }

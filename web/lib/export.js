@@ -83,16 +83,25 @@ function swatchMark(sw, x, y) {
 }
 
 /**
- * The heading and legend of the figure `svg` sits in, for a standalone file:
+ * The heading and legend of the figure `svg` sits in (outside a figure, the
+ * heading before it in its card, and no legend; with no heading, `fallback`,
+ * the chart's label), for a standalone file:
  * {heading (the h2's text nodes, <sub> marked), headingStyle, entries: [{swatch, text}], legendStyle},
- * or null outside a figure. Legend chips switched off (aria-pressed="false") are left out.
+ * or null with neither. Legend chips switched off (aria-pressed="false") are left out.
  */
-function captionOf(svg) {
+function captionOf(svg, fallback) {
   const fig = svg.closest('figure');
-  const h2 = fig?.querySelector('figcaption h2, figcaption h3');
-  if (!h2) return null;
+  // Outside a figure, the heading is the last one of the chart's card before it.
+  const before = (e) => e.compareDocumentPosition(svg) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const h2 = fig ? fig.querySelector('figcaption h2, figcaption h3') : [...(svg.closest('.card')?.querySelectorAll('h2, h3') ?? [])].filter(before).pop();
+  if (!h2 && !fallback) return null;
+  if (!h2) {
+    // No heading on the page: the chart's own label, in the ink and weight of a heading.
+    const cs = getComputedStyle(svg.parentElement);
+    return { heading: [{ text: fallback }], headingStyle: { color: cs.color, fontFamily: cs.fontFamily, fontSize: '15px', fontWeight: '700' }, entries: [], legendStyle: cs };
+  }
   const heading = [...h2.childNodes].map((n) => ({ text: n.textContent, sub: n.nodeName === 'SUB' })).filter((p) => p.text);
-  const legend = fig.querySelector('figcaption .legend');
+  const legend = fig?.querySelector('figcaption .legend');
   const entries = legend ? [...legend.children].filter((e) => e.getAttribute('aria-pressed') !== 'false' && e.textContent.trim()).map((e) => ({
     swatch: e.querySelector('svg.swatch, [class*="swatch"], [class*="-key"]'),
     text: e.textContent.replace(/\s+/g, ' ').trim(),
@@ -111,7 +120,7 @@ function captionBand(cap, width) {
   const hs = cap.headingStyle;
   const plain = cap.heading.map((p) => p.text).join('');
   const size = Math.min(16, parseFloat(hs.fontSize) || 16);
-  const fit = Math.min(size, (size * (width - 2 * pad)) / Math.max(1, textWidth(plain, fontOf(hs, `${size}px`))));
+  const fit = Math.max(10, Math.min(size, (size * (width - 2 * pad)) / Math.max(1, textWidth(plain, fontOf(hs, `${size}px`)))));
   const title = el('text', { x: pad, y: pad + fit, style: `fill:${hs.color};font-family:${hs.fontFamily};font-size:${fit}px;font-weight:${hs.fontWeight}` });
   for (const p of cap.heading) title.append(el('tspan', p.sub ? { 'font-size': `${0.72 * fit}px`, 'baseline-shift': 'sub' } : {}, p.text));
   g.append(title);
@@ -169,7 +178,7 @@ function standalone(svg, { title, caption = true } = {}) {
   clone.removeAttribute('aria-label');
   const width = Number(svg.getAttribute('width')) || svg.clientWidth;
   let height = Number(svg.getAttribute('height')) || svg.clientHeight;
-  const cap = caption ? captionOf(svg) : null;
+  const cap = caption ? captionOf(svg, svg.getAttribute('aria-label')) : null;
   if (cap) {
     // The chart moves down under the band; its own viewBox becomes that of the taller image.
     const band = captionBand(cap, width);
