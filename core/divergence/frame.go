@@ -25,10 +25,13 @@ func Rules(st session.State) error {
 //
 //	{entropyP, entropyQ, crossEntropy, kl, reverseKL, jensenShannon,
 //	 totalVariation, hellinger, squaredHellinger, extraBits: float64,
-//	 terms, reverseTerms, codeP, codeQ: []float64}
+//	 klPM, klQM: float64,
+//	 terms, reverseTerms, codeP, codeQ, mixture: []float64}
 //
-// with H(P,Q) = H(P) + KL(P‖Q), terms summing to KL and the code lengths
-// −log₂ p_i, −log₂ q_i in bits whatever the unit (see Comparison).
+// with H(P,Q) = H(P) + KL(P‖Q), terms summing to KL, the code lengths
+// −log₂ p_i, −log₂ q_i in bits whatever the unit, and JS built from KL: the
+// mixture M = (P + Q)/2 and klPM = KL(P‖M), klQM = KL(Q‖M) with
+// jensenShannon = ½ klPM + ½ klQM (see Comparison, JensenShannonParts).
 //
 // Errors: those of Compare.
 func Frame(st session.State, _ session.Options) (map[string]any, error) {
@@ -51,5 +54,8 @@ func Frame(st session.State, _ session.Options) (map[string]any, error) {
 		"reverseTerms":     c.ReverseTerms,
 		"codeP":            c.CodeP,
 		"codeQ":            c.CodeQ,
+		"mixture":          c.Mixture,
+		"klPM":             c.KLPM,
+		"klQM":             c.KLQM,
 	}, nil
 }

@@ -53,7 +53,7 @@ func TestFrameDefaultAndUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 		keys := []string{"codeP", "codeQ", "crossEntropy", "entropyP", "entropyQ", "extraBits", "hellinger", "jensenShannon",
-			"kl", "reverseKL", "reverseTerms", "squaredHellinger", "terms", "totalVariation"}
+			"kl", "klPM", "klQM", "mixture", "reverseKL", "reverseTerms", "squaredHellinger", "terms", "totalVariation"}
 		if got := sortedKeys(f); !slices.Equal(got, keys) {
 			t.Fatalf("keys %v", got)
 		}
@@ -65,6 +65,22 @@ func TestFrameDefaultAndUnits(t *testing.T) {
 		}
 		if h := f["entropyP"].(float64) + f["kl"].(float64); relErr(f["crossEntropy"].(float64), h) > 1e-14 {
 			t.Errorf("H(P,Q) %v ≠ H(P) + KL %v", f["crossEntropy"], h)
+		}
+		// JS built from KL: M = (P + Q)/2 and JS = ½KL(P‖M) + ½KL(Q‖M), in the unit.
+		m := f["mixture"].([]float64)
+		klPM, klQM := 0.0, 0.0
+		for i := range p {
+			if want := (p[i] + q[i]) / 2; m[i] != want {
+				t.Errorf("mixture[%d] %v, want %v", i, m[i], want)
+			}
+			klPM += p[i] * math.Log(p[i]/m[i])
+			klQM += q[i] * math.Log(q[i]/m[i])
+		}
+		if relErr(f["klPM"].(float64), klPM*c.unit) > 1e-13 || relErr(f["klQM"].(float64), klQM*c.unit) > 1e-13 {
+			t.Errorf("klPM %v, klQM %v, want %v, %v", f["klPM"], f["klQM"], klPM*c.unit, klQM*c.unit)
+		}
+		if js := 0.5*f["klPM"].(float64) + 0.5*f["klQM"].(float64); relErr(f["jensenShannon"].(float64), js) > 1e-14 {
+			t.Errorf("JS %v ≠ ½klPM + ½klQM %v", f["jensenShannon"], js)
 		}
 		if terms := f["terms"].([]float64); len(terms) != 6 || relErr(terms[0], 0.05*math.Log(0.5)*c.unit) > 1e-14 {
 			t.Errorf("terms %v", terms)

@@ -56,6 +56,7 @@ type Lab struct {
 //
 //	{at, div: {kl, reverse-kl, js, tv, hellinger2, chi2, w1}, slopes: {the same
 //	 keys: ∂/∂θ, NaN where infinite}, loss (2·JS − log 4), f: {name: D_f},
+//	 klPM, klQM (KL(P‖M), KL(Q‖M): JS = ½klPM + ½klQM, see JSHalves),
 //	 xs, p, q, m ((p + q)/2), d (D* = p/(p + q)), dlearn (the learned
 //	 discriminator): []float64,
 //	 train: {step, rate, value (V of the learned D), theta: {js, kl,
@@ -105,6 +106,8 @@ func (l *Lab) Frame(st session.State, opts session.Options) (map[string]any, err
 		"q":      fr.Q,
 		"d":      fr.D,
 		"at":     r.Theta,
+		"klPM":   fr.KLPM,
+		"klQM":   fr.KLQM,
 	}
 	m, dl := make([]float64, len(fr.X)), make([]float64, len(fr.X))
 	for i, x := range fr.X {

@@ -41,8 +41,11 @@ func TestFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(f); !slices.Equal(got, []string{"at", "d", "div", "dlearn", "f", "loss", "m", "p", "q", "slopes", "train", "xs"}) {
+	if got := sortedKeys(f); !slices.Equal(got, []string{"at", "d", "div", "dlearn", "f", "klPM", "klQM", "loss", "m", "p", "q", "slopes", "train", "xs"}) {
 		t.Errorf("keys %v", got)
+	}
+	if js := 0.5*f["klPM"].(float64) + 0.5*f["klQM"].(float64); !close(js, f["div"].(map[string]any)["js"].(float64), 1e-8) {
+		t.Errorf("½klPM + ½klQM = %v, JS %v", js, f["div"].(map[string]any)["js"])
 	}
 	div := f["div"].(map[string]any)
 	if got := sortedKeys(div); !slices.Equal(got, slices.Sorted(slices.Values(Names))) {

@@ -41,6 +41,8 @@ type Frame struct {
 	X      []float64   // PlotPoints evenly spaced x in [PlotLo, PlotHi]
 	P, Q   []float64   // p(x), q(x)
 	D      []float64   // D*(x) = p/(p + q), NaN where both are 0
+	KLPM   float64     // KL(P‖M), M = (P + Q)/2 (JSHalves)
+	KLQM   float64     // KL(Q‖M); JS = ½KLPM + ½KLQM
 }
 
 // Compute validates r and returns its Frame.
@@ -60,7 +62,8 @@ func Compute(r Request) (Frame, error) {
 	if n := len(divergence.FDivergenceNames()); len(r.Names) > n {
 		return Frame{}, input.Errorf(input.TooLarge, "names", "has %d entries; there are only %d f-divergences", len(r.Names), n)
 	}
-	fr := Frame{Div: s.at(r.Theta, relTol), X: Grid(PlotLo, PlotHi, PlotPoints)}
+	fr := Frame{X: Grid(PlotLo, PlotHi, PlotPoints)}
+	fr.Div, fr.KLPM, fr.KLQM = s.atWithHalves(r.Theta, relTol)
 	// The generators of Div are not integrated twice: their values are Div's
 	// (the same integrals, up to the quadrature's 1e-11), Jeffreys is KL + reverse KL.
 	known := map[string]float64{

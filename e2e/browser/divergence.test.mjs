@@ -2,7 +2,7 @@
 // the one the Go core computes for the state the reader sees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, opener, readoutsOf, drawn } from '../harness.mjs';
+import { fixture, opener, readoutsOf, drawn, PHONE } from '../harness.mjs';
 
 const { server, browser } = await fixture();
 
@@ -199,4 +199,124 @@ test('swapping P and Q swaps KL(P‖Q) and KL(Q‖P)', async () => {
   const after = await readouts(page);
   assert.ok(close(after.kl, before.reverseKL) && close(after.reverseKL, before.kl));
   assert.ok(close(after.jensenShannon, before.jensenShannon, 1e-12));
+});
+
+/** The readouts of the JS formula block (JS and its two halves), exact. */
+const jsParts = (page) => readoutsOf(page, ['jensenShannon', 'klPM', 'klQM'], '.js-formula');
+
+test('JS is built from KL: M = (P + Q)/2 is drawn, and ½KL(P‖M) + ½KL(Q‖M) = JS live', async () => {
+  const { page } = await open();
+  const d = await distributions(page);
+  const m = d.p.map((v, i) => (v + d.q[i]) / 2);
+  const r = await jsParts(page);
+  assert.ok(close(r.klPM, await klInPage(page, { p: d.p, q: m })), `KL(P‖M) ${r.klPM}`);
+  assert.ok(close(r.klQM, await klInPage(page, { p: d.q, q: m })), `KL(Q‖M) ${r.klQM}`);
+  assert.ok(close(0.5 * r.klPM + 0.5 * r.klQM, r.jensenShannon), `½·${r.klPM} + ½·${r.klQM} ≠ ${r.jensenShannon}`);
+  assert.ok(close(r.jensenShannon, (await readouts(page)).jensenShannon, 0), 'the same JS as the readouts');
+  assert.ok(r.klPM !== r.klQM, 'the two halves differ for this pair');
+
+  // Each M mark sits halfway between the tops of its category's two bars (the y scale is linear).
+  const marks = await page.evaluate(() => {
+    const top = (s, i) => Number([...document.querySelectorAll(`.fig-dist rect.bar-${s}`)][i].getAttribute('y'));
+    return [...document.querySelectorAll('.fig-dist line.mix')].map((l, i) => ({ y: Number(l.getAttribute('y1')), p: top('p', i), q: top('q', i) }));
+  });
+  assert.equal(marks.length, 6);
+  for (const { y, p, q } of marks) assert.ok(Math.abs(y - (p + q) / 2) < 1e-6, `M at ${y}, bars at ${p} and ${q}`);
+  assert.match(await page.locator('.fig-dist .legend').textContent(), /M = \(P \+ Q\)\/2/);
+
+  // The bar: two segments in proportion to the halves, on a scale to log 2.
+  const bar = async () => page.evaluate(() => {
+    const w = (s) => document.querySelector(s).getBoundingClientRect().width;
+    return { p: w('.js-seg-p'), q: w('.js-seg-q'), all: w('.js-bar') - 2 };
+  });
+  const b = await bar();
+  assert.ok(Math.abs(b.p / b.all - r.klPM / 2 / LN2) < 0.01 && Math.abs(b.q / b.all - r.klQM / 2 / LN2) < 0.01, JSON.stringify(b));
+
+  // Disjoint supports: both halves are log 2, and they fill the bar.
+  await page.getByRole('button', { name: 'Disjoint supports' }).click();
+  await page.waitForFunction(() => document.querySelector('.js-formula output[data-readout="klPM"]').dataset.value === String(Math.LN2));
+  const dj = await jsParts(page);
+  assert.equal(dj.klPM, LN2);
+  assert.equal(dj.klQM, LN2);
+  assert.ok(close(dj.jensenShannon, LN2));
+  const full = await bar();
+  assert.ok(Math.abs(full.p + full.q - full.all) < 1.5, JSON.stringify(full));
+
+  // Bits: the same identity, log 2 = 1 bit.
+  await page.getByLabel('bits', { exact: true }).check();
+  await page.waitForFunction(() => document.querySelector('.js-formula output[data-readout="klPM"]').dataset.value === '1');
+  assert.equal(await page.locator('.js-formula output[data-readout="log2"]').getAttribute('data-value'), '1');
+});
+
+/** The terms chart's y tick labels, and whether any value label overlaps a category name. */
+function termsAxis(page) {
+  return page.evaluate(() => {
+    const ticks = [...document.querySelectorAll('.fig-terms .grid .tick text')].map((t) => t.textContent);
+    const boxes = (sel) => [...document.querySelectorAll(sel)].map((t) => t.getBoundingClientRect());
+    const names = boxes('.fig-terms .x-axis .tick text');
+    const values = boxes('.fig-terms .labels text');
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const overlaps = values.filter((v) => names.some((n) => hit(v, n))).length;
+    return { ticks, overlaps };
+  });
+}
+
+test('the pointwise-terms axis has distinct tick labels, and no value label covers a category name', async () => {
+  // Small terms (a few hundredths): a fixed two-decimal format printed "−0.01" twice.
+  for (const hash of ['#lab=divergence&p=0.3,0.2,0.25,0.25&q=0.25,0.25,0.25,0.25', '#lab=divergence&p=0.24,0.26,0.25,0.25&q=0.25,0.25,0.25,0.25',
+    '#lab=divergence', '#lab=divergence&p=0.2,0.3,0.5&q=0.3,0.3,0.4']) {
+    for (const viewport of [{ width: 1280, height: 900 }, PHONE.viewport]) {
+      const { page } = await open(hash, { viewport });
+      const { ticks, overlaps } = await termsAxis(page);
+      assert.ok(ticks.length >= 3, `${hash}: ${ticks}`);
+      assert.equal(new Set(ticks).size, ticks.length, `${hash} at ${viewport.width}: repeated tick labels ${ticks.join(', ')}`);
+      assert.equal(overlaps, 0, `${hash} at ${viewport.width}: a value label overlaps a category name`);
+      await page.close();
+    }
+  }
+});
+
+test('a typed probability outside [0, 1] shows the value used and says what was done', async () => {
+  const { page } = await open();
+  const input = page.getByLabel('P(1)', { exact: true }).and(page.locator('input'));
+  const note = page.locator('.field-note');
+  assert.equal(await note.isVisible(), false);
+  await input.fill('-2');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.fig-dist [role="slider"][data-series="p"][data-index="0"]').getAttribute('aria-valuenow') === '0');
+  assert.equal(await input.inputValue(), '0', 'the field shows the value used, not −2');
+  assert.ok(await note.isVisible());
+  assert.match(await note.textContent(), /P\(1\): −2 is below 0.*so 0 is used/);
+  assert.equal(await input.getAttribute('aria-describedby'), await note.getAttribute('id'));
+
+  const q = page.getByLabel('Q(2)', { exact: true }).and(page.locator('input'));
+  await q.fill('1.5');
+  await q.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.fig-dist [role="slider"][data-series="q"][data-index="1"]').getAttribute('aria-valuenow') === '1');
+  assert.equal(await q.inputValue(), '1');
+  assert.match(await note.textContent(), /Q\(2\): 1\.5 is above 1.*so 1 is used/);
+  const d = await distributions(page);
+  assert.deepEqual(d.q, [0, 1, 0, 0, 0, 0]);
+
+  // A value in range clears the note.
+  await q.fill('0.5');
+  await q.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.fig-dist [role="slider"][data-series="q"][data-index="1"]').getAttribute('aria-valuenow') === '0.5');
+  assert.equal(await note.isVisible(), false);
+});
+
+test('a category added with + starts with the mean mass of the others, in P and in Q', async () => {
+  const { page } = await open();
+  const d0 = await distributions(page);
+  await page.getByRole('button', { name: 'More categories' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.fig-dist [role="slider"][data-series="p"]').length === 7);
+  await drawn(page);
+  const d1 = await distributions(page);
+  for (const s of ['p', 'q']) {
+    assert.ok(Math.abs(d1[s][6] - 1 / 7) <= 1e-6, `${s}[6] = ${d1[s][6]}, want 1/7`);
+    assert.ok(Math.abs(sum(d1[s]) - 1) < 1e-9);
+    for (let i = 0; i < 6; i++) assert.ok(Math.abs(d1[s][i] - (d0[s][i] * 6) / 7) <= 1e-6, `${s}[${i}] rescaled by 6/7`);
+  }
+  const r = await readouts(page);
+  assert.ok(Number.isFinite(r.kl) && close(r.kl, await klInPage(page, d1)));
 });

@@ -336,3 +336,21 @@ test('fits a 375 px screen without sideways scrolling', async () => {
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(sw <= 375, `scrollWidth ${sw}`);
 });
+
+test('the β = 3 preset says what q does: it widens towards the prior, to the s its text gives', async () => {
+  const { page } = await open();
+  const chip = page.locator('.lab-elbo .presets .chip', { hasText: 'β = 3' });
+  assert.match(await chip.innerText(), /q widens towards the prior/);
+  await chip.click();
+  await page.waitForFunction(() => location.hash.includes('beta=3'));
+  const st = await hashState(page);
+  const r = await readouts(page);
+  const [w, sigma] = [Number(st.w), Number(st.sigma)];
+  const posteriorS = Math.sqrt((sigma * sigma) / (w * w + sigma * sigma));
+  assert.ok(r.optS > Number(st.s) && r.optS > posteriorS, `best s ${r.optS} vs start ${st.s} and posterior ${posteriorS}`);
+  assert.ok(Math.abs(r.optM) < Math.abs((w * Number(st.x)) / (w * w + sigma * sigma)), 'and nearer 0 than the posterior');
+  const about = await chip.getAttribute('title');
+  const [, best, post] = about.match(/s = ([\d.]+) against the posterior’s ([\d.]+)/);
+  close(Number(best), r.optS, 0.01, 'the best s the text gives');
+  close(Number(post), posteriorS, 0.02, 'the posterior s the text gives');
+});

@@ -80,17 +80,25 @@ test('Divergence: SVG, PNG at 2× and CSV hold what the charts draw', async () =
   const svgText = svg.data.toString('utf8');
   await checkSVG(page, svgText, ['0.50', '0.25', 'a,b']);
   assert.match(svgText, /fill:rgb\(0, 114, 178\)/, 'P’s blue is inlined as a computed colour');
+  // It stands alone: the figure's heading and every legend entry are drawn into it.
+  const caption = await page.locator('.fig-dist figcaption').evaluate((c) => ({
+    title: c.querySelector('h2').textContent, entries: [...c.querySelector('.legend').children].map((e) => e.textContent.trim()),
+  }));
+  assert.equal(caption.title, 'P and Q');
+  assert.deepEqual(caption.entries, ['P, the truth', 'Q, the model', 'M = (P + Q)/2']);
+  const drawnTexts = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption text')].map((e) => e.textContent), svgText);
+  assert.deepEqual(drawnTexts, [caption.title, ...caption.entries], 'the heading, then each legend entry, as text of the SVG');
 
   const png = await exportChart(page, menu, 'png');
   assert.equal(png.data.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'PNG signature');
   const width = await page.locator('.fig-dist svg.chart').evaluate((s) => Number(s.getAttribute('width')));
   const height = await page.locator('.fig-dist svg.chart').evaluate((s) => Number(s.getAttribute('height')));
   assert.equal(png.data.readUInt32BE(16), 2 * width, 'the PNG is twice the chart’s width');
-  assert.equal(png.data.readUInt32BE(20), 2 * height, 'and twice its height');
+  assert.ok(png.data.readUInt32BE(20) > 2 * height + 2 * 30, `taller than the chart alone (${png.data.readUInt32BE(20)} px for a chart of ${height}): the heading and legend are above it`);
 
   const csv = parseCSV((await exportChart(page, menu, 'csv')).data.toString('utf8'));
-  assert.deepEqual(csv[0], ['category', 'P', 'Q']);
-  assert.deepEqual(csv.slice(1), [['a,b', '0.5', '0.25'], ["'=cmd", '0.25', '0.25'], ['c', '0.25', '0.25'], ['d', '0', '0.25']],
+  assert.deepEqual(csv[0], ['category', 'P', 'Q', 'M = (P + Q)/2']);
+  assert.deepEqual(csv.slice(1), [['a,b', '0.5', '0.25', '0.375'], ["'=cmd", '0.25', '0.25', '0.25'], ['c', '0.25', '0.25', '0.25'], ['d', '0', '0.25', '0.125']],
     'names quoted (a comma) and defused (a leading =), numbers exact');
 
   // Pointwise terms: full precision, summing to the KL the page shows.
@@ -126,6 +134,15 @@ test('a dark-mode export carries the dark colours it was drawn with', async () =
   const svg = (await exportChart(page, page.locator('.fig-dist .chart-export'), 'svg')).data.toString('utf8');
   assert.match(svg, /<rect width="100%" height="100%" fill="rgb\(23, 28, 35\)"/, 'the dark card behind the chart is its background');
   assert.match(svg, /rgb\(43, 143, 208\)/, 'dark P blue');
+  // The heading and legend are in the dark theme's ink, readable on the dark card.
+  const ink = await page.locator('.fig-dist figcaption h2').evaluate((e) => getComputedStyle(e).color);
+  const muted = await page.locator('.fig-dist figcaption .legend').evaluate((e) => getComputedStyle(e).color);
+  const fills = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption text')]
+    .map((e) => e.getAttribute('style').match(/fill:([^;]+)/)[1]), svg);
+  assert.equal(fills[0], ink);
+  assert.ok(fills.slice(1).every((f) => f === muted), `${fills} vs ${muted}`);
+  const lum = (rgb) => { const [r, g, b] = rgb.match(/\d+/g).map(Number); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  assert.ok(lum(ink) > 180 && lum(muted) > 110, `light text on the dark card: ${ink}, ${muted}`);
 });
 
 // Every other chart is read where its file is handed to the browser: a click on
@@ -201,6 +218,8 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
       const svgFile = await caughtExport(page, menu, 'svg');
       assert.match(svgFile.name, new RegExp(`^klplay-${lab}-[a-z0-9-]+\\.svg$`));
       await checkSVG(page, svgFile.text);
+      const heading = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('.export-caption text')?.textContent ?? '', svgFile.text);
+      assert.ok(heading.trim().length > 2, `${lab}: ${label}: the exported SVG carries its heading (“${heading}”)`);
       charts += 1;
     }
   }

@@ -377,3 +377,22 @@ test('the "θ = 0: Q = P" label of the training chart sits clear of the paths, b
     assert.deepEqual(crossed, { 'zero-label': 0 }, `${hash}${options ? ', 375 px' : ''}: ${JSON.stringify(crossed)}`);
   }
 });
+
+test('JS is built from KL: ½KL(P‖M) + ½KL(Q‖M) is shown beside M and adds up to JS', async () => {
+  // Uniform P on [−1, 1], Q shifted by θ = 1: only on a length 1 is M = p/2, so KL(P‖M) = ½·1·log 2.
+  const { page } = await open('#lab=gan&shape=uniform&theta=1');
+  await hashSettled(page);
+  const r = await readouts(page);
+  assert.ok(near(r.klPM, Math.LN2 / 2, 1e-9) && near(r.klQM, Math.LN2 / 2, 1e-9), `KL(P‖M) ${r.klPM}, KL(Q‖M) ${r.klQM}`);
+  assert.ok(near(0.5 * r.klPM + 0.5 * r.klQM, r.js, 1e-9), `½(${r.klPM} + ${r.klQM}) vs JS ${r.js}`);
+  assert.equal(r.klPMF, r.klPM);
+  assert.match(await page.locator('.gan-js-halves').textContent(), /JS = ½ KL\(P‖M\) \+ ½ KL\(Q‖M\) = ½ · 0\.3466 \+ ½ · 0\.3466/);
+  assert.match(await page.locator('.fig-dens .legend').textContent(), /M = \(P \+ Q\)\/2/);
+
+  // Apart: each half is log 2, so JS is too.
+  const { page: apart } = await open('#lab=gan&shape=triangular&theta=3');
+  const a = await readouts(apart);
+  assert.equal(a.klPM, Math.LN2);
+  assert.equal(a.klQM, Math.LN2);
+  assert.equal(a.js, Math.LN2);
+});

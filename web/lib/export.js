@@ -23,13 +23,133 @@ function backgroundOf(el) {
   return '#ffffff';
 }
 
+const NS = 'http://www.w3.org/2000/svg';
+
+/** A new SVG element with attributes. */
+function el(name, attrs = {}, text) {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) e.setAttribute(k, String(v));
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+let measurer = null;
+/** The width in pixels of `text` in the CSS font `font`. */
+function textWidth(text, font) {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  measurer.font = font;
+  return measurer.measureText(text).width;
+}
+
+const fontOf = (cs, size = cs.fontSize, weight = cs.fontWeight) => `${weight} ${size} ${cs.fontFamily}`;
+
+/** The first rgb()/rgba() colour in a CSS value (a gradient's), or null. */
+const firstColour = (v) => v.match(/rgba?\([^)]*\)/)?.[0] ?? null;
+
+/**
+ * A legend entry's swatch drawn at (x, y) (its box 18 × 12) as SVG, from the
+ * computed style of the page's swatch: an inline <svg class="swatch"> (its rect's
+ * fill and stroke), a line (a span with a top border: its colour, width and
+ * dashes) or a patch or dot of colour (a span's background).
+ */
+function swatchMark(sw, x, y) {
+  const g = el('g');
+  if (sw instanceof SVGElement) {
+    const rect = sw.querySelector('rect');
+    const cs = getComputedStyle(rect ?? sw);
+    const fill = cs.fill === 'none' ? null : cs.fill;
+    const stroke = cs.stroke === 'none' ? null : cs.stroke;
+    if (fill || stroke) {
+      g.append(el('rect', { x: x + 1, y: y + 1, width: 16, height: 10, rx: 1.5, style: `fill:${fill ?? 'none'};stroke:${stroke ?? 'none'};stroke-width:${cs.strokeWidth};stroke-dasharray:${cs.strokeDasharray}` }));
+      return g;
+    }
+    const line = firstColour(getComputedStyle(sw).backgroundImage); // a line drawn as a background (the sum's swatch)
+    if (line) g.append(el('line', { x1: x + 1, x2: x + 17, y1: y + 6, y2: y + 6, style: `stroke:${line};stroke-width:2` }));
+    return g;
+  }
+  const cs = getComputedStyle(sw);
+  const bw = parseFloat(cs.borderTopWidth) || 0;
+  if (bw > 0 && cs.borderTopStyle !== 'none') {
+    const dash = cs.borderTopStyle === 'dashed' ? `${Math.max(4, 2 * bw)} 3` : cs.borderTopStyle === 'dotted' ? `${bw} ${bw}` : 'none';
+    g.append(el('line', { x1: x, x2: x + 18, y1: y + 6, y2: y + 6, style: `stroke:${cs.borderTopColor};stroke-width:${bw};stroke-dasharray:${dash}` }));
+    return g;
+  }
+  const bg = cs.backgroundColor && !/rgba\(.*,\s*0\)$/.test(cs.backgroundColor) ? cs.backgroundColor : firstColour(cs.backgroundImage);
+  if (bg) {
+    const round = parseFloat(cs.borderTopLeftRadius) >= parseFloat(cs.width) / 2;
+    g.append(round ? el('circle', { cx: x + 9, cy: y + 6, r: 3.5, style: `fill:${bg}` }) : el('rect', { x: x + 2, y: y + 1, width: 14, height: 10, rx: 2, style: `fill:${bg}` }));
+  }
+  return g;
+}
+
+/**
+ * The heading and legend of the figure `svg` sits in (outside a figure, the
+ * heading before it in its card, and no legend; with no heading, `fallback`,
+ * the chart's label), for a standalone file:
+ * {heading (the h2's text nodes, <sub> marked), headingStyle, entries: [{swatch, text}], legendStyle},
+ * or null with neither. Legend chips switched off (aria-pressed="false") are left out.
+ */
+function captionOf(svg, fallback) {
+  const fig = svg.closest('figure');
+  // Outside a figure, the heading is the last one of the chart's card before it.
+  const before = (e) => e.compareDocumentPosition(svg) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const h2 = fig ? fig.querySelector('figcaption h2, figcaption h3') : [...(svg.closest('.card')?.querySelectorAll('h2, h3') ?? [])].filter(before).pop();
+  if (!h2 && !fallback) return null;
+  if (!h2) {
+    // No heading on the page: the chart's own label, in the ink and weight of a heading.
+    const cs = getComputedStyle(svg.parentElement);
+    return { heading: [{ text: fallback }], headingStyle: { color: cs.color, fontFamily: cs.fontFamily, fontSize: '15px', fontWeight: '700' }, entries: [], legendStyle: cs };
+  }
+  const heading = [...h2.childNodes].map((n) => ({ text: n.textContent, sub: n.nodeName === 'SUB' })).filter((p) => p.text);
+  const legend = fig?.querySelector('figcaption .legend');
+  const entries = legend ? [...legend.children].filter((e) => e.getAttribute('aria-pressed') !== 'false' && e.textContent.trim()).map((e) => ({
+    swatch: e.querySelector('svg.swatch, [class*="swatch"], [class*="-key"]'),
+    text: e.textContent.replace(/\s+/g, ' ').trim(),
+  })) : [];
+  return { heading, headingStyle: getComputedStyle(h2), entries, legendStyle: getComputedStyle(legend ?? h2) };
+}
+
+/**
+ * The heading band of an exported chart `width` wide: the figure's title and
+ * its legend entries (swatch and text, wrapped into rows), in the colours and
+ * fonts the page shows them in. Returns {g, height}.
+ */
+function captionBand(cap, width) {
+  const pad = 12;
+  const g = el('g', { class: 'export-caption' });
+  const hs = cap.headingStyle;
+  const plain = cap.heading.map((p) => p.text).join('');
+  const size = Math.min(16, parseFloat(hs.fontSize) || 16);
+  const fit = Math.max(10, Math.min(size, (size * (width - 2 * pad)) / Math.max(1, textWidth(plain, fontOf(hs, `${size}px`)))));
+  const title = el('text', { x: pad, y: pad + fit, style: `fill:${hs.color};font-family:${hs.fontFamily};font-size:${fit}px;font-weight:${hs.fontWeight}` });
+  for (const p of cap.heading) title.append(el('tspan', p.sub ? { 'font-size': `${0.72 * fit}px`, 'baseline-shift': 'sub' } : {}, p.text));
+  g.append(title);
+  let y = pad + fit + 10;
+  const ls = cap.legendStyle;
+  const lsize = Math.min(13, parseFloat(ls.fontSize) || 13);
+  const font = fontOf(ls, `${lsize}px`, 400);
+  let x = pad;
+  let rows = 0;
+  for (const { swatch, text } of cap.entries) {
+    const w = 18 + 6 + textWidth(text, font);
+    if (rows === 0) rows = 1;
+    else if (x + w > width - pad && x > pad) { x = pad; y += 18; rows += 1; }
+    if (swatch) g.append(swatchMark(swatch, x, y));
+    g.append(el('text', { x: x + (swatch ? 24 : 0), y: y + 10, style: `fill:${ls.color};font-family:${ls.fontFamily};font-size:${lsize}px` }, text));
+    x += w + 16;
+  }
+  return { g, height: Math.ceil(y + (rows ? 18 : 0) + 4) };
+}
+
 /**
  * The chart `svg` (an element on the page) as the text of a standalone SVG file:
  * every style it is drawn with resolved and inlined (CSS variables, classes,
  * fonts), a background rectangle in the colour behind it, and no page-only
- * attributes. `title` becomes its <title>.
+ * attributes. `title` becomes its <title>. With `caption` (the default) the
+ * figure's heading and legend are drawn above the chart, so that the image
+ * stands alone in a post. Returns {text, width, height}.
  */
-export function chartSVG(svg, { title } = {}) {
+function standalone(svg, { title, caption = true } = {}) {
   const clone = svg.cloneNode(true);
   const src = [svg, ...svg.querySelectorAll('*')];
   const dst = [clone, ...clone.querySelectorAll('*')];
@@ -54,25 +174,35 @@ export function chartSVG(svg, { title } = {}) {
     if (decl.length) d.setAttribute('style', decl.join(';'));
     else d.removeAttribute('style');
   });
-  const ns = 'http://www.w3.org/2000/svg';
-  clone.setAttribute('xmlns', ns);
+  clone.setAttribute('xmlns', NS);
   clone.removeAttribute('aria-label');
-  const bg = document.createElementNS(ns, 'rect');
-  bg.setAttribute('width', '100%');
-  bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', backgroundOf(svg.parentElement));
-  clone.prepend(bg);
-  const t = document.createElementNS(ns, 'title');
-  t.textContent = title ?? svg.getAttribute('aria-label') ?? 'KL Playground chart';
-  clone.prepend(t);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}\n`;
+  const width = Number(svg.getAttribute('width')) || svg.clientWidth;
+  let height = Number(svg.getAttribute('height')) || svg.clientHeight;
+  const cap = caption ? captionOf(svg, svg.getAttribute('aria-label')) : null;
+  if (cap) {
+    // The chart moves down under the band; its own viewBox becomes that of the taller image.
+    const band = captionBand(cap, width);
+    const body = el('g', { transform: `translate(0,${band.height})` });
+    body.append(...clone.childNodes);
+    clone.append(band.g, body);
+    height += band.height;
+    clone.setAttribute('height', height);
+    clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  }
+  clone.prepend(el('rect', { width: '100%', height: '100%', fill: backgroundOf(svg.parentElement) }));
+  clone.prepend(el('title', {}, title ?? svg.getAttribute('aria-label') ?? 'KL Playground chart'));
+  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}\n`, width, height };
 }
 
-/** The chart as a PNG Blob at `scale`× its size on the page, drawn from chartSVG. */
-export async function chartPNG(svg, { scale = 2, title } = {}) {
-  const width = Number(svg.getAttribute('width')) || svg.clientWidth;
-  const height = Number(svg.getAttribute('height')) || svg.clientHeight;
-  const url = URL.createObjectURL(new Blob([chartSVG(svg, { title })], { type: 'image/svg+xml' }));
+/** The chart as the text of a standalone SVG file (see standalone; options {title, caption}). */
+export function chartSVG(svg, opts) {
+  return standalone(svg, opts).text;
+}
+
+/** The chart as a PNG Blob at `scale`× its size, drawn from the standalone SVG (caption included unless caption: false). */
+export async function chartPNG(svg, { scale = 2, title, caption } = {}) {
+  const { text, width, height } = standalone(svg, { title, caption });
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     img.src = url;

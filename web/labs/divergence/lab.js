@@ -7,11 +7,11 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { drag } from 'd3-drag';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput, probability } from '../../lib/format.js';
-import { UNIT, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
+import { UNIT, apportion, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/divergence.json';
@@ -59,6 +59,16 @@ const SERIES = [
 const tick2 = format('.2~f');
 const label2 = format('.2f');
 
+/**
+ * n categories: added ones get the mean mass of the others (1/n₀ each, for n₀
+ * categories before) and then all are rescaled to sum to 1, so a new category
+ * starts visible in both P and Q; removing categories rescales the rest.
+ */
+export function withCategories(units, n) {
+  if (n <= units.length) return resize(units, n);
+  return apportion([...units, ...Array(n - units.length).fill(UNIT / units.length)]);
+}
+
 class View extends LabView {
   constructor(el, ctx) {
     super(el, ctx);
@@ -84,7 +94,7 @@ class View extends LabView {
     if (!Number.isFinite(n) || n === st.p.length) return;
     let names = [];
     if (st.names.length) names = n <= st.names.length ? st.names.slice(0, n) : [...st.names, ...range(st.names.length, n).map((i) => String(i + 1))];
-    this.ctx.set({ ...st, p: resize(st.p, n), q: resize(st.q, n), names }, { animate: true });
+    this.ctx.set({ ...st, p: withCategories(st.p, n), q: withCategories(st.q, n), names }, { animate: true });
   }
 
   applyPreset(preset) {
@@ -131,7 +141,8 @@ class View extends LabView {
       h('figure', { class: 'card fig-dist' },
         h('figcaption', {},
           h('h2', {}, 'P and Q'),
-          h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'P, the truth'), h('span', {}, swatch('q'), 'Q, the model'))),
+          h('p', { class: 'legend' }, h('span', {}, swatch('p'), 'P, the truth'), h('span', {}, swatch('q'), 'Q, the model'),
+            h('span', { title: 'The mixture that the Jensen–Shannon divergence measures P and Q against' }, h('span', { class: 'mix-swatch', 'aria-hidden': 'true' }), 'M = (P + Q)/2'))),
         this.distHost,
         h('p', { class: 'fig-note', 'data-embed': 'hint' }, 'Drag a bar up or down. Keyboard: Tab to a bar, then ↑ ↓ (Shift for finer steps, Page Up/Down for coarser, Home/End for 0 and 1).')),
       h('aside', { class: 'card readouts', 'aria-label': 'Readouts', 'data-embed-group': 'readouts' },
@@ -151,7 +162,15 @@ class View extends LabView {
         formula(formulas.kl, h('p', { class: 'formula-value' }, '= ', out('kl'), ' ', unitSpan())),
         formula(formulas.cross, h('p', { class: 'formula-value identity' },
             out('crossEntropy'), ' = ', out('entropyP'), ' + ', out('kl'), ' ', unitSpan())),
-        h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.')),
+        h('p', { class: 'small' }, 'Cross-entropy is the entropy of P plus the divergence. When P is fixed — the labels of a data set — H(P) is a constant, so minimising cross-entropy and minimising KL are the same thing.'),
+        h('div', { class: 'formula js-formula' }, h('div', { class: 'math' }, mathml(formulas.js), mathml(formulas.mix)),
+          h('p', { class: 'formula-value identity' }, out('jensenShannon'), ' = ', h('span', { class: 'pair' }, '½ · ', out('klPM')), ' + ', h('span', { class: 'pair' }, '½ · ', out('klQM'), ' ', unitSpan())),
+          this.jsBar = h('div', { class: 'js-bar', role: 'img' },
+            this.jsSegP = h('span', { class: 'js-seg js-seg-p' }), this.jsSegQ = h('span', { class: 'js-seg js-seg-q' }),
+            h('span', { class: 'js-cap' }, 'log 2')),
+          h('p', { class: 'legend js-legend' }, h('span', {}, h('span', { class: 'js-key js-key-p' }), '½ KL(P‖M)'), h('span', {}, h('span', { class: 'js-key js-key-q' }), '½ KL(Q‖M)'),
+            h('span', {}, 'out of log 2 = ', out('log2'), ' ', unitSpan()))),
+        h('p', { class: 'small' }, 'JS is built from KL: both P and Q are measured against their average M, which covers both supports, so neither term can be infinite. Each is at most log 2, reached when P and Q never overlap.')),
       prose('div', 'What you are looking at',
         'KL(P‖Q) averages log(p/q) over outcomes drawn from P: how much more surprised you are, on average, when you expected Q but the world behaves like P. It is never negative, and it is zero only when P and Q are the same.',
         h('p', {}, 'It is not symmetric. Press ', h('em', {}, 'Swap'), ' and the number changes: KL(P‖Q) punishes Q for being small where P is large — a zero there makes it infinite — but barely notices Q spending mass where P has none.'),
@@ -188,6 +207,7 @@ class View extends LabView {
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Category'), h('th', { scope: 'col', class: 'ink-p' }, 'P'), h('th', { scope: 'col', class: 'ink-q' }, 'Q'),
             h('th', { scope: 'col' }, 'p log(p/q) ', unitSpan()))),
           this.tbody)),
+      this.typeNote = h('p', { class: 'field-note', id: 'div-type-note', role: 'status', hidden: true }),
       h('p', { class: 'small' }, 'Type a probability and press Enter; the rest of that distribution rescales to keep the total at 1.')));
 
     el.append(this.readouts.live);
@@ -195,7 +215,7 @@ class View extends LabView {
     // Charts.
     const distHeight = (w) => Math.round(Math.max(230, Math.min(390, w * 0.58)));
     this.dist = this.frame(this.distHost, { height: distHeight, margin: { top: 24, right: 8, bottom: 30, left: 40 }, role: 'group', label: 'P and Q as bars; each bar is a slider', draw: (f, info) => this.drawDist(f, info),
-      csv: () => ({ columns: ['category', 'P', 'Q'], rows: Array.from(this.p, (v, i) => [this.label(i), v, this.q[i]]) }) });
+      csv: () => ({ columns: ['category', 'P', 'Q', 'M = (P + Q)/2'], rows: Array.from(this.p, (v, i) => [this.label(i), v, this.q[i], this.r.mixture[i]]) }) });
     this.terms = this.frame(this.termsHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 48 }, label: 'Pointwise terms of KL(P‖Q) per category', draw: (f, info) => this.drawTerms(f, info),
       csv: () => ({ columns: ['category', `p log(p/q) (${this.state.unit})`], rows: Array.from(this.r.terms, (v, i) => [this.label(i), v]) }) });
     this.code = this.frame(this.codeHost, { height: 240, margin: { top: 20, right: 10, bottom: 30, left: 40 }, label: 'Code lengths in bits for codes built for P and for Q', draw: (f, info) => this.drawCode(f, info),
@@ -232,8 +252,10 @@ class View extends LabView {
 
     // Readouts.
     const bits = (v) => (state.unit === 'bits' ? v : v / Math.LN2);
-    const values = { ...r, crossEntropyBits: bits(r.crossEntropy), entropyPBits: bits(r.entropyP) };
+    const log2 = state.unit === 'bits' ? 1 : Math.LN2;
+    const values = { ...r, crossEntropyBits: bits(r.crossEntropy), entropyPBits: bits(r.entropyP), log2 };
     this.readouts.set(values);
+    this.drawJSBar(r, log2, state.unit);
     this.el.querySelector('.hero').classList.toggle('is-inf', r.kl === Infinity);
     this.eqNote.hidden = r.kl !== 0;
     this.explainInfinity();
@@ -246,6 +268,15 @@ class View extends LabView {
     this.code.redraw({ animate });
     this.fillTable();
     if (prev !== null) this.readouts.announce();
+  }
+
+  /** JS as two halves adding up on a bar from 0 to log 2, its ceiling. */
+  drawJSBar(r, log2, unit) {
+    const a = r.klPM / 2;
+    const b = r.klQM / 2;
+    this.jsSegP.style.width = `${(100 * a) / log2}%`;
+    this.jsSegQ.style.width = `${(100 * b) / log2}%`;
+    this.jsBar.setAttribute('aria-label', `JS = ½ KL(P‖M) + ½ KL(Q‖M) = ${number(a)} + ${number(b)} = ${number(r.jensenShannon)} ${unit}, out of log 2 = ${number(log2)}`);
   }
 
   explainInfinity() {
@@ -273,6 +304,34 @@ class View extends LabView {
     return `KL(P‖Q) ${number(r.kl)} ${state.unit}; KL(Q‖P) ${number(r.reverseKL)} ${state.unit}; JS ${number(r.jensenShannon)} ${state.unit}.`;
   }
 
+  /**
+   * A typed probability: a value outside [0, 1] is clamped and the field shows
+   * the value used, with a note saying what was done (so the field never
+   * shows a number the page is not using).
+   */
+  typed(input, s, i) {
+    const text = input.value.trim();
+    const v = Number(text);
+    const name = `${s.toUpperCase()}(${this.label(i)})`;
+    const say = (msg) => {
+      this.typeNote.textContent = msg;
+      this.typeNote.hidden = !msg;
+      if (msg) input.setAttribute('aria-describedby', this.typeNote.id);
+      else input.removeAttribute('aria-describedby');
+    };
+    if (text === '' || !Number.isFinite(v)) {
+      input.value = probability(this.ctx.state()[s][i] / UNIT);
+      say(`${name}: that is not a number, so it stays ${input.value}.`);
+      return;
+    }
+    const used = Math.min(1, Math.max(0, v));
+    this.setValue(s, i, used);
+    input.value = probability(this.ctx.state()[s][i] / UNIT);
+    if (used !== v) say(`${name}: ${text.replace('-', '−')} is ${v < 0 ? 'below 0' : 'above 1'}, and a probability lies between 0 and 1, so ${input.value} is used; the rest of ${s.toUpperCase()} rescales to keep the total at 1.`);
+    else if (Number(input.value) !== v) say(`${name}: ${text} is kept to six decimals, ${input.value}.`);
+    else say('');
+  }
+
   fillTable() {
     const { state, r } = this;
     const n = state.p.length;
@@ -284,7 +343,7 @@ class View extends LabView {
       for (let i = 0; i < n; i++) {
         const cells = SERIES.map(({ s, name }) => h('td', {}, h('input', {
           type: 'number', min: 0, max: 1, step: 0.01, inputmode: 'decimal', 'aria-label': `${name}(${this.label(i)})`, 'data-series': s, 'data-index': i,
-          onchange: (e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) this.setValue(s, i, v); else e.target.value = probability(this.ctx.state()[s][i] / UNIT); },
+          onchange: (e) => this.typed(e.target, s, i),
         })));
         rows.push(h('tr', {}, h('th', { scope: 'row' }, this.label(i)), cells, h('td', { class: 'num' }, h('output', { 'data-term': i }))));
       }
@@ -345,12 +404,21 @@ class View extends LabView {
       .attr('x1', (d) => bx(d) + sub.bandwidth() / 2 - grip / 2).attr('x2', (d) => bx(d) + sub.bandwidth() / 2 + grip / 2)
       .call((sel) => t(sel).attr('y1', (d) => y(Math.min(d.v, this.yTop))).attr('y2', (d) => y(Math.min(d.v, this.yTop))));
 
-    // Values above the bars when there is room.
+    // The mixture M = (P + Q)/2, a dashed mark across each category's pair of bars.
+    const m = this.r.mixture;
+    const mix = Array.from(m, (v, i) => ({ i, v }));
+    f.plot.selectAll('g.mixture').data([0]).join('g').attr('class', 'mixture')
+      .selectAll('line.mix').data(mix, (d) => d.i)
+      .join((enter) => enter.append('line').attr('class', 'mix').attr('y1', y(0)).attr('y2', y(0)))
+      .attr('x1', (d) => x(d.i) - 2).attr('x2', (d) => x(d.i) + x.bandwidth() + 2)
+      .call((sel) => t(sel).attr('y1', (d) => y(Math.min(d.v, this.yTop))).attr('y2', (d) => y(Math.min(d.v, this.yTop))));
+
+    // Values above the bars when there is room, and above M's mark where it crosses the bar's top.
     const showValues = sub.bandwidth() >= 24;
     bars.selectAll('text.value').data(showValues ? data : [], (d) => d.key)
       .join((enter) => enter.append('text').attr('class', (d) => `value value-${d.s}`).attr('text-anchor', 'middle').attr('y', y(0) - 6))
       .attr('x', (d) => bx(d) + sub.bandwidth() / 2).text((d) => label2(d.v))
-      .call((sel) => t(sel).attr('y', (d) => y(Math.min(d.v, this.yTop)) - 7));
+      .call((sel) => t(sel).attr('y', (d) => y(Math.min(Math.max(d.v, m[d.i]), this.yTop)) - 7));
 
     // The hit areas: one per bar, full height, focusable sliders.
     const pad = Math.min(4, (x.step() - x.bandwidth()) / 2);
@@ -414,13 +482,17 @@ class View extends LabView {
     const lo = Math.min(0, min(finite) ?? 0);
     let hi = Math.max(0, max(finite) ?? 0, Number.isFinite(r.kl) ? r.kl : 0);
     if (hi - lo < 1e-9) hi = lo + (state.unit === 'bits' ? 0.2 : 0.15);
-    const { y } = this.infScale(f, lo, hi, hasInf);
     const t = (sel) => maybeTransition(sel, animate);
     const w = Math.min(x.bandwidth(), 56);
     const bx = (i) => x(i) + (x.bandwidth() - w) / 2;
+    const labelled = w >= 30;
+    // A negative term's value sits under its bar: keep room for it above the category names.
+    const below = labelled && finite.some((v) => v < 0) ? 17 : 0;
+    const y = scaleLinear().domain([lo, hi]).range([f.innerHeight - below, hasInf ? 22 : 0]).nice(5);
 
+    // The tick labels take the precision of the tick step (d3's tickFormat), so no two read the same.
     f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
-      .call(axisLeft(y).ticks(5).tickSize(-f.innerWidth).tickFormat(format('.2~f')))
+      .call(axisLeft(y).ticks(5).tickSize(-f.innerWidth).tickFormat(y.tickFormat(5, '~f')))
       .call((g) => g.select('.domain').remove());
     this.xAxis(f, x);
     f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -8).text(state.unit);
@@ -436,7 +508,7 @@ class View extends LabView {
       .attr('x', (d) => bx(d.i)).attr('width', w)
       .call((sel) => t(sel).attr('y', (d) => Math.min(y(0), yv(d.v))).attr('height', (d) => Math.abs(yv(d.v) - y(0))));
 
-    const labels = w >= 30 ? data : data.filter((d) => d.v === Infinity);
+    const labels = labelled ? data : data.filter((d) => d.v === Infinity);
     f.plot.selectAll('g.labels').data([0]).join('g').attr('class', 'labels')
       .selectAll('text').data(labels, (d) => d.i)
       .join('text').attr('text-anchor', 'middle')

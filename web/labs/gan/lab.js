@@ -167,6 +167,7 @@ class View extends LabView {
           h('span', { class: 'hero-name', id: 'gan-ro-js' }, 'JS(P‖Q) at θ = ', out('theta')),
           h('span', { class: 'hero-value' }, out('jsHero', { 'aria-labelledby': 'gan-ro-js' }), h('span', { class: 'unit' }, 'nats')),
           h('span', { class: 'hero-hint' }, 'of at most log 2 = 0.6931 · generator loss 2·JS − log 4 = ', out('loss')),
+          h('span', { class: 'hero-hint gan-js-halves' }, 'JS = ½ KL(P‖M) + ½ KL(Q‖M) = ½ · ', out('klPM'), ' + ½ · ', out('klQM'), ', M = (P + Q)/2'),
           h('span', { class: 'hero-hint' }, 'step ', out('step'), ' of ', String(STEP.max), ' from θ₀ = ', out('theta0'), ' · learned D: ', out('value'), ', short of D* by ', out('gap'))),
         h('div', { class: 'table-wrap gan-table' }, h('table', {},
           h('thead', {}, h('tr', {}, h('th', {}, 'divergence'), h('th', {}, 'value'), h('th', {}, '∂/∂θ'))),
@@ -236,6 +237,8 @@ class View extends LabView {
         formula(formulas.gan),
         h('p', { class: 'formula-value' }, 'now: 2 × ', out('jsF'), ' − 1.3863 = ', out('lossF')),
         formula(formulas.js),
+        h('p', { class: 'formula-value' }, 'now: ', out('jsF'), ' = ½ · ', out('klPMF'), ' + ½ · ', out('klQMF')),
+        h('p', { class: 'small' }, 'Equal halves here: P is symmetric and Q is P shifted, so the mirror x ↦ θ − x swaps P and Q and keeps M.'),
         formula(formulas.kl),
         h('p', { class: 'formula-value' }, 'now: ', out('klF'), h('span', { class: 'small' }, ' — ∞ as soon as q = 0 < p on an interval')),
         formula(formulas.w1),
@@ -320,7 +323,7 @@ class View extends LabView {
 
     // Readouts.
     const t = r.train;
-    const vals = { theta: r.at, theta0: state.theta, step: state.step, value: t.value, gap: r.loss - t.value, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
+    const vals = { theta: r.at, theta0: state.theta, step: state.step, value: t.value, gap: r.loss - t.value, jsHero: r.div.js, loss: r.loss, jsF: r.div.js, klPM: r.klPM, klQM: r.klQM, klPMF: r.klPM, klQMF: r.klQM, lossF: r.loss, klF: r.div.kl, w1F: r.div.w1 };
     for (const d of DIVS) { vals[d.key] = r.div[d.key]; vals[`${d.key}Slope`] = r.slopes[d.key]; }
     for (const g of GEN_KEYS) vals[`f:${g}`] = r.f[g];
     for (const d of TRAIN) { vals[`th:${d.key}`] = t.theta[d.key][state.step]; vals[`g:${d.key}`] = t.grad[d.key][state.step]; }
