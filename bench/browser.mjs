@@ -235,9 +235,12 @@ try {
     return kib;
   };
   const frames = embedLabs.map((id) => `<iframe src="${server.url}?embed=1&lab=${id}&show=${figures[id].join(',')}&text=0#lab=${id}" width="100%" height="760" loading="lazy" style="border:0"></iframe><p style="height:1200px">Prose.</p>`).join('');
-  const bare = [], five = [];
-  for (let i = 0; i < Math.min(RUNS, 3); i++) { bare.push(await post('')); five.push(await post(frames)); }
-  results.fiveEmbeds = { totalMiB: (median(five) - median(bare)) / 1024, perEmbedMiB: (median(five) - median(bare)) / 1024 / embedLabs.length };
+  // The same post with five floor pages: what one Go runtime per frame costs at least.
+  const floors = embedLabs.map(() => `<iframe src="${floorServer.url}" width="100%" height="760" loading="lazy" style="border:0"></iframe><p style="height:1200px">Prose.</p>`).join('');
+  const bare = [], five = [], fiveFloors = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) { bare.push(await post('')); five.push(await post(frames)); fiveFloors.push(await post(floors)); }
+  const mib = (xs) => (median(xs) - median(bare)) / 1024;
+  results.fiveEmbeds = { totalMiB: mib(five), perEmbedMiB: mib(five) / embedLabs.length, floorPerFrameMiB: mib(fiveFloors) / embedLabs.length };
 } finally {
   await browser.close();
   await server.stop();
@@ -264,7 +267,7 @@ if (results.vaeEpoch1000) {
 }
 if (results.fiveEmbeds) {
   const m = results.fiveEmbeds;
-  lines.push(`five embeds on one post:     ${m.totalMiB.toFixed(0)} MiB of renderer memory, ${m.perEmbedMiB.toFixed(1)} MiB per embed`);
+  lines.push(`five embeds on one post:     ${m.totalMiB.toFixed(0)} MiB of renderer memory, ${m.perEmbedMiB.toFixed(1)} MiB per embed (a floor frame: ${m.floorPerFrameMiB.toFixed(1)} MiB, ratio ${(m.perEmbedMiB / m.floorPerFrameMiB).toFixed(2)}×)`);
 }
 for (const [id, r] of Object.entries(results.labs)) {
   if (r.interaction) lines.push(`${id.padEnd(20)} per edit:  median ${r.interaction.medianMs.toFixed(2)} ms, p95 ${r.interaction.p95Ms.toFixed(2)} ms (budget 4), ${r.interaction.goCallsPerUpdate.toFixed(2)} Go calls per update`);

@@ -56,7 +56,8 @@ test('at 375 px every lab’s formulas, export menus and numbers fit the phone',
       wide += r.maths.filter((m) => m.over).length;
       assert.deepEqual(r.past, [], `${lab}: past the screen's edge`);
       assert.equal(r.covers, 0, `${lab}: ${r.covers} export buttons cover their charts`);
-      assert.ok(r.outs > 0, `${lab}: readouts`);
+      // The start view's numbers are under its thumbnails, not in readouts.
+      if (lab !== 'start') assert.ok(r.outs > 0, `${lab}: readouts`);
       assert.equal(r.broken, 0, `${lab} (${colorScheme}): ${r.broken} of ${r.outs} readouts break a number over two lines`);
       assert.deepEqual(r.spill, [], `${lab}: readouts in scientific notation run out of their card`);
     }
