@@ -171,6 +171,13 @@ func precompress(path string, e encoding, cache string) (int64, error) {
 	}
 	name := path + e.ext
 	if n, ok := holds(name, raw, e); ok {
+		// Still right, but the file was rewritten after it: klplay -dir serves a
+		// copy older than its file as stale, so the kept copy takes the file's time.
+		if fi, err := os.Stat(path); err == nil {
+			if ci, err := os.Stat(name); err == nil && ci.ModTime().Before(fi.ModTime()) {
+				return n, os.Chtimes(name, fi.ModTime(), fi.ModTime())
+			}
+		}
 		return n, nil
 	}
 	var entry string

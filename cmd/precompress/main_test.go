@@ -111,3 +111,33 @@ func TestPruneRemovesOnlyOldEntries(t *testing.T) {
 		t.Errorf("an entry used today was removed: %v", err)
 	}
 }
+
+// A file rewritten with the same bytes (a rebuild) keeps its copies, which take
+// its time: klplay -dir serves a copy older than its file as stale.
+func TestKeptCopyIsNotOlderThanItsFile(t *testing.T) {
+	text := strings.Repeat("const kl = (p, q) => p * Math.log(p / q);\n", 200)
+	dir := site(t, text)
+	if err := run(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(dir, "app.js")
+	later := time.Now().Add(time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(app, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range encodings {
+		ci, err := os.Stat(app + e.ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ci.ModTime().Before(later) {
+			t.Errorf("%s copy dated %v, older than its file's %v", e.ext, ci.ModTime(), later)
+		}
+		if got := decoded(t, app+e.ext, e); got != text {
+			t.Errorf("%s copy changed", e.ext)
+		}
+	}
+}
