@@ -85,6 +85,24 @@ for (const lab of LABS) {
   });
 }
 
+test('the dialog shows the width it uses: a width out of range is clamped in the box, and the preview is measured again', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${server.url}#lab=gan`);
+  await ready(page);
+  await page.locator('[data-action="embed"]').click();
+  await page.waitForFunction(() => document.querySelector('dialog.embed-dialog')?.dataset.measured);
+  const width = page.locator('dialog .embed-width');
+  for (const [typed, used] of [['5000', '1400'], ['10', '280']]) {
+    await width.fill(typed);
+    await width.press('Enter');
+    await width.blur();
+    await page.waitForFunction((w) => document.querySelector('dialog .embed-width').value === w && document.querySelector('dialog.embed-dialog').dataset.measured, used);
+    assert.match(await page.locator('dialog pre.embed-code').first().textContent(), new RegExp(`max-width:${used}px`));
+    assert.match(await page.locator('dialog .embed-status').textContent(), new RegExp(`Measured at ${used} px wide`));
+  }
+  await page.close();
+});
+
 test('with embed-host.js the frame follows a change that grows the figure (a narrower column wraps its controls)', async () => {
   const { html } = await defaultSnippet('fit');
   const { page, errors } = await blogPage(html);

@@ -156,3 +156,40 @@ test('on the start view the sessions panel lists and opens sessions but offers n
   await page.waitForFunction(() => document.querySelector('.sessions-save').hidden);
   assert.ok(await page.locator('.sessions-nothing').isVisible());
 });
+
+test('Back and Forward move between the start view and a lab', async () => {
+  const { page } = await open();
+  await page.locator('.site-nav a[data-lab="fit"]').click();
+  await labDrawn(page, 'fit');
+  await page.locator('.site-nav a[data-lab="start"]').click();
+  await page.waitForSelector('section.lab-start');
+  await page.goBack();
+  await labDrawn(page, 'fit');
+  assert.equal(await page.locator('.site-nav a[aria-current="page"]').getAttribute('data-lab'), 'fit');
+  await page.goForward();
+  await page.waitForSelector('section.lab-start');
+  assert.equal(await page.locator('.site-nav a[aria-current="page"]').getAttribute('data-lab'), 'start');
+});
+
+test('every thumbnail is drawn even when the moving one is out of sight', async () => {
+  // 200 px tall: the first row's thumbnail starts below the fold, so its animation never runs.
+  const { page } = await open('', { viewport: { width: 1280, height: 200 } });
+  await page.waitForFunction(() => document.querySelector('section.lab-start')?.dataset.thumbs === 'drawn');
+  assert.equal(await page.locator('.start-table tr[data-drawn="true"]').count(), 10);
+});
+
+test('on a phone the open menu folds away when the reader taps elsewhere or tabs out', async () => {
+  const { page } = await open('#lab=elbo', PHONE);
+  const menu = page.locator('.nav-menu');
+  await menu.click();
+  assert.ok(await page.locator('.nav-list').isVisible());
+  // A tap on the page below the open list (the list covers the lab's title).
+  const list = await page.locator('.nav-list').boundingBox();
+  await page.mouse.click(180, Math.min(790, list.y + list.height + 60));
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  assert.ok(!(await page.locator('.nav-list').isVisible()));
+  await menu.click();
+  await page.locator('.nav-list a').last().focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+});

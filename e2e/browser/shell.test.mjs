@@ -133,5 +133,11 @@ test('a wasm that cannot load gives a clear message instead of a broken page', a
   const alert = page.getByRole('alert');
   assert.match(await alert.textContent(), /could not start/);
   assert.match(await alert.textContent(), /HTTP 404/);
+  // Following a link afterwards keeps the message: no frame waits for a calculator that failed.
+  await page.evaluate(() => { location.hash = '#lab=fit'; });
+  await page.waitForFunction(() => location.hash === '#lab=fit');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  assert.match(await page.getByRole('alert').textContent(), /could not start/);
+  assert.equal(await page.locator('section.lab-frame').count(), 0);
   await page.close();
 });

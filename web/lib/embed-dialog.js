@@ -13,7 +13,7 @@ import { panels } from './panels.js';
 const MIN_HEIGHT = 100;
 const MAX_HEIGHT = 5000;
 const WIDTH = { default: 680, min: 280, max: 1400 };
-const PREVIEW = 'klplay-preview'; // the preview frame's childId: its height messages are told apart by it
+const PREVIEW = 'klplay-preview'; // the preview frame's childId, numbered per load: a message from the document it replaced does not count
 
 /** Escapes text for a double-quoted HTML attribute. */
 function attr(s) {
@@ -35,7 +35,7 @@ export function embedURLs(lab, state, { theme = '', text = true, show = [] } = {
   };
 }
 
-/** The snippets for each kind of host page; the frame is as wide as the column, up to the width it was measured at. */
+/** The snippets for each kind of host page; the HTML frame is as wide as the column, up to the width it was measured at (opts.width). */
 export function snippets(lab, state, opts, height) {
   const u = embedURLs(lab, state, opts);
   const title = `KL Playground: ${lab.title}`;
@@ -109,20 +109,25 @@ function openDialog(lab, el, state, opener, figure) {
     const ids = parts.filter((_, i) => boxes[i].querySelector('input').checked).map((p) => p.id);
     return ids.length === parts.length ? [] : ids;
   };
-  const width = () => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, Number(widthBox.value) || WIDTH.default)));
+  const width = () => {
+    const v = widthBox.value.trim() === '' ? NaN : Number(widthBox.value);
+    return Number.isFinite(v) ? Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, v))) : WIDTH.default;
+  };
   const opts = () => ({ theme: themeSelect.value, text: textBox.checked, show: chosen(), width: width() });
 
   // The preview: the embed itself at the chosen width, scaled to fit the dialog; its own height messages give the snippet's height.
   const preview = h('iframe', { class: 'embed-preview', title: `Preview of the embedded ${lab.title}`, tabindex: '-1', 'aria-hidden': 'true' });
   const stage = h('div', { class: 'embed-stage' }, preview);
   let measured = null;
+  let loads = 0;
+  let dlg = null;
   const onMessage = (e) => {
     if (e.source !== preview.contentWindow || typeof e.data !== 'string') return;
-    const m = new RegExp(`^pymxPYMx${PREVIEW}xPYMxheightxPYMx(\\d{1,6})$`).exec(e.data);
+    const m = new RegExp(`^pymxPYMx${PREVIEW}-${loads}xPYMxheightxPYMx(\\d{1,6})$`).exec(e.data);
     if (!m) return;
     measured = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, Number(m[1])));
     fitStage();
-    dialog.dataset.measured = String(measured);
+    dlg.dataset.measured = String(measured);
     refresh();
   };
   window.addEventListener('message', onMessage);
@@ -136,10 +141,12 @@ function openDialog(lab, el, state, opener, figure) {
   };
   const load = debounce(() => {
     measured = null;
-    delete dialog.dataset.measured;
+    delete dlg.dataset.measured;
+    widthBox.value = String(width()); // the width used, not what was typed
     const u = embedURLs(lab, state, opts());
     const [path, hash] = u.embed.split('#');
-    preview.src = `${path}&childId=${PREVIEW}#${hash}`;
+    loads += 1;
+    preview.src = `${path}&childId=${PREVIEW}-${loads}#${hash}`;
     fitStage();
     refresh();
   }, 250);
@@ -165,8 +172,9 @@ function openDialog(lab, el, state, opener, figure) {
   const refresh = () => {
     const o = opts();
     const s = snippets(lab, state, o, measured ?? 600);
-    dialog?.classList.toggle('is-measuring', measured === null);
-    if (measured !== null) status.textContent = `Measured at ${o.width} px wide: ${measured} px tall.`;
+    dlg?.classList.toggle('is-measuring', measured === null);
+    const none = !boxes.some((b) => b.querySelector('input').checked);
+    if (measured !== null) status.textContent = `${none ? 'Nothing ticked, so the whole lab is shown. ' : ''}Measured at ${o.width} px wide: ${measured} px tall.`;
     for (const k of Object.keys(blocks)) if (k !== 'poster') blocks[k].set(s[k]);
     const size = posterSize ? ` width="${posterSize.w}" height="${posterSize.h}"` : '';
     blocks.poster.set(`<a href="${attr(s.full)}"><img src="${posterName}"${size} alt="${attr(`${s.title} (opens the interactive lab)`)}"></a>`);
@@ -176,7 +184,7 @@ function openDialog(lab, el, state, opener, figure) {
   widthBox.addEventListener('change', load);
 
   const close = h('button', { type: 'button', class: 'embed-close', 'aria-label': 'Close' }, '×');
-  dialog = h('dialog', { class: 'embed-dialog', 'aria-labelledby': titleId },
+  dlg = dialog = h('dialog', { class: 'embed-dialog', 'aria-labelledby': titleId },
     h('div', { class: 'embed-dialog-head' }, h('h2', { id: titleId }, `Embed ${lab.title}`), close),
     h('p', { class: 'small' }, 'Build a figure from this view as it is now: tick the parts to show and set your column’s width. Readers can play with it in your page; a link under it opens the full playground.'),
     h('fieldset', { class: 'embed-panels' }, h('legend', {}, 'Show'), boxes),
@@ -190,23 +198,24 @@ function openDialog(lab, el, state, opener, figure) {
     h('details', { class: 'embed-more' }, h('summary', {}, 'Hugo, Jekyll and Astro'),
       blocks.hugoDef.el, blocks.hugo.el, blocks.jekyllDef.el, blocks.jekyll.el, blocks.astroDef.el, blocks.astro.el),
     h('div', { class: 'embed-poster' }, blocks.poster.el, h('div', { class: 'embed-poster-row' }, posterImg, posterLink)));
-  close.addEventListener('click', () => dialog.close());
-  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); }); // the backdrop
-  dialog.addEventListener('close', () => {
+  close.addEventListener('click', () => dlg.close());
+  dlg.addEventListener('click', (e) => { if (e.target === dlg) dlg.close(); }); // the backdrop
+  dlg.addEventListener('close', () => {
     window.removeEventListener('message', onMessage);
     load.cancel();
     if (posterLink.href) URL.revokeObjectURL(posterLink.href);
-    dialog.remove();
-    dialog = null;
+    dlg.remove();
+    if (dialog === dlg) dialog = null;
     opener.focus();
   });
-  document.body.append(dialog);
-  dialog.showModal();
+  document.body.append(dlg);
+  dlg.showModal();
   load();
   load.flush();
 
   if (chart) {
     chartPNG(chart, { scale: 2, title: `KL Playground: ${lab.title}` }).then((blob) => {
+      if (!dlg.isConnected) return; // closed before the poster was drawn
       const url = URL.createObjectURL(blob);
       posterSize = { w: Number(chart.getAttribute('width')), h: Number(chart.getAttribute('height')) };
       posterImg.src = url;

@@ -91,8 +91,9 @@ function hideGroups(el, hide) {
 /**
  * Reads the parameters and sets the page up before the shell starts: classes
  * on <html> for the theme and embed mode, the hash pointed at the embedded lab.
- * Returns the shell's hooks: mounted(lab, el) (the Embed button or the hidden groups,
- * and lib/a11y.js's fixes) and drawn(lab, state).
+ * Returns the shell's hooks: mounted(lab, el, {home}) (the Embed button, or in embed
+ * mode the panels ?show= leaves and the groups ?hide= hides; lib/a11y.js's fixes)
+ * and drawn(lab, state).
  */
 export function setupPage({ labs, figures = {} }) {
   const params = readParams(location.search, labs.map((l) => l.id));
@@ -103,7 +104,10 @@ export function setupPage({ labs, figures = {} }) {
   if (!params.embed) {
     return {
       params,
-      mounted(lab, el) { addEmbedButton(lab, el, () => current, figures[lab.id]); focusableScrollers(el); },
+      mounted(lab, el, { home } = {}) {
+        if (!home) addEmbedButton(lab, el, () => current, figures[lab.id]);
+        focusableScrollers(el);
+      },
       drawn(lab, state) { current = { lab, state }; },
     };
   }

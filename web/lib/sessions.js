@@ -156,7 +156,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
   fileInput.addEventListener('change', () => { const f = fileInput.files?.[0]; fileInput.value = ''; importFile(f); });
   const count = h('span', { class: 'sessions-count' });
   const list = h('ul', { class: 'sessions-list', 'aria-label': 'Saved sessions' });
-  const empty = h('p', { class: 'sessions-empty', hidden: true }, 'Nothing saved yet. Name this view and press Save; it stays in this browser until you delete it.');
+  const empty = h('p', { class: 'sessions-empty', hidden: true }, 'Nothing saved yet. In a lab, name its view and press Save; it stays in this browser until you delete it.');
   const skippedNote = h('div', { class: 'sessions-skipped', hidden: true });
   const closeButton = h('button', { type: 'button', class: 'sessions-close', 'aria-label': 'Close sessions', onclick: () => setOpen(false) }, '×');
   const titleId = uniqueId('sessions-title');
@@ -232,7 +232,7 @@ export function mountSessions({ klplay, labs, header, current, open, link }) {
     if (storage === 'memory') {
       storageNote.replaceChildren(h('strong', {}, 'Kept in this tab only. '), note ? `${note.charAt(0).toUpperCase()}${note.slice(1).replace(/\.?$/, '.')}` : 'This browser does not let the page store anything here; export your sessions to keep them.');
       storageNote.hidden = false;
-      empty.textContent = 'Nothing saved yet. Name this view and press Save; it lasts until this tab closes, so export what you want to keep.';
+      empty.textContent = 'Nothing saved yet. In a lab, name its view and press Save; it lasts until this tab closes, so export what you want to keep.';
     }
   }, () => {});
 

@@ -13,7 +13,8 @@
 // The home view (labs/start/) has the same contract with an empty schema. It is
 // what an address without a lab shows; it is never saved and writes no hash.
 // Until Go is ready the page shows the routed lab's frame (its title, its lede
-// and empty chart cards), or the home view itself, which draws without Go.
+// and empty chart cards), or the home view, whose table needs no Go (its
+// thumbnails are drawn once Go is ready).
 import { h, debounce } from './dom.js';
 import { splitHash, parse, serialise, defaults } from './schema.js';
 import { mountSessions } from './sessions.js';
@@ -35,7 +36,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   let drawn = false;
   let api = null;
   let sessions = null;
-  let writtenHash = null;
+  let failed = false; // Go could not start: the page shows why, and nothing replaces that
 
   // Navigation: a list of links, one row on a wide screen; on a phone a menu
   // button that names the current lab and opens the whole list.
@@ -52,6 +53,9 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
     nav.classList.toggle('is-open', open);
   }
   list.addEventListener('click', (e) => { if (e.target.closest('a')) setMenu(false); });
+  // The open menu lies over the page: focus or a tap anywhere else folds it away.
+  nav.addEventListener('focusout', (e) => { if (!nav.contains(e.relatedTarget)) setMenu(false); });
+  document.addEventListener('pointerdown', (e) => { if (!nav.contains(e.target)) setMenu(false); });
   nav.addEventListener('keydown', (e) => { if (e.key === 'Escape' && nav.classList.contains('is-open')) { setMenu(false); menu.focus(); } });
   nav.append(menu, list);
 
@@ -70,7 +74,6 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
     if (!current) return;
     const hash = serialise(current.lab.schema, current.lab.id, current.state);
     if (location.hash.slice(1) !== hash) {
-      writtenHash = hash;
       history.replaceState(history.state, '', `#${hash}`);
     }
     marks.hashWritten = String(frames);
@@ -128,7 +131,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
     };
   }
 
-  /** The lab the hash names (default the first), its state fields, and what could not be read. */
+  /** The lab the hash names (default the start view, else the first lab), its state fields, and what could not be read. */
   function readHash() {
     const pairs = splitHash(location.hash);
     const problems = [];
@@ -195,10 +198,8 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
       main.replaceChildren(el);
       current = { lab, el, state, info: {} };
       lab.mount(el, ctxFor(lab));
-      if (lab !== home) {
-        el.append(pathNav(lab));
-        hooks.mounted?.(lab, el);
-      }
+      if (lab !== home) el.append(pathNav(lab));
+      hooks.mounted?.(lab, el, { home: lab === home });
       // A lab reached from another (the nav, Next at the foot of a lab) opens at its top.
       if (moved) window.scrollTo(0, 0);
     }
@@ -236,8 +237,11 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
     }
   }
 
+  // A hash that is the view on screen (the lab's own, written back) needs nothing;
+  // any other, Back and Forward included, is routed.
   window.addEventListener('hashchange', () => {
-    if (location.hash.slice(1) === writtenHash) return;
+    if (failed) return;
+    if (current && current.lab !== home && location.hash.slice(1) === serialise(current.lab.schema, current.lab.id, current.state)) return;
     writeHash.cancel();
     if (api) route();
     else showFrame();
@@ -259,6 +263,9 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
       route();
     },
     (err) => {
+      failed = true;
+      current?.lab.destroy();
+      current = null;
       marks.ready = 'error';
       main.replaceChildren(h('div', { class: 'load-error', role: 'alert' },
         h('h2', {}, 'The calculator could not start'),

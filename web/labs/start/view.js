@@ -2,7 +2,8 @@
 // lab in the path's order, each with its KL in a formula, a thumbnail drawn from
 // the lab's own Go call on the state its link opens, and that link. The first
 // row's thumbnail moves (Q drifting towards P and back) unless the reader asked
-// for less motion; the rest are drawn one per animation frame once Go is ready.
+// for less motion; the rest are drawn one per update once Go is ready, so the
+// first paint does not wait for ten Go calls.
 import { select } from 'd3-selection';
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab } from '../../lib/lab.js';
@@ -40,7 +41,7 @@ class StartView extends LabView {
       return { row, st, svg, value, tr, g: select(svg).append('g') };
     });
     const first = byId.get(rows[0].id).lab;
-    this.motion = h('button', { type: 'button', class: 'chip start-motion', 'aria-pressed': 'true', onclick: () => this.player.toggle() }, 'Pause');
+    this.motion = h('button', { type: 'button', class: 'chip start-motion', 'aria-label': 'Pause the moving thumbnail', onclick: () => this.player.toggle() }, 'Pause');
     el.append(
       h('header', { class: 'lab-head start-head' },
         h('h1', { id: 'lab-title-start' }, 'KL divergence, everywhere'),
@@ -59,7 +60,10 @@ class StartView extends LabView {
       tick: (dt) => { this.t += dt; this.ctx.refresh(); },
       reduced: () => {},
       interval: 1000 / 30,
-      onChange: (on) => { this.motion.textContent = on ? 'Pause' : 'Play'; this.motion.setAttribute('aria-pressed', String(on)); },
+      onChange: (on) => {
+        this.motion.textContent = on ? 'Pause' : 'Play';
+        this.motion.setAttribute('aria-label', `${on ? 'Pause' : 'Play'} the moving thumbnail`);
+      },
     });
   }
 
@@ -73,11 +77,12 @@ class StartView extends LabView {
       this.player.play();
       this.motion.hidden = !this.player.playing;
     }
-    // One more thumbnail per frame: the first paint does not wait for all ten Go calls.
+    // One more thumbnail per update, asked for whether or not the first one plays
+    // (it stops when scrolled away or paused); the shell folds both into one frame.
     if (this.drawn < this.items.length) {
       this.drawRow(this.items[this.drawn], 0);
       this.drawn += 1;
-      if (this.drawn < this.items.length && !this.player.playing) requestAnimationFrame(() => this.ctx.refresh());
+      if (this.drawn < this.items.length) requestAnimationFrame(() => this.ctx.refresh());
     }
     if (this.drawn === this.items.length) this.el.dataset.thumbs = 'drawn';
   }
