@@ -85,12 +85,19 @@ for (const lab of LABS) {
   });
 }
 
-test('the dialog shows the width it uses: a width out of range is clamped in the box, and the preview is measured again', async () => {
+test('the dialog shows the width it uses (clamped in the box, measured again), and a ticked prose card brings the text', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${server.url}#lab=gan`);
   await ready(page);
   await page.locator('[data-action="embed"]').click();
   await page.waitForFunction(() => document.querySelector('dialog.embed-dialog')?.dataset.measured);
+  // Ticking the prose card brings the text with it: the card is all text.
+  const text = page.locator('dialog .embed-options input[type="checkbox"]');
+  assert.equal(await text.isChecked(), false);
+  await page.locator('dialog .embed-panels input[value="prose"]').check();
+  await page.waitForFunction(() => document.querySelector('dialog .embed-options input[type="checkbox"]').checked);
+  await page.waitForFunction(() => document.querySelector('dialog.embed-dialog').dataset.measured);
+  assert.doesNotMatch(await page.locator('dialog pre.embed-code').first().textContent(), /text=0/);
   const width = page.locator('dialog .embed-width');
   for (const [typed, used] of [['5000', '1400'], ['10', '280']]) {
     await width.fill(typed);

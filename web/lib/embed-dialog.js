@@ -140,6 +140,8 @@ function openDialog(lab, el, state, opener, figure) {
     stage.style.height = `${Math.ceil((measured ?? 400) * k)}px`;
   };
   const load = debounce(() => {
+    // A ticked panel that is all text (the prose card) shows only with the text.
+    if (parts.some((p, i) => boxes[i].querySelector('input').checked && p.node.matches('[data-embed~="text"]'))) textBox.checked = true;
     measured = null;
     delete dlg.dataset.measured;
     widthBox.value = String(width()); // the width used, not what was typed
@@ -191,7 +193,7 @@ function openDialog(lab, el, state, opener, figure) {
     h('div', { class: 'embed-options' },
       h('span', { class: 'embed-option' }, h('label', { for: widthBox.id }, 'Column width (px)'), widthBox),
       h('span', { class: 'embed-option' }, h('label', { for: themeSelect.id }, 'Colours'), themeSelect),
-      h('span', { class: 'embed-option' }, textBox, h('label', { for: textBox.id }, 'Show the explanation'))),
+      h('span', { class: 'embed-option' }, textBox, h('label', { for: textBox.id }, 'Show the text (ledes and notes)'))),
     stage,
     status,
     blocks.iframe.el,

@@ -5,7 +5,7 @@
 // already gives its parts, so a link keeps working as a lab's text changes.
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const PART = '.toolbar, .card, [data-embed-group]';
-const NAMES = { controls: 'Controls', readouts: 'All readouts', formulas: 'Formulas', prose: 'Explanation', table: 'Table of numbers', hero: 'Headline number' };
+const NAMES = { controls: 'Controls', readouts: 'All readouts', formulas: 'Formulas', table: 'Table of numbers', hero: 'Headline number' };
 
 /** [{id, title, node}] of the lab section `el`, in page order; the headline number (.hero) is a panel of its own. */
 export function panels(el) {
