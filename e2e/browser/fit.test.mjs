@@ -147,6 +147,34 @@ test('the pace: steps a second follow the slider, whatever the frame rate; the d
   }
 });
 
+test('the pace holds when frames come slower: a throttled CPU drops frames, not steps', async () => {
+  const { page } = await open('#lab=fit&speed=60&lr=0.02');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  await page.click('[data-action="play"]');
+  const { steps, seconds, frames } = await page.evaluate(() => new Promise((resolve) => {
+    const shown = () => Number(document.querySelector('.steps-out').dataset.value);
+    let n = 0;
+    let a;
+    let t0;
+    const f = (now) => {
+      n += 1;
+      if (n === 5) { a = shown(); t0 = now; }
+      if (n > 5 && now - t0 >= 1500) resolve({ steps: shown() - a, seconds: (now - t0) / 1000, frames: n - 5 });
+      else requestAnimationFrame(f);
+    };
+    requestAnimationFrame(f);
+  }));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await page.click('[data-action="play"]');
+  const fps = frames / seconds;
+  // Counted per frame, the pace would fall with the frame rate; counted in seconds it holds
+  // (less what frames longer than the Player's 0.1 s cap drop).
+  assert.ok(fps < 50, `the throttle slowed the frames (${fps.toFixed(0)} a second), or this test shows nothing`);
+  assert.ok(steps >= 60 * seconds * 0.8 - 3, `${steps} steps in ${seconds.toFixed(2)} s at ${fps.toFixed(0)} frames a second; 60 a second wanted`);
+  assert.ok(steps <= 60 * seconds + 5, `${steps} steps in ${seconds.toFixed(2)} s`);
+});
+
 test('a share link opens at its step, replayed: the same fits and trace as the page that made it', async () => {
   const { page } = await open('#lab=fit&speed=60&lr=0.2');
   await page.click('[data-action="play"]');
