@@ -101,12 +101,9 @@ function openDialog(lab, el, state, opener, figure) {
   const parts = panels(el).filter((p) => p.node.getClientRects().length > 0);
   const ticked = new Set(figure.filter((id) => parts.some((p) => p.id === id)));
   if (!ticked.size) for (const p of parts) ticked.add(p.id);
-  const boxes = parts.map((p) => {
-    const box = h('input', { type: 'checkbox', id: uniqueId('embed-panel'), value: p.id, checked: ticked.has(p.id) });
-    return h('label', { class: 'embed-panel', for: box.id }, box, ` ${p.title}`);
-  });
+  const boxes = parts.map((p) => h('input', { type: 'checkbox', id: uniqueId('embed-panel'), value: p.id, checked: ticked.has(p.id) }));
   const chosen = () => {
-    const ids = parts.filter((_, i) => boxes[i].querySelector('input').checked).map((p) => p.id);
+    const ids = parts.filter((_, i) => boxes[i].checked).map((p) => p.id);
     return ids.length === parts.length ? [] : ids;
   };
   const width = () => {
@@ -141,7 +138,7 @@ function openDialog(lab, el, state, opener, figure) {
   };
   const load = debounce(() => {
     // A ticked panel that is all text (the prose card) shows only with the text.
-    if (parts.some((p, i) => boxes[i].querySelector('input').checked && p.node.matches('[data-embed~="text"]'))) textBox.checked = true;
+    if (parts.some((p, i) => boxes[i].checked && p.node.matches('[data-embed~="text"]'))) textBox.checked = true;
     measured = null;
     delete dlg.dataset.measured;
     widthBox.value = String(width()); // the width used, not what was typed
@@ -152,7 +149,7 @@ function openDialog(lab, el, state, opener, figure) {
     fitStage();
     refresh();
   }, 250);
-  for (const b of boxes) b.querySelector('input').addEventListener('change', load);
+  for (const b of boxes) b.addEventListener('change', load);
 
   const blocks = {
     iframe: block('HTML', 'Paste into any page. The script is optional: it sizes the frame to the lab.', status),
@@ -175,7 +172,7 @@ function openDialog(lab, el, state, opener, figure) {
     const o = opts();
     const s = snippets(lab, state, o, measured ?? 600);
     dlg?.classList.toggle('is-measuring', measured === null);
-    const none = !boxes.some((b) => b.querySelector('input').checked);
+    const none = !boxes.some((b) => b.checked);
     if (measured !== null) status.textContent = `${none ? 'Nothing ticked, so the whole lab is shown. ' : ''}Measured at ${o.width} px wide: ${measured} px tall.`;
     for (const k of Object.keys(blocks)) if (k !== 'poster') blocks[k].set(s[k]);
     const size = posterSize ? ` width="${posterSize.w}" height="${posterSize.h}"` : '';
@@ -189,7 +186,7 @@ function openDialog(lab, el, state, opener, figure) {
   dlg = dialog = h('dialog', { class: 'embed-dialog', 'aria-labelledby': titleId },
     h('div', { class: 'embed-dialog-head' }, h('h2', { id: titleId }, `Embed ${lab.title}`), close),
     h('p', { class: 'small' }, 'Build a figure from this view as it is now: tick the parts to show and set your column’s width. Readers can play with it in your page; a link under it opens the full playground.'),
-    h('fieldset', { class: 'embed-panels' }, h('legend', {}, 'Show'), boxes),
+    h('fieldset', { class: 'embed-panels' }, h('legend', {}, 'Show'), boxes.map((b, i) => h('label', { class: 'embed-panel', for: b.id }, b, ` ${parts[i].title}`))),
     h('div', { class: 'embed-options' },
       h('span', { class: 'embed-option' }, h('label', { for: widthBox.id }, 'Column width (px)'), widthBox),
       h('span', { class: 'embed-option' }, h('label', { for: themeSelect.id }, 'Colours'), themeSelect),

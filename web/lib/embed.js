@@ -18,11 +18,10 @@ import { h } from './dom.js';
 import { serialise, splitHash } from './schema.js';
 import { addEmbedButton } from './embed-dialog.js';
 import { focusableScrollers } from './a11y.js';
-import { showOnly } from './panels.js';
+import { NAME, showOnly } from './panels.js';
 
 const MAX_QUERY = 2048; // characters of location.search read at all
 const MAX_NAMES = 24; // names in hide= and show=
-const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const CHILD_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** A comma-separated list of names, validated and bounded. */

@@ -3,7 +3,8 @@
 // groups, and its headline number. A panel's id is its data-embed-group, else
 // its first class other than "card" (fig-dist, readouts, prose…): names the lab
 // already gives its parts, so a link keeps working as a lab's text changes.
-const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** A name ?show= and ?hide= accept (lib/embed.js): a panel id is always one. */
+export const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const PART = '.toolbar, .card, [data-embed-group]';
 const NAMES = { controls: 'Controls', readouts: 'All readouts', formulas: 'Formulas', table: 'Table of numbers', hero: 'Headline number' };
 

@@ -40,10 +40,10 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
 
   // Navigation: a list of links, one row on a wide screen; on a phone a menu
   // button that names the current lab and opens the whole list.
+  const hrefOf = (lab) => (lab === home ? '#' : `#lab=${encodeURIComponent(lab.id)}`);
   const list = h('ul', { class: 'nav-list', id: 'nav-list' });
   for (const lab of home ? [home, ...labs] : labs) {
-    const href = lab === home ? '#' : `#lab=${encodeURIComponent(lab.id)}`;
-    list.append(h('li', {}, h('a', { href, 'data-lab': lab.id, title: `${lab.title}: ${lab.blurb}` }, path.get(lab.id)?.short ?? lab.title)));
+    list.append(h('li', {}, h('a', { href: hrefOf(lab), 'data-lab': lab.id, title: `${lab.title}: ${lab.blurb}` }, path.get(lab.id)?.short ?? lab.title)));
   }
   const menuName = h('span', { class: 'nav-menu-name' }, '');
   const menu = h('button', { type: 'button', class: 'nav-menu', 'aria-expanded': 'false', 'aria-controls': 'nav-list',
@@ -182,7 +182,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   /** Previous and Next in teaching order, and what this lab builds on. */
   function pathNav(lab) {
     const i = labs.indexOf(lab);
-    const link = (l, rel, label) => (l ? h('a', { class: `path-${rel}`, href: l === home ? '#' : `#lab=${encodeURIComponent(l.id)}`, rel },
+    const link = (l, rel, label) => (l ? h('a', { class: `path-${rel}`, href: hrefOf(l), rel },
       h('span', { class: 'path-dir' }, label), h('span', { class: 'path-name' }, l.title)) : h('span'));
     return h('nav', { class: 'lab-path', 'aria-label': 'The path through the labs' },
       h('p', { class: 'path-builds' }, path.get(lab.id)?.buildsOn ?? ''),
