@@ -106,6 +106,22 @@ test('the navigation lists the labs and marks the current one; editing the hash 
   assert.ok(Math.abs(kl - 0.5 * Math.log(3)) < 1e-12, `kl ${kl}`);
 });
 
+test('a link followed just after an edit is not lost to the edit’s hash write', async () => {
+  const { page } = await open();
+  const slider = page.locator('.fig-dist [role="slider"][data-series="p"][data-index="1"]');
+  await slider.focus();
+  await page.keyboard.press('ArrowUp');
+  await drawn(page);
+  // The race, made certain: the address changes (as a followed link changes it), the edit's
+  // hash write comes due (250 ms of quiet), and only then is the hashchange handled.
+  await page.evaluate(() => new Promise((resolve) => {
+    history.pushState(null, '', '#lab=fit');
+    setTimeout(() => { dispatchEvent(new HashChangeEvent('hashchange')); resolve(); }, 400);
+  }));
+  await page.waitForFunction(() => document.querySelector('section.lab-fit') !== null, null, { timeout: 5000 });
+  assert.match(await page.evaluate(() => location.hash), /^#lab=fit/);
+});
+
 test('the layout holds at 375 px wide', async () => {
   const { page } = await open(undefined, PHONE);
   const widths = async () => page.evaluate(() => document.scrollingElement.scrollWidth);

@@ -70,11 +70,17 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
     noticeText.textContent = '';
   }
 
+  // The address the view on screen was routed from, or last wrote. An address that
+  // differs is a navigation whose hashchange has not been handled yet: writing the
+  // view's state over it would lose it (a link followed just after an edit).
+  let shownHash = location.hash;
   const writeHash = debounce(() => {
     if (!current) return;
+    if (location.hash !== shownHash) return;
     const hash = serialise(current.lab.schema, current.lab.id, current.state);
     if (location.hash.slice(1) !== hash) {
       history.replaceState(history.state, '', `#${hash}`);
+      shownHash = location.hash;
     }
     marks.hashWritten = String(frames);
   }, HASH_DELAY);
@@ -149,6 +155,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   }
 
   function route() {
+    shownHash = location.hash;
     const { lab, fields, problems } = readHash();
     let state;
     if (lab === home) {
@@ -241,7 +248,10 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   // any other, Back and Forward included, is routed.
   window.addEventListener('hashchange', () => {
     if (failed) return;
-    if (current && current.lab !== home && location.hash.slice(1) === serialise(current.lab.schema, current.lab.id, current.state)) return;
+    if (current && current.lab !== home && location.hash.slice(1) === serialise(current.lab.schema, current.lab.id, current.state)) {
+      shownHash = location.hash;
+      return;
+    }
     writeHash.cancel();
     if (api) route();
     else showFrame();
