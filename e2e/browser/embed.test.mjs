@@ -93,9 +93,12 @@ async function snippetFor(hash) {
 test('the Embed dialog’s snippets, in every flavour, for the current view', async () => {
   const s = await snippetFor('lab=divergence&p=0.5,0.5&q=0.9,0.1&unit=bits');
   // The dialog's default figure for the lab: its chart and headline number, without the text.
+  // The HTML frame shows its poster (poster=1) until drawn; the templates, whose style has none, do not ask for it.
   const src = `${server.url}?embed=1&lab=divergence&show=fig-dist,hero&text=0#lab=divergence&p=0.5,0.5&q=0.9,0.1&unit=bits`;
-  const attr = src.replace(/&/g, '&amp;');
+  const attr = src.replace('text=0', 'text=0&poster=1').replace(/&/g, '&amp;');
   assert.ok(s.html.startsWith(`<iframe src="${attr}" title="KL Playground: Divergence" width="100%" height="`), s.html);
+  assert.match(s.html, /style="border:0;max-width:680px;background:url\('data:image\/svg\+xml,[^']+'\) top left\/100% auto no-repeat"/);
+  assert.ok(s.hugo.includes(`src="${src}"`), s.hugo);
   assert.match(s.html, /loading="lazy"/);
   assert.ok(s.html.includes(`<script src="${server.url}embed-host.js" async></script>`));
   for (const x of [s.hugo, s.jekyll, s.astro]) assert.ok(x.includes(src), x);

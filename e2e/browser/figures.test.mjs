@@ -68,6 +68,14 @@ async function fit(page, frame, i = 0) {
 
 const noScript = (html) => html.replace(/\n?<script[^>]*><\/script>/, '');
 
+/** The poster in a snippet's style: its SVG and the values it shows (the bold half of each line). */
+function posterOf(html) {
+  const m = /background:url\('data:image\/svg\+xml,([^']*)'\)/.exec(html);
+  assert.ok(m, 'the snippet gives the frame a poster');
+  const svg = decodeURIComponent(m[1]);
+  return { svg, values: [...svg.matchAll(/<tspan class="i"[^>]*>([^<]*)<\/tspan>/g)].map((v) => v[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')) };
+}
+
 for (const lab of LABS) {
   test(`${lab}: the dialog’s default figure fits its frame in a 680 px column with no script, under 800 px`, async () => {
     const { html, ticked, all } = await defaultSnippet(lab);
@@ -80,6 +88,11 @@ for (const lab of LABS) {
     assert.equal(f.outer, height);
     assert.ok(f.scroll <= f.view, `no inner scrollbar: content scrolls to ${f.scroll} in a ${f.view} px frame`);
     assert.ok(f.content >= height - 2, `nothing cut off and no gap: content ${f.content} px in ${height} px`);
+    const { values } = posterOf(html);
+    assert.ok(values.length >= 1, 'the poster has the figure’s numbers');
+    // Compared without spaces: the page's number and unit are separate elements.
+    const shown = await frame.evaluate(() => document.querySelector('main').textContent.replace(/\s+/g, ''));
+    for (const v of values) assert.ok(shown.includes(v.replace(/\s+/g, '')), `the poster’s ${v} is what the lab shows`);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -116,9 +129,13 @@ test('with embed-host.js the frame follows a change that grows the figure (a nar
   const frame = await frameOf(page);
   const before = await fit(page, frame);
   await page.setViewportSize({ width: 420, height: 900 });
+  // The figure may grow in steps (the controls wrap, then the chart redraws): wait
+  // until the frame's height is its content's, whatever that settles at.
   await frame.waitForFunction((h) => Math.ceil(document.documentElement.getBoundingClientRect().height) > h, before.content);
-  const grown = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
-  await page.waitForFunction((h) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 1, grown);
+  for (let settled = false; !settled;) {
+    const grown = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    settled = await page.waitForFunction((h) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 1, grown, { timeout: 2000 }).then(() => true, () => false);
+  }
   const after = await fit(page, frame);
   assert.ok(after.outer > before.outer, `${before.outer} → ${after.outer}`);
   assert.ok(after.scroll <= after.view + 1, 'still no inner scrollbar');
@@ -139,15 +156,44 @@ test('five embeds on one page: each loads as it nears the viewport, with its hei
   const loaded = (i) => page.locator('iframe').nth(i).evaluate((f) => { try { return f.contentDocument?.body?.dataset.ready === 'true'; } catch { return false; } });
   assert.equal(await loaded(4), false, 'the fifth frame waits until it is near');
   for (let i = 0; i < labs.length; i++) {
-    const top = await page.evaluate(() => scrollY);
     const frame = await frameOf(page, i);
     assert.ok(await frame.evaluate((lab) => document.querySelector(`section.lab-${lab} svg.chart`) !== null, labs[i]), `${labs[i]} drew`);
     const f = await fit(page, frame, i);
     assert.equal(f.outer, want[i], `${labs[i]}: nothing jumped`);
-    assert.ok(top >= 0);
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('until its figure is drawn, a frame shows the snippet’s poster through its transparent page', async () => {
+  const { html } = await defaultSnippet('divergence');
+  const { svg, values } = posterOf(html);
+  assert.match(svg, /KL\(P‖Q\) = /);
+  const shot = async (body) => {
+    const { page, errors } = await blogPage(body);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/klplay.wasm', async (route) => { await held; await route.continue(); });
+    const frameEl = page.locator('iframe');
+    await page.reload();
+    const frame = await (await frameEl.elementHandle()).contentFrame();
+    await frame.waitForFunction(() => document.querySelector('section.lab') !== null);
+    const before = await frame.evaluate(() => ({ hidden: getComputedStyle(document.body).visibility, ready: document.body.dataset.ready ?? null }));
+    const image = await frameEl.screenshot();
+    release();
+    await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 20_000 });
+    const afterDraw = await frame.evaluate(() => getComputedStyle(document.body).visibility);
+    assert.deepEqual(errors, []);
+    await page.close();
+    return { before, image, afterDraw };
+  };
+  const withPoster = await shot(noScript(html));
+  assert.deepEqual(withPoster.before, { hidden: 'hidden', ready: null }, 'before Go the page is empty and transparent');
+  assert.equal(withPoster.afterDraw, 'visible');
+  // The same frame without the poster's background: what the reader would see differs.
+  const bare = await shot(noScript(html).replace(/;background:url\('[^']*'\)[^"]*/, ''));
+  assert.ok(!withPoster.image.equals(bare.image), 'the poster shows through the frame');
+  assert.ok(values.length >= 1);
 });
 
 test('a local draft can frame an embed: a page opened from a file, and one on another localhost port', async () => {

@@ -4,11 +4,14 @@
 // snippet, so that it fits with no script. The iframe snippet (absolute URL,
 // lazy, titled), the same as a Hugo shortcode, a Jekyll include and an Astro
 // component, and a poster image (the lab's first chart as a PNG at 2×) with a
-// linked <img> for hosts that strip iframes. Everything is text in <pre> elements.
+// linked <img> for hosts that strip iframes. The iframe snippet also carries a
+// small poster of the figure's numbers (lib/poster.js) that the frame shows
+// until its figure is drawn. Everything is text in <pre> elements.
 import { h, uniqueId, debounce } from './dom.js';
 import { serialise } from './schema.js';
 import { chartPNG, slug } from './export.js';
 import { panels } from './panels.js';
+import { headlines, posterBackground, posterSVG } from './poster.js';
 
 const MIN_HEIGHT = 100;
 const MAX_HEIGHT = 5000;
@@ -20,14 +23,19 @@ function attr(s) {
   return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** The embed URL and the full-page URL of a lab's state with the chosen options (show: panel ids, all when empty). */
-export function embedURLs(lab, state, { theme = '', text = true, show = [] } = {}) {
+/**
+ * The embed URL and the full-page URL of a lab's state with the chosen options
+ * (show: panel ids, all when empty; poster: the frame stays transparent, showing
+ * its poster background, until the figure is drawn).
+ */
+export function embedURLs(lab, state, { theme = '', text = true, show = [], poster = false } = {}) {
   const base = `${location.origin}${location.pathname}`;
   const hash = serialise(lab.schema, lab.id, state);
   const q = [`embed=1`, `lab=${encodeURIComponent(lab.id)}`];
   if (show.length) q.push(`show=${show.join(',')}`);
   if (theme === 'light' || theme === 'dark') q.push(`theme=${theme}`);
   if (!text) q.push('text=0');
+  if (poster) q.push('poster=1');
   return {
     embed: `${base}?${q.join('&')}#${hash}`,
     full: `${base}#${hash}`,
@@ -35,20 +43,25 @@ export function embedURLs(lab, state, { theme = '', text = true, show = [] } = {
   };
 }
 
-/** The snippets for each kind of host page; the HTML frame is as wide as the column, up to the width it was measured at (opts.width). */
-export function snippets(lab, state, opts, height) {
-  const u = embedURLs(lab, state, opts);
+/**
+ * The snippets for each kind of host page; the HTML frame is as wide as the
+ * column, up to the width it was measured at (opts.width), with the poster's SVG
+ * (when given) as its background.
+ */
+export function snippets(lab, state, opts, height, poster = null) {
+  const u = embedURLs(lab, state, { ...opts, poster: Boolean(poster) });
+  const src = embedURLs(lab, state, opts).embed; // the templates' fixed style has no poster to show through
   const title = `KL Playground: ${lab.title}`;
-  const style = opts.width ? `border:0;max-width:${opts.width}px` : 'border:0';
+  const style = [opts.width ? `border:0;max-width:${opts.width}px` : 'border:0', poster ? posterBackground(poster) : ''].filter(Boolean).join(';');
   const iframe = `<iframe src="${attr(u.embed)}" title="${attr(title)}" width="100%" height="${height}" loading="lazy" style="${style}" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`;
   return {
     iframe,
     hugoDef: `<iframe src="{{ .Get "src" }}" title="{{ .Get "title" }}" width="100%" height="{{ .Get "height" | default "${height}" }}" loading="lazy" style="border:0" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`,
-    hugo: `{{< klplay src="${u.embed}" title="${title}" height="${height}" >}}`,
+    hugo: `{{< klplay src="${src}" title="${title}" height="${height}" >}}`,
     jekyllDef: `<iframe src="{{ include.src }}" title="{{ include.title }}" width="100%" height="{{ include.height | default: ${height} }}" loading="lazy" style="border:0" data-klplay></iframe>\n<script src="${attr(u.host)}" async></script>`,
-    jekyll: `{% include klplay.html src="${u.embed}" title="${title}" height="${height}" %}`,
+    jekyll: `{% include klplay.html src="${src}" title="${title}" height="${height}" %}`,
     astroDef: `---\nconst { src, title, height = ${height} } = Astro.props;\n---\n<iframe src={src} title={title} width="100%" height={height} loading="lazy" style="border:0" data-klplay></iframe>\n<script is:inline src="${attr(u.host)}" async></script>`,
-    astro: `---\nimport KLPlayground from '../components/KLPlayground.astro';\n---\n<KLPlayground src="${u.embed}" title="${title}" height={${height}} />`,
+    astro: `---\nimport KLPlayground from '../components/KLPlayground.astro';\n---\n<KLPlayground src="${src}" title="${title}" height={${height}} />`,
     full: u.full,
     title,
   };
@@ -116,6 +129,7 @@ function openDialog(lab, el, state, opener, figure) {
   const preview = h('iframe', { class: 'embed-preview', title: `Preview of the embedded ${lab.title}`, tabindex: '-1', 'aria-hidden': 'true' });
   const stage = h('div', { class: 'embed-stage' }, preview);
   let measured = null;
+  let poster = null; // the poster's SVG, made from the preview once it is drawn
   let loads = 0;
   let dlg = null;
   const onMessage = (e) => {
@@ -123,6 +137,8 @@ function openDialog(lab, el, state, opener, figure) {
     const m = new RegExp(`^pymxPYMx${PREVIEW}-${loads}xPYMxheightxPYMx(\\d{1,6})$`).exec(e.data);
     if (!m) return;
     measured = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, Number(m[1])));
+    const o = opts();
+    poster = posterSVG({ title: `KL Playground · ${lab.title}`, lines: headlines(preview.contentDocument), width: o.width, height: measured, theme: o.theme });
     fitStage();
     dlg.dataset.measured = String(measured);
     refresh();
@@ -140,6 +156,7 @@ function openDialog(lab, el, state, opener, figure) {
     // A ticked panel that is all text (the prose card) shows only with the text.
     if (parts.some((p, i) => boxes[i].checked && p.node.matches('[data-embed~="text"]'))) textBox.checked = true;
     measured = null;
+    poster = null;
     delete dlg.dataset.measured;
     widthBox.value = String(width()); // the width used, not what was typed
     const u = embedURLs(lab, state, opts());
@@ -170,7 +187,7 @@ function openDialog(lab, el, state, opener, figure) {
 
   const refresh = () => {
     const o = opts();
-    const s = snippets(lab, state, o, measured ?? 600);
+    const s = snippets(lab, state, o, measured ?? 600, poster);
     dlg?.classList.toggle('is-measuring', measured === null);
     const none = !boxes.some((b) => b.checked);
     if (measured !== null) status.textContent = `${none ? 'Nothing ticked, so the whole lab is shown. ' : ''}Measured at ${o.width} px wide: ${measured} px tall.`;

@@ -9,6 +9,9 @@
 //   text=0     hides the explanatory text (elements marked data-embed="text");
 //              instructions ("Drag a bar…", data-embed="hint") stay
 //   theme=light|dark   overrides prefers-color-scheme (also outside embed mode)
+//   poster=1   the page stays transparent and empty until the lab is drawn (or
+//              fails to start), so that the poster the snippet gives the iframe
+//              as its background (lib/poster.js) shows through
 //   childId=…  the id pym.js gives its frames (default: the lab's id)
 // Every parameter is validated and bounded; anything unknown is ignored. The
 // embedded page posts its height to the parent (AMP embed-size and pym.js
@@ -31,11 +34,11 @@ function names(v) {
 }
 
 /**
- * The validated query parameters: {embed, lab, show: [names], hide: [names], text, theme, childId}.
+ * The validated query parameters: {embed, lab, show: [names], hide: [names], text, theme, childId, poster}.
  * `labIds` are the labs that exist; anything else is dropped.
  */
 export function readParams(search, labIds) {
-  const out = { embed: false, lab: null, show: [], hide: [], text: true, theme: null, childId: null };
+  const out = { embed: false, lab: null, show: [], hide: [], text: true, theme: null, childId: null, poster: false };
   const s = String(search ?? '');
   if (s.length > MAX_QUERY) return out;
   let q;
@@ -46,6 +49,7 @@ export function readParams(search, labIds) {
   const theme = q.get('theme');
   if (theme === 'light' || theme === 'dark') out.theme = theme;
   out.text = q.get('text') !== '0';
+  out.poster = q.get('poster') === '1';
   out.show = names(q.get('show'));
   out.hide = names(q.get('hide'));
   const child = q.get('childId');
@@ -113,6 +117,7 @@ export function setupPage({ labs, figures = {} }) {
 
   root.classList.add('embed');
   if (!params.text) root.classList.add('embed-no-text');
+  if (params.poster) root.classList.add('embed-poster');
   // The query names the lab (else the hash does, else the first lab); the hash carries its state.
   // A hash naming another lab (or none) is pointed at it.
   const pairs = splitHash(location.hash);
