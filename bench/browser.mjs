@@ -18,8 +18,9 @@ const results = { date: new Date().toISOString(), runs: RUNS, chromium: browser.
 
 try {
   // Loads, cold (a fresh context: empty cache, no service worker) and warm (a
-  // second visit in the same context), of the playground's first lab and of the
-  // floor (bench/floor: Go's runtime and one KL, same Go, flags, server and
+  // second visit in the same context), of the playground's first lab, of its
+  // default link (the start view, drawn from the build's numbers before Go is
+  // ready: drawnMs) and of the floor (bench/floor: Go's runtime and one KL, same Go, flags, server and
   // compression), alternated run by run so that both see the same machine.
   const load = async (ctx, url, worker) => {
     const page = await ctx.newPage();
@@ -29,32 +30,35 @@ try {
     cdp.on('Network.loadingFinished', (e) => { transferred += e.encodedDataLength; });
     await page.goto(url);
     await ready(page);
-    const readyMs = await page.evaluate(() => performance.getEntriesByName('klplay:ready')[0]?.startTime ?? NaN);
+    const [readyMs, drawnMs] = await page.evaluate(() => ['klplay:ready', 'klplay:first-view'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN));
     await page.waitForLoadState('networkidle');
     // The playground's service worker holds the build once it is ready (the floor has none).
     if (worker) await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.close();
-    return { bytes: transferred, readyMs };
+    return { bytes: transferred, readyMs, drawnMs };
   };
-  const sample = { site: { cold: [], warm: [] }, floor: { cold: [], warm: [] } };
+  const sample = { site: { cold: [], warm: [] }, home: { cold: [], warm: [] }, floor: { cold: [], warm: [] } };
   // The first lab, as before there was a start view: the figure is comparable across builds.
-  const urls = { site: `${server.url}#lab=divergence`, floor: floorServer.url };
+  const urls = { site: `${server.url}#lab=divergence`, home: server.url, floor: floorServer.url };
   for (let i = 0; i < RUNS; i++) {
-    for (const which of ['site', 'floor']) {
+    for (const which of ['site', 'home', 'floor']) {
       const ctx = await browser.newContext();
-      sample[which].cold.push(await load(ctx, urls[which], which === 'site'));
+      sample[which].cold.push(await load(ctx, urls[which], which !== 'floor'));
       sample[which].warm.push(await load(ctx, urls[which], false));
       await ctx.close();
     }
   }
-  const summary = (xs) => ({ bytes: median(xs.map((x) => x.bytes)), readyMs: median(xs.map((x) => x.readyMs)) });
+  const summary = (xs) => ({ bytes: median(xs.map((x) => x.bytes)), readyMs: median(xs.map((x) => x.readyMs)), drawnMs: median(xs.map((x) => x.drawnMs)) });
   results.loads = {};
-  for (const which of ['site', 'floor']) results.loads[which] = { cold: summary(sample[which].cold), warm: summary(sample[which].warm) };
+  for (const which of ['site', 'home', 'floor']) results.loads[which] = { cold: summary(sample[which].cold), warm: summary(sample[which].warm) };
   const L = results.loads;
   results.loadRatios = {
     coldBytes: L.site.cold.bytes / L.floor.cold.bytes,
     coldReady: L.site.cold.readyMs / L.floor.cold.readyMs,
     warmReady: L.site.warm.readyMs / L.floor.warm.readyMs,
+    homeColdDrawn: L.home.cold.drawnMs / L.floor.cold.readyMs,
+    homeColdReady: L.home.cold.readyMs / L.floor.cold.readyMs,
+    homeWarmDrawn: L.home.warm.drawnMs / L.floor.warm.readyMs,
   };
   results.firstLoadBytes = L.site.cold.bytes;
   results.timeToInteractiveMs = L.site.cold.readyMs;
@@ -267,6 +271,7 @@ const R = results.loadRatios;
 const lines = [
   `load, cold:  ${(L.site.cold.bytes / 1024).toFixed(0)} KiB, ready at ${L.site.cold.readyMs.toFixed(0)} ms; floor ${(L.floor.cold.bytes / 1024).toFixed(0)} KiB at ${L.floor.cold.readyMs.toFixed(0)} ms: bytes ${R.coldBytes.toFixed(2)}× (target ≤ 1.8×), ready ${R.coldReady.toFixed(2)}× (target ≤ 1.0× drawn, ≤ 1.5× interactive)`,
   `load, warm:  ${(L.site.warm.bytes / 1024).toFixed(0)} KiB, ready at ${L.site.warm.readyMs.toFixed(0)} ms; floor ${(L.floor.warm.bytes / 1024).toFixed(0)} KiB at ${L.floor.warm.readyMs.toFixed(0)} ms: ready ${R.warmReady.toFixed(2)}×`,
+  `default link (start view), cold: ${(L.home.cold.bytes / 1024).toFixed(0)} KiB, drawn with the build's numbers at ${L.home.cold.drawnMs.toFixed(0)} ms (${R.homeColdDrawn.toFixed(2)}× the floor's ready, target ≤ 1.0×), Go ready at ${L.home.cold.readyMs.toFixed(0)} ms (${R.homeColdReady.toFixed(2)}×, target ≤ 1.5×); warm: drawn at ${L.home.warm.drawnMs.toFixed(0)} ms (${R.homeWarmDrawn.toFixed(2)}×)`,
   `KL at n=1e6:                  Go/wasm ${results.kl1e6.goMs.toFixed(1)} ms, JS ${results.kl1e6.jsMs.toFixed(1)} ms, ratio ${results.kl1e6.ratio.toFixed(2)}×`,
 ];
 const ss = results.sessions;

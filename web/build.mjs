@@ -1,7 +1,10 @@
 // Builds the static site into dist/ (the wasm is built by the Makefile):
 // bundles and minifies the page's modules and styles with esbuild, typesets the
 // formulas with Temml at build time (the page ships MathML, not a TeX engine),
-// and copies the loader and index.html. Every URL it writes is relative, so
+// and copies the loader and index.html, into which it writes the start view's
+// first numbers, computed by the built wasm under Node (labs/start/rows.js
+// firstView), so that the default link is drawn before Go is ready in the
+// browser. Every URL it writes is relative, so
 // dist/ works from any static host and under any sub-path. The Makefile builds
 // into the dist/ of the last build: files this build did not write (an old
 // font name, say) are removed, so the result is what a clean build gives.
@@ -11,7 +14,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import temml from 'temml';
 
 const web = path.dirname(fileURLToPath(import.meta.url));
@@ -71,10 +74,23 @@ outputs(await build({
   metafile: true,
 }));
 // embed-host.js is the optional script a blog page includes to size embedded labs (not bundled: it runs on their page).
-for (const f of ['index.html', 'favicon.ico', 'embed-host.js']) {
+for (const f of ['favicon.ico', 'embed-host.js']) {
   await copyFile(path.join(web, f), path.join(out, f));
   written.add(f);
 }
+
+// The first view: rows.js bundled for Node, run against the wasm this build ships.
+const rowsModule = await build({
+  entryPoints: [path.join(web, 'labs', 'start', 'rows.js')], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning',
+});
+const { firstView } = await import(`data:text/javascript;base64,${Buffer.from(rowsModule.outputFiles[0].contents).toString('base64')}`);
+const { load } = await import(pathToFileURL(path.join(out, 'klplay.js')).href);
+const first = JSON.stringify(firstView(await load())).replace(/</g, '\\u003c');
+const html = await readFile(path.join(web, 'index.html'), 'utf8');
+if (!html.includes('</body>')) throw new Error('index.html has no </body> to put the first view before');
+await writeFile(path.join(out, 'index.html'), html.replace('</body>', `<script type="application/json" id="klplay-first-view">${first}</script>\n</body>`));
+written.add('index.html');
+
 for (const d of await readdir(out, { recursive: true, withFileTypes: true })) {
   const f = path.relative(out, path.join(d.parentPath ?? d.path, d.name)).split(path.sep).join('/');
   if (d.isFile() && !written.has(f.replace(/\.(br|gz)$/, ''))) await rm(path.join(out, f));

@@ -171,6 +171,33 @@ test('Back and Forward move between the start view and a lab', async () => {
   assert.equal(await page.locator('.site-nav a[aria-current="page"]').getAttribute('data-lab'), 'start');
 });
 
+test('the default link shows Go’s numbers before the wasm has loaded: the build’s first view, equal to what Go draws when it takes over', async () => {
+  // Reduced motion: the moving thumbnail stays at t = 0, the state the build computed.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  watched(page);
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/klplay.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('section.lab-start')?.dataset.thumbs === 'built');
+  const rows = () => page.locator('.start-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    id: tr.dataset.row, drawn: tr.dataset.drawn, value: tr.querySelector('.thumb-value').textContent, marks: tr.querySelector('svg.thumb').innerHTML,
+  })));
+  const before = await rows();
+  assert.equal(await page.evaluate(() => document.body.dataset.ready ?? null), null, 'Go is not running yet');
+  assert.equal(before.length, 10);
+  for (const r of before) {
+    assert.equal(r.drawn, 'build', `${r.id}: drawn from the build`);
+    assert.match(r.value, /\d\.\d{4}/, `${r.id}: a number (${r.value})`);
+    assert.ok((r.marks.match(/<(rect|path|circle)/g) ?? []).length >= 2, `${r.id}: a thumbnail`);
+  }
+  release();
+  await page.waitForFunction(() => document.querySelector('section.lab-start')?.dataset.thumbs === 'drawn');
+  const after = await rows();
+  assert.deepEqual(after.map((r) => r.drawn), before.map(() => 'true'), 'Go drew every row');
+  assert.deepEqual(after.map(({ id, value, marks }) => ({ id, value, marks })), before.map(({ id, value, marks }) => ({ id, value, marks })), 'Go’s numbers and marks are the build’s');
+});
+
 test('every thumbnail is drawn even when the moving one is out of sight', async () => {
   // 200 px tall: the first row's thumbnail starts below the fold, so its animation never runs.
   const { page } = await open('', { viewport: { width: 1280, height: 200 } });

@@ -13,8 +13,8 @@
 // The home view (labs/start/) has the same contract with an empty schema. It is
 // what an address without a lab shows; it is never saved and writes no hash.
 // Until Go is ready the page shows the routed lab's frame (its title, its lede
-// and empty chart cards), or the home view, whose table needs no Go (its
-// thumbnails are drawn once Go is ready).
+// and empty chart cards), or the home view, which draws the numbers the build
+// computed (labs/start/rows.js firstView) until Go takes over.
 import { h, debounce } from './dom.js';
 import { splitHash, parse, serialise, defaults } from './schema.js';
 import { mountSessions } from './sessions.js';

@@ -1,25 +1,41 @@
 // The start view: the summary table of where KL appears, made live. One row per
-// lab in the path's order, each with its KL in a formula, a thumbnail drawn from
-// the lab's own Go call on the state its link opens, and that link. The first
-// row's thumbnail moves (Q drifting towards P and back) unless the reader asked
-// for less motion; the rest are drawn one per update once Go is ready, so the
-// first paint does not wait for ten Go calls.
-import { select } from 'd3-selection';
+// lab in the path's order, each with its KL in a formula, a thumbnail computed by
+// the lab's own Go call on the state its link opens, and that link.
+//
+// The page opens with the numbers and thumbnails the build computed with the
+// same wasm (rows.js firstView, in the page as JSON): real numbers before Go is
+// ready. Once it is, Go takes over one row per update, so that no frame waits
+// for ten Go calls, and the first row's thumbnail moves (Q drifting towards P
+// and back) unless the reader asked for less motion.
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab } from '../../lib/lab.js';
-import { defaults, serialise } from '../../lib/schema.js';
+import { serialise } from '../../lib/schema.js';
 import { Player } from '../../lib/player.js';
 import { path } from '../../path.js';
-import { rows } from './rows.js';
+import { SIZE, rows, rowState } from './rows.js';
 import formulas from './formulas.tex';
 
-const SIZE = { w: 168, h: 60 };
 const byId = new Map(path.map((p) => [p.lab.id, p]));
+const SVG = 'http://www.w3.org/2000/svg';
 
-/** The state a row's link opens: the lab's defaults, with the row's changes. */
-function rowState(row) {
-  const d = defaults(byId.get(row.id).lab.schema);
-  return { ...d, ...row.state, ...row.stateFrom?.(d) };
+/** The build's first view ({id: {value, marks}}), or null when the page has none (a page built without it). */
+function builtFirstView() {
+  const el = document.getElementById('klplay-first-view');
+  try { return el ? JSON.parse(el.textContent) : null; } catch { return null; }
+}
+
+/** Draws marks ([{el, attrs}]) into g, reusing its children and writing only the attributes that changed. */
+function drawMarks(g, marks) {
+  const kids = g.children;
+  marks.forEach((m, i) => {
+    let node = kids[i];
+    if (!node || node.localName !== m.el) {
+      node = document.createElementNS(SVG, m.el);
+      g.insertBefore(node, kids[i] ?? null);
+    }
+    for (const [k, v] of Object.entries(m.attrs)) if (node.getAttribute(k) !== String(v)) node.setAttribute(k, v);
+  });
+  while (kids.length > marks.length) kids[marks.length].remove();
 }
 
 class StartView extends LabView {
@@ -38,10 +54,10 @@ class StartView extends LabView {
         h('td', { class: 'start-role' }, row.role),
         h('td', { class: 'start-formula' }, h('div', { class: 'math' }, mathml(formulas[row.formula]))),
         h('td', { class: 'start-thumb' }, h('a', { href, tabindex: '-1', 'aria-hidden': 'true' }, svg), value));
-      return { row, st, svg, value, tr, g: select(svg).append('g') };
+      return { row, st, svg, value, tr, g: svg.appendChild(document.createElementNS(SVG, 'g')) };
     });
     const first = byId.get(rows[0].id).lab;
-    this.motion = h('button', { type: 'button', class: 'chip start-motion', 'aria-label': 'Pause the moving thumbnail', onclick: () => this.player.toggle() }, 'Pause');
+    this.motion = h('button', { type: 'button', class: 'chip start-motion', hidden: true, 'aria-label': 'Pause the moving thumbnail', onclick: () => this.player.toggle() }, 'Pause');
     el.append(
       h('header', { class: 'lab-head start-head' },
         h('h1', { id: 'lab-title-start' }, 'KL divergence, everywhere'),
@@ -69,7 +85,10 @@ class StartView extends LabView {
 
   update() {
     const { klplay } = this.ctx;
-    if (!klplay) return;
+    if (!klplay) {
+      this.drawBuilt();
+      return;
+    }
     const [first] = this.items;
     this.drawRow(first, this.t);
     if (this.drawn === 0) {
@@ -87,9 +106,28 @@ class StartView extends LabView {
     if (this.drawn === this.items.length) this.el.dataset.thumbs = 'drawn';
   }
 
+  /** The build's numbers, once, before Go is ready: data-drawn="build" on each row it covers. */
+  drawBuilt() {
+    if (this.built) return;
+    this.built = true;
+    const first = builtFirstView();
+    if (!first) return;
+    for (const it of this.items) {
+      const r = first[it.row.id];
+      if (!r) continue;
+      it.value.textContent = r.value;
+      drawMarks(it.g, r.marks);
+      it.tr.dataset.drawn = 'build';
+    }
+    performance.mark('klplay:first-view');
+    this.el.dataset.thumbs = 'built';
+  }
+
   drawRow(it, t) {
     try {
-      it.value.textContent = it.row.draw(this.ctx.klplay, it.st, it.g, SIZE, t);
+      const r = it.row.compute(this.ctx.klplay, it.st, SIZE, t);
+      it.value.textContent = r.value;
+      drawMarks(it.g, r.marks);
       it.tr.dataset.drawn = 'true';
     } catch (err) {
       it.value.textContent = 'could not be drawn';
