@@ -5,7 +5,7 @@ import { load } from './klplay.js';
 import { startShell } from './lib/shell.js';
 import { registerOffline } from './lib/offline.js';
 import { setupPage } from './lib/embed.js';
-import { labs, path } from './path.js';
+import { labs, pathInfo } from './path.js';
 import start from './labs/start/view.js';
 import { figures } from './figures.js';
 
@@ -15,7 +15,7 @@ const page = setupPage({ labs, figures });
 startShell({
   labs,
   home: page.params.embed ? undefined : start,
-  path: new Map(path.map(({ lab, short, buildsOn }) => [lab.id, { short, buildsOn }])),
+  path: pathInfo,
   hooks: page,
   nav: document.querySelector('.site-nav'),
   notice: document.querySelector('.notice'),

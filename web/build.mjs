@@ -1,10 +1,10 @@
 // Builds the static site into dist/ (the wasm is built by the Makefile):
 // bundles and minifies the page's modules and styles with esbuild, typesets the
 // formulas with Temml at build time (the page ships MathML, not a TeX engine),
-// and copies the loader and index.html, into which it writes the start view's
-// first numbers, computed by the built wasm under Node (labs/start/rows.js
-// firstView), so that the default link is drawn before Go is ready in the
-// browser. Every URL it writes is relative, so
+// and copies the loader and index.html, into which it writes the navigation and
+// the start view with its numbers, computed by the built wasm under Node
+// (labs/start/rows.js firstView), so that the default link is drawn by the HTML
+// alone, before the page's script or Go has run. Every URL it writes is relative, so
 // dist/ works from any static host and under any sub-path. The Makefile builds
 // into the dist/ of the last build: files this build did not write (an old
 // font name, say) are removed, so the result is what a clean build gives.
@@ -74,21 +74,43 @@ outputs(await build({
   metafile: true,
 }));
 // embed-host.js is the optional script a blog page includes to size embedded labs (not bundled: it runs on their page).
-for (const f of ['favicon.ico', 'embed-host.js']) {
+for (const f of ['favicon.ico', 'embed-host.js', 'first-paint.js']) {
   await copyFile(path.join(web, f), path.join(out, f));
   written.add(f);
 }
 
-// The first view: rows.js bundled for Node, run against the wasm this build ships.
-const rowsModule = await build({
-  entryPoints: [path.join(web, 'labs', 'start', 'rows.js')], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning',
+// The first page: the page's own builders (the start view's startNodes, the
+// shell's navNodes) bundled for Node and run with lib/markup.js's html() for h,
+// on the numbers the wasm this build ships computes. The numbers also go in as
+// JSON, from which the start view builds the same rows when its script runs.
+const pageModule = await build({
+  stdin: {
+    contents: `export { firstView } from './labs/start/rows.js';
+      export { startNodes, default as start } from './labs/start/view.js';
+      export { navNodes } from './lib/shell.js';
+      export { html, raw, toString } from './lib/markup.js';
+      export { labs, pathInfo } from './path.js';`,
+    resolveDir: web,
+    loader: 'js',
+  },
+  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning', plugins: [texPlugin],
 });
-const { firstView } = await import(`data:text/javascript;base64,${Buffer.from(rowsModule.outputFiles[0].contents).toString('base64')}`);
+const m = await import(`data:text/javascript;base64,${Buffer.from(pageModule.outputFiles[0].contents).toString('base64')}`);
 const { load } = await import(pathToFileURL(path.join(out, 'klplay.js')).href);
-const first = JSON.stringify(firstView(await load())).replace(/</g, '\\u003c');
-const html = await readFile(path.join(web, 'index.html'), 'utf8');
-if (!html.includes('</body>')) throw new Error('index.html has no </body> to put the first view before');
-await writeFile(path.join(out, 'index.html'), html.replace('</body>', `<script type="application/json" id="klplay-first-view">${first}</script>\n</body>`));
+const first = m.firstView(await load());
+const nav = m.navNodes(m.html, { labs: m.labs, home: m.start, path: m.pathInfo });
+const view = m.startNodes(m.html, m.raw, first, null);
+const section = m.html('section', { class: 'lab lab-start start-static', 'aria-labelledby': 'lab-title-start', 'data-thumbs': 'built' }, view.nodes);
+let page = await readFile(path.join(web, 'index.html'), 'utf8');
+for (const [mark, markup] of [
+  ['<nav class="site-nav" aria-label="Labs"></nav>', `<nav class="site-nav" aria-label="Labs">${m.toString(nav.menu)}${m.toString(nav.list)}</nav>`],
+  ['<p class="loading">', `${m.toString(section)}\n    <p class="loading">`],
+  ['</body>', `<script type="application/json" id="klplay-first-view">${JSON.stringify(first).replace(/</g, '\\u003c')}</script>\n</body>`],
+]) {
+  if (!page.includes(mark)) throw new Error(`index.html has no ${mark} to write the first page at`);
+  page = page.replace(mark, markup);
+}
+await writeFile(path.join(out, 'index.html'), page);
 written.add('index.html');
 
 for (const d of await readdir(out, { recursive: true, withFileTypes: true })) {

@@ -26,3 +26,6 @@ export const path = [
 ];
 
 export const labs = path.map((p) => p.lab);
+
+/** Per lab id, {short, buildsOn}: what the shell's nav and Previous/Next show. */
+export const pathInfo = new Map(path.map(({ lab, short, buildsOn }) => [lab.id, { short, buildsOn }]));

@@ -171,31 +171,57 @@ test('Back and Forward move between the start view and a lab', async () => {
   assert.equal(await page.locator('.site-nav a[aria-current="page"]').getAttribute('data-lab'), 'start');
 });
 
-test('the default link shows Go’s numbers before the wasm has loaded: the build’s first view, equal to what Go draws when it takes over', async () => {
+test('the default link shows Go’s numbers before any script has run: the page the build wrote, then the view, equal to what Go draws when it takes over', async () => {
   // Reduced motion: the moving thumbnail stays at t = 0, the state the build computed.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   watched(page);
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route('**/klplay.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.querySelector('section.lab-start')?.dataset.thumbs === 'built');
-  const rows = () => page.locator('.start-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+  const hold = async (pattern) => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(pattern, async (route) => { await held; await route.continue(); });
+    return release;
+  };
+  const releaseScript = await hold('**/app.js');
+  const releaseWasm = await hold('**/klplay.wasm');
+  await page.goto(server.url, { waitUntil: 'commit' });
+  const rows = (section) => page.locator(`${section} .start-table tbody tr`).evaluateAll((trs) => trs.map((tr) => ({
     id: tr.dataset.row, drawn: tr.dataset.drawn, value: tr.querySelector('.thumb-value').textContent, marks: tr.querySelector('svg.thumb').innerHTML,
   })));
-  const before = await rows();
-  assert.equal(await page.evaluate(() => document.body.dataset.ready ?? null), null, 'Go is not running yet');
-  assert.equal(before.length, 10);
-  for (const r of before) {
+  // The HTML alone: the page's modules have not arrived.
+  await page.locator('section.start-static').waitFor();
+  assert.ok(await page.locator('.site-nav a[data-lab="divergence"]').isVisible(), 'the navigation is in the page too');
+  assert.ok(!(await page.locator('main > .loading').isVisible()), 'no loading line on the default link');
+  const written = await rows('section.start-static');
+  assert.equal(written.length, 10);
+  for (const r of written) {
     assert.equal(r.drawn, 'build', `${r.id}: drawn from the build`);
     assert.match(r.value, /\d\.\d{4}/, `${r.id}: a number (${r.value})`);
     assert.ok((r.marks.match(/<(rect|path|circle)/g) ?? []).length >= 2, `${r.id}: a thumbnail`);
   }
-  release();
+  // The script's view replaces it with the same rows, still before Go.
+  releaseScript();
+  await page.waitForFunction(() => document.querySelector('section.lab-start:not(.start-static)')?.dataset.thumbs === 'built');
+  assert.equal(await page.locator('section.start-static').count(), 0);
+  assert.deepEqual(await rows('section.lab-start'), written, 'the view builds what the page showed');
+  assert.equal(await page.evaluate(() => document.body.dataset.ready ?? null), null, 'Go is not running yet');
+  releaseWasm();
   await page.waitForFunction(() => document.querySelector('section.lab-start')?.dataset.thumbs === 'drawn');
-  const after = await rows();
-  assert.deepEqual(after.map((r) => r.drawn), before.map(() => 'true'), 'Go drew every row');
-  assert.deepEqual(after.map(({ id, value, marks }) => ({ id, value, marks })), before.map(({ id, value, marks }) => ({ id, value, marks })), 'Go’s numbers and marks are the build’s');
+  const live = await rows('section.lab-start');
+  assert.deepEqual(live.map((r) => r.drawn), written.map(() => 'true'), 'Go drew every row');
+  assert.deepEqual(live.map(({ id, value, marks }) => ({ id, value, marks })), written.map(({ id, value, marks }) => ({ id, value, marks })), 'Go’s numbers and marks are the build’s');
+});
+
+test('a lab’s link and an embed never show the start view the page holds for the default link', async () => {
+  for (const url of [`${server.url}#lab=gan`, `${server.url}?embed=1&lab=gan#lab=gan`]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    watched(page);
+    await page.route('**/app.js', () => {}); // the HTML alone, as the first paint shows it
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.locator('main > .loading').waitFor({ state: url.includes('embed') ? 'attached' : 'visible' });
+    assert.ok(!(await page.locator('section.start-static').isVisible()), `${url}: the start view stays hidden`);
+    if (url.includes('embed')) assert.ok(!(await page.locator('.site-header').isVisible()), 'an embed shows no site header, even before its script');
+    await page.close();
+  }
 });
 
 test('every thumbnail is drawn even when the moving one is out of sight', async () => {

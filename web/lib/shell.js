@@ -21,6 +21,24 @@ import { mountSessions } from './sessions.js';
 
 const HASH_DELAY = 250; // ms of quiet before the URL follows the state (history.replaceState is rate-limited)
 
+/** A lab's address: the home view's is the bare '#'. */
+const hrefOf = (lab, home) => (lab === home ? '#' : `#lab=${encodeURIComponent(lab.id)}`);
+
+/**
+ * The navigation's nodes, made with h (lib/dom.js's in the page, lib/markup.js's
+ * when the build writes the page): a list of links, one row on a wide screen,
+ * and for phones a menu button that names the current lab (menuName) and opens
+ * the list. path: per lab id, {short}; onMenu: the button's click.
+ */
+export function navNodes(h, { labs, home, path, onMenu }) {
+  const list = h('ul', { class: 'nav-list', id: 'nav-list' }, (home ? [home, ...labs] : labs).map((lab) => h('li', {},
+    h('a', { href: hrefOf(lab, home), 'data-lab': lab.id, title: `${lab.title}: ${lab.blurb}` }, path.get(lab.id)?.short ?? lab.title))));
+  const menuName = h('span', { class: 'nav-menu-name' }, '');
+  const menu = h('button', { type: 'button', class: 'nav-menu', 'aria-expanded': 'false', 'aria-controls': 'nav-list', onclick: onMenu },
+    h('span', { class: 'nav-menu-label' }, 'Labs'), menuName);
+  return { menu, list, menuName };
+}
+
 // hooks (optional): mounted(lab, el) after a lab is mounted, drawn(lab, state) after each update (lib/embed.js).
 // path: per lab id, {short, buildsOn}: the nav's short name and the lab's line on what it builds on.
 export function startShell({ labs, home, path = new Map(), nav, notice, main, load, hooks = {} }) {
@@ -38,16 +56,8 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   let sessions = null;
   let failed = false; // Go could not start: the page shows why, and nothing replaces that
 
-  // Navigation: a list of links, one row on a wide screen; on a phone a menu
-  // button that names the current lab and opens the whole list.
-  const hrefOf = (lab) => (lab === home ? '#' : `#lab=${encodeURIComponent(lab.id)}`);
-  const list = h('ul', { class: 'nav-list', id: 'nav-list' });
-  for (const lab of home ? [home, ...labs] : labs) {
-    list.append(h('li', {}, h('a', { href: hrefOf(lab), 'data-lab': lab.id, title: `${lab.title}: ${lab.blurb}` }, path.get(lab.id)?.short ?? lab.title)));
-  }
-  const menuName = h('span', { class: 'nav-menu-name' }, '');
-  const menu = h('button', { type: 'button', class: 'nav-menu', 'aria-expanded': 'false', 'aria-controls': 'nav-list',
-    onclick: () => setMenu(menu.getAttribute('aria-expanded') !== 'true') }, h('span', { class: 'nav-menu-label' }, 'Labs'), menuName);
+  // The navigation replaces the copy the build wrote into the page.
+  const { menu, list, menuName } = navNodes(h, { labs, home, path, onMenu: () => setMenu(menu.getAttribute('aria-expanded') !== 'true') });
   function setMenu(open) {
     menu.setAttribute('aria-expanded', String(open));
     nav.classList.toggle('is-open', open);
@@ -57,7 +67,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   nav.addEventListener('focusout', (e) => { if (!nav.contains(e.relatedTarget)) setMenu(false); });
   document.addEventListener('pointerdown', (e) => { if (!nav.contains(e.target)) setMenu(false); });
   nav.addEventListener('keydown', (e) => { if (e.key === 'Escape' && nav.classList.contains('is-open')) { setMenu(false); menu.focus(); } });
-  nav.append(menu, list);
+  nav.replaceChildren(menu, list);
 
   const noticeText = notice.querySelector('.notice-text');
   notice.querySelector('button').addEventListener('click', () => { notice.hidden = true; });
@@ -189,7 +199,7 @@ export function startShell({ labs, home, path = new Map(), nav, notice, main, lo
   /** Previous and Next in teaching order, and what this lab builds on. */
   function pathNav(lab) {
     const i = labs.indexOf(lab);
-    const link = (l, rel, label) => (l ? h('a', { class: `path-${rel}`, href: hrefOf(l), rel },
+    const link = (l, rel, label) => (l ? h('a', { class: `path-${rel}`, href: hrefOf(l, home), rel },
       h('span', { class: 'path-dir' }, label), h('span', { class: 'path-name' }, l.title)) : h('span'));
     return h('nav', { class: 'lab-path', 'aria-label': 'The path through the labs' },
       h('p', { class: 'path-builds' }, path.get(lab.id)?.buildsOn ?? ''),

@@ -38,40 +38,59 @@ function drawMarks(g, marks) {
   while (kids.length > marks.length) kids[marks.length].remove();
 }
 
+/**
+ * The view's nodes, made with h and mathml: lib/dom.js's in the page, and
+ * lib/markup.js's when the build writes the view into index.html. `first` (the
+ * build's numbers, or null) fills the rows it covers (data-drawn="build");
+ * onMotion is the moving thumbnail's Pause button. Returns {nodes, items}.
+ */
+export function startNodes(h, mathml, first, onMotion) {
+  const items = rows.map((row) => {
+    const { lab } = byId.get(row.id);
+    const st = rowState(row);
+    const built = first?.[row.id];
+    const g = h('svg:g', {}, built ? built.marks.map((m) => h(`svg:${m.el}`, m.attrs)) : []);
+    const svg = h('svg:svg', { class: 'thumb', viewBox: `0 0 ${SIZE.w} ${SIZE.h}`, width: SIZE.w, height: SIZE.h, role: 'img', 'aria-label': `${lab.title}: thumbnail` }, g);
+    // elementtiming: `make bench` reads when the first number is painted.
+    const value = h('span', { class: 'thumb-value', 'aria-live': row.animated ? 'off' : undefined, elementtiming: row === rows[0] ? 'klplay-first-view' : undefined }, built?.value ?? '');
+    const motion = row.animated ? h('button', { type: 'button', class: 'chip start-motion', hidden: true, 'aria-label': 'Pause the moving thumbnail', onclick: onMotion }, 'Pause') : null;
+    const href = `#${serialise(lab.schema, lab.id, st)}`;
+    const tr = h('tr', { 'data-row': row.id, 'data-drawn': built ? 'build' : undefined },
+      h('th', { scope: 'row' }, h('a', { class: 'start-lab', href }, row.context), h('span', { class: 'start-labname' }, lab.title)),
+      h('td', { class: 'start-role' }, row.role),
+      h('td', { class: 'start-formula' }, h('div', { class: 'math' }, mathml(formulas[row.formula]))),
+      h('td', { class: 'start-thumb' }, h('a', { href, tabindex: '-1', 'aria-hidden': 'true' }, svg), value, motion));
+    return { row, st, svg, g, value, tr, motion, href };
+  });
+  const first0 = byId.get(rows[0].id).lab;
+  const nodes = [
+    h('header', { class: 'lab-head start-head' },
+      h('h1', { id: 'lab-title-start' }, 'KL divergence, everywhere'),
+      h('p', { class: 'lede' }, 'One quantity, D', h('sub', {}, 'KL'), '(P‖Q), sits under the losses and constraints of machine learning: classification, maximum likelihood, variational inference, VAEs, reinforcement learning, GANs and the information bottleneck. Each row is a lab: where KL appears, a live picture, and a link.'),
+      h('p', { class: 'start-here' }, h('strong', {}, 'New to KL? '), 'Start with ',
+        h('a', { href: items[0].href, class: 'start-first' }, `the ${first0.title} lab`),
+        ': drag two distributions and watch every term move. Each lab ends with a link to the next.')),
+    h('div', { class: 'card start-card' },
+      h('table', { class: 'start-table' },
+        h('caption', { class: 'sr-only' }, 'Where KL divergence appears, one lab per row'),
+        h('colgroup', {}, ['context', 'role', 'formula', 'thumb'].map((c) => h('col', { class: `c-${c}` }))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Context'), h('th', { scope: 'col' }, 'Role of KL'), h('th', { scope: 'col' }, 'Formula'), h('th', { scope: 'col' }, 'Live'))),
+        h('tbody', {}, items.map((it) => it.tr)))),
+  ];
+  return { nodes, items };
+}
+
 class StartView extends LabView {
   constructor(el, ctx) {
     super(el, ctx);
     this.t = 0;
-    this.drawn = 0; // rows whose thumbnails are drawn, in order
-    this.items = rows.map((row) => {
-      const { lab } = byId.get(row.id);
-      const st = rowState(row);
-      const svg = h('svg:svg', { class: 'thumb', viewBox: `0 0 ${SIZE.w} ${SIZE.h}`, width: SIZE.w, height: SIZE.h, role: 'img', 'aria-label': `${lab.title}: thumbnail` });
-      const value = h('span', { class: 'thumb-value', 'aria-live': row.animated ? 'off' : undefined }, '');
-      const href = `#${serialise(lab.schema, lab.id, st)}`;
-      const tr = h('tr', { 'data-row': row.id },
-        h('th', { scope: 'row' }, h('a', { class: 'start-lab', href }, row.context), h('span', { class: 'start-labname' }, lab.title)),
-        h('td', { class: 'start-role' }, row.role),
-        h('td', { class: 'start-formula' }, h('div', { class: 'math' }, mathml(formulas[row.formula]))),
-        h('td', { class: 'start-thumb' }, h('a', { href, tabindex: '-1', 'aria-hidden': 'true' }, svg), value));
-      return { row, st, svg, value, tr, g: svg.appendChild(document.createElementNS(SVG, 'g')) };
-    });
-    const first = byId.get(rows[0].id).lab;
-    this.motion = h('button', { type: 'button', class: 'chip start-motion', hidden: true, 'aria-label': 'Pause the moving thumbnail', onclick: () => this.player.toggle() }, 'Pause');
-    el.append(
-      h('header', { class: 'lab-head start-head' },
-        h('h1', { id: 'lab-title-start' }, 'KL divergence, everywhere'),
-        h('p', { class: 'lede' }, 'One quantity, D', h('sub', {}, 'KL'), '(P‖Q), sits under the losses and constraints of machine learning: classification, maximum likelihood, variational inference, VAEs, reinforcement learning, GANs and the information bottleneck. Each row is a lab: where KL appears, a live picture, and a link.'),
-        h('p', { class: 'start-here' }, h('strong', {}, 'New to KL? '), 'Start with ',
-          h('a', { href: this.items[0].tr.querySelector('a').getAttribute('href'), class: 'start-first' }, `the ${first.title} lab`),
-          ': drag two distributions and watch every term move. Each lab ends with a link to the next.')),
-      h('div', { class: 'card start-card' },
-        h('table', { class: 'start-table' },
-          h('caption', { class: 'sr-only' }, 'Where KL divergence appears, one lab per row'),
-          h('colgroup', {}, ['context', 'role', 'formula', 'thumb'].map((c) => h('col', { class: `c-${c}` }))),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Context'), h('th', { scope: 'col' }, 'Role of KL'), h('th', { scope: 'col' }, 'Formula'), h('th', { scope: 'col' }, 'Live'))),
-          h('tbody', {}, this.items.map((it) => it.tr)))));
-    this.items[0].tr.querySelector('.start-thumb').append(this.motion);
+    this.drawn = 0; // rows Go has drawn, in order
+    this.first = ctx.klplay ? null : builtFirstView();
+    const { nodes, items } = startNodes(h, mathml, this.first, () => this.player.toggle());
+    this.items = items;
+    this.motion = items[0].motion;
+    el.append(...nodes);
+    if (this.first) el.dataset.thumbs = 'built';
     this.player = new Player(this.items[0].svg, {
       tick: (dt) => { this.t += dt; this.ctx.refresh(); },
       reduced: () => {},
@@ -86,7 +105,8 @@ class StartView extends LabView {
   update() {
     const { klplay } = this.ctx;
     if (!klplay) {
-      this.drawBuilt();
+      // The build's numbers are on screen from the constructor: mark when they are first drawn.
+      if (this.first && !this.firstMarked) { this.firstMarked = true; performance.mark('klplay:first-view'); }
       return;
     }
     const [first] = this.items;
@@ -104,23 +124,6 @@ class StartView extends LabView {
       if (this.drawn < this.items.length) requestAnimationFrame(() => this.ctx.refresh());
     }
     if (this.drawn === this.items.length) this.el.dataset.thumbs = 'drawn';
-  }
-
-  /** The build's numbers, once, before Go is ready: data-drawn="build" on each row it covers. */
-  drawBuilt() {
-    if (this.built) return;
-    this.built = true;
-    const first = builtFirstView();
-    if (!first) return;
-    for (const it of this.items) {
-      const r = first[it.row.id];
-      if (!r) continue;
-      it.value.textContent = r.value;
-      drawMarks(it.g, r.marks);
-      it.tr.dataset.drawn = 'build';
-    }
-    performance.mark('klplay:first-view');
-    this.el.dataset.thumbs = 'built';
   }
 
   drawRow(it, t) {
