@@ -55,7 +55,7 @@ outputs(await build({
   logLevel: 'warning',
   metafile: true,
 }));
-outputs(await build({
+const styles = await build({
   entryPoints: [path.join(web, 'style.css')],
   bundle: true,
   minify: true,
@@ -63,7 +63,10 @@ outputs(await build({
   loader: { '.woff2': 'file' },
   logLevel: 'warning',
   metafile: true,
-}));
+});
+outputs(styles);
+// The math font, asked for with the stylesheet: otherwise it is found only once the formulas are laid out.
+const fonts = Object.keys(styles.metafile.outputs).filter((f) => f.endsWith('.woff2')).map((f) => path.relative(out, f).split(path.sep).join('/'));
 // The loader is also published on its own, for blog authors and Node scripts.
 outputs(await build({
   entryPoints: [path.join(web, 'klplay.js')],
@@ -103,6 +106,7 @@ const view = m.startNodes(m.html, m.raw, first, null);
 const section = m.html('section', { class: 'lab lab-start start-static', 'aria-labelledby': 'lab-title-start', 'data-thumbs': 'built' }, view.nodes);
 let page = await readFile(path.join(web, 'index.html'), 'utf8');
 for (const [mark, markup] of [
+  ['<link rel="stylesheet" href="./style.css">', ['<link rel="stylesheet" href="./style.css">', ...fonts.map((f) => `<link rel="preload" href="./${f}" as="font" type="font/woff2" crossorigin>`)].join('\n  ')],
   ['<nav class="site-nav" aria-label="Labs"></nav>', `<nav class="site-nav" aria-label="Labs">${m.toString(nav.menu)}${m.toString(nav.list)}</nav>`],
   ['<p class="loading">', `${m.toString(section)}\n    <p class="loading">`],
   ['</body>', `<script type="application/json" id="klplay-first-view">${JSON.stringify(first).replace(/</g, '\\u003c')}</script>\n</body>`],

@@ -51,8 +51,7 @@ export function startNodes(h, mathml, first, onMotion) {
     const built = first?.[row.id];
     const g = h('svg:g', {}, built ? built.marks.map((m) => h(`svg:${m.el}`, m.attrs)) : []);
     const svg = h('svg:svg', { class: 'thumb', viewBox: `0 0 ${SIZE.w} ${SIZE.h}`, width: SIZE.w, height: SIZE.h, role: 'img', 'aria-label': `${lab.title}: thumbnail` }, g);
-    // elementtiming: `make bench` reads when the first number is painted.
-    const value = h('span', { class: 'thumb-value', 'aria-live': row.animated ? 'off' : undefined, elementtiming: row === rows[0] ? 'klplay-first-view' : undefined }, built?.value ?? '');
+    const value = h('span', { class: 'thumb-value', 'aria-live': row.animated ? 'off' : undefined }, built?.value ?? '');
     const motion = row.animated ? h('button', { type: 'button', class: 'chip start-motion', hidden: true, 'aria-label': 'Pause the moving thumbnail', onclick: onMotion }, 'Pause') : null;
     const href = `#${serialise(lab.schema, lab.id, st)}`;
     const tr = h('tr', { 'data-row': row.id, 'data-drawn': built ? 'build' : undefined },
@@ -104,11 +103,7 @@ class StartView extends LabView {
 
   update() {
     const { klplay } = this.ctx;
-    if (!klplay) {
-      // The build's numbers are on screen from the constructor: mark when they are first drawn.
-      if (this.first && !this.firstMarked) { this.firstMarked = true; performance.mark('klplay:first-view'); }
-      return;
-    }
+    if (!klplay) return; // the build's numbers are on screen from the constructor
     const [first] = this.items;
     this.drawRow(first, this.t);
     if (this.drawn === 0) {
