@@ -23,9 +23,9 @@ function nameOf(node) {
 
 /**
  * The figure's headline numbers in `doc` (the preview's document), as [{name,
- * value}]: its visible hero readouts first, then its other visible readouts, at
- * most three; when the figure shows none, the lab's hero, or else its
- * readouts, hidden or not.
+ * value}]: the readouts the figure shows (the hero among them), in page order,
+ * at most three; when it shows none, the lab's hero, or else its readouts,
+ * hidden or not.
  */
 export function headlines(doc) {
   const all = [...doc.querySelectorAll('.hero, .readout, .fit-readout')];

@@ -2,11 +2,13 @@
 // lab in the path's order, each with its KL in a formula, a thumbnail computed by
 // the lab's own Go call on the state its link opens, and that link.
 //
-// The page opens with the numbers and thumbnails the build computed with the
-// same wasm (rows.js firstView, in the page as JSON): real numbers before Go is
-// ready. Once it is, Go takes over one row per update, so that no frame waits
-// for ten Go calls, and the first row's thumbnail moves (Q drifting towards P
-// and back) unless the reader asked for less motion.
+// The build computes the rows' numbers and thumbnails with the same wasm
+// (rows.js firstView) and writes this view into index.html (startNodes on
+// lib/markup.js), so the default link is drawn by the HTML alone; the numbers
+// are in the page as JSON too, from which this view builds the same rows when
+// its script runs. Once Go is ready it takes over one row per update, so that no
+// frame waits for ten Go calls, and the first row's thumbnail moves (Q drifting
+// towards P and back) unless the reader asked for less motion.
 import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab } from '../../lib/lab.js';
 import { serialise } from '../../lib/schema.js';
