@@ -120,7 +120,7 @@ export async function downloaded(download) {
 
 /** Waits until the page's lab has drawn its numbers (data-ready on <body>). */
 export async function ready(page) {
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
+  await page.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 15_000 });
 }
 
 /**
@@ -149,7 +149,7 @@ export async function labDrawn(page, id) {
 /** Waits until the URL hash holds the state of the last frame drawn (the shell marks data-hash-written when it writes it). */
 export async function hashSettled(page) {
   await drawn(page);
-  await page.waitForFunction(() => { const d = document.body.dataset; return d.frame !== undefined && d.hashWritten === d.frame; });
+  await page.waitForFunction(() => { const d = document.body?.dataset ?? {}; return d.frame !== undefined && d.hashWritten === d.frame; });
   return page.evaluate(() => location.hash);
 }
 

@@ -40,7 +40,7 @@ async function embeddedFrame(page, index = 0) {
   // blogPage waited for the post's load event, which waits for its frames' documents.
   const frame = await (await page.locator('iframe').nth(index).elementHandle()).contentFrame();
   assert.ok(frame?.url().includes('embed=1'), 'the embedded frame exists');
-  await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
+  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 15_000 });
   return frame;
 }
 

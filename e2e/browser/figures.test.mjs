@@ -51,7 +51,7 @@ async function frameOf(page, i = 0) {
   const handle = await page.locator('iframe').nth(i).elementHandle();
   await handle.scrollIntoViewIfNeeded();
   const frame = await handle.contentFrame();
-  await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 20_000 });
+  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 20_000 });
   return frame;
 }
 
@@ -177,11 +177,12 @@ test('until its figure is drawn, a frame shows the snippet’s poster through it
     const frameEl = page.locator('iframe');
     await page.reload();
     const frame = await (await frameEl.elementHandle()).contentFrame();
-    await frame.waitForFunction(() => document.querySelector('section.lab') !== null);
+    // The page's script has run (it shows the lab's frame while Go loads), so its stylesheet applies.
+    await frame.waitForFunction(() => document.querySelector('main > section.lab:not(.start-static)') !== null);
     const before = await frame.evaluate(() => ({ hidden: getComputedStyle(document.body).visibility, ready: document.body.dataset.ready ?? null }));
     const image = await frameEl.screenshot();
     release();
-    await frame.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 20_000 });
+    await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 20_000 });
     const afterDraw = await frame.evaluate(() => getComputedStyle(document.body).visibility);
     assert.deepEqual(errors, []);
     await page.close();

@@ -145,7 +145,7 @@ test('a wasm that cannot load gives a clear message instead of a broken page', a
   const page = await browser.newPage();
   await page.route('**/klplay.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'error');
+  await page.waitForFunction(() => document.body?.dataset.ready === 'error');
   const alert = page.getByRole('alert');
   assert.match(await alert.textContent(), /could not start/);
   assert.match(await alert.textContent(), /HTTP 404/);
