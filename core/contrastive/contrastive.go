@@ -211,8 +211,8 @@ func NWJ(c Critic, b Batch) (float64, Critic, error) {
 	if k < 2 {
 		return 0, Critic{}, input.Errorf(input.OutOfRange, "batch", "has 1 pair; NWJ needs at least 2 (the mismatched pairs estimate p(x)p(y))")
 	}
-	var pos Critic // (1/K) Σ_i φ(xᵢ,yᵢ), then D's slot holds the mean of f
-	var mean float64
+	var pos Critic   // Σ_i φ(xᵢ,yᵢ), the features of the matched pairs (D's slot counts them)
+	var mean float64 // Σ_i f(xᵢ,yᵢ), divided by K below
 	big := math.Inf(-1)
 	for i, x := range b.X {
 		y := b.Y[i]

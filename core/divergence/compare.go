@@ -39,7 +39,7 @@ type Comparison struct {
 // (see Comparison), each equal to what the dedicated function returns for the
 // same arguments. Σ Terms = KL and Σ p_i·CodeQ_i − Σ p_i·CodeP_i = ExtraBits
 // (up to rounding, when finite). Errors are those of KL. Compare allocates
-// the four slices (and the normalised copies when o.Normalize).
+// the five slices (and the normalised copies when o.Normalize).
 func Compare(p, q []float64, o Options) (Comparison, error) {
 	p, q, k, err := pair(p, q, o)
 	if err != nil {

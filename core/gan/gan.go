@@ -157,10 +157,7 @@ func (s Shape) fdivs(theta float64, terms []func(p, q float64) float64, rtol flo
 // so each integrates to the KL itself; on the mass outside the other's support
 // the limits are p(log 2 − ½) (only P) and m = q/2 (only Q) for the first.
 var jsHalfTerms = func() [2]func(p, q float64) float64 {
-	kl, err := divergence.Pointwise("amari-alpha", 1)
-	if err != nil {
-		panic(err)
-	}
+	kl := mainTerms[0] // KL's self-normalised integrand
 	return [2]func(p, q float64) float64{
 		func(p, q float64) float64 { return kl(p, 0.5*(p+q)) },
 		func(p, q float64) float64 { return kl(q, 0.5*(p+q)) },
@@ -184,7 +181,7 @@ func (s Shape) JSHalves(theta float64) (klPM, klQM float64, err error) {
 	if err := checkTheta(theta); err != nil {
 		return 0, 0, err
 	}
-	_, klPM, klQM = s.atWithHalves(theta, relTol)
+	klPM, klQM = jsHalves(s.fdivs(theta, frameTerms, relTol))
 	return klPM, klQM, nil
 }
 
@@ -251,7 +248,13 @@ var frameTerms = append(append([]func(p, q float64) float64(nil), mainTerms[:]..
 // adaptive quadrature (about half the cost of two).
 func (s Shape) atWithHalves(theta, rtol float64) (d Divergences, klPM, klQM float64) {
 	f := s.fdivs(theta, frameTerms, rtol)
-	return s.divergences(f[:6], theta, rtol), math.Min(f[6], math.Ln2), math.Min(f[7], math.Ln2)
+	klPM, klQM = jsHalves(f)
+	return s.divergences(f[:6], theta, rtol), klPM, klQM
+}
+
+// jsHalves are KL(P‖M) and KL(Q‖M) from the integrals of frameTerms, clamped to log 2.
+func jsHalves(f []float64) (klPM, klQM float64) {
+	return math.Min(f[6], math.Ln2), math.Min(f[7], math.Ln2)
 }
 
 // divergences are the Divergences from the six integrals of mainTerms, clamped to their bounds, and W₁.

@@ -144,7 +144,7 @@ func (l *Lab) extend(pts []Point, targets []float64, w World, trueLabels bool, s
 		l.eta = StepSize(pts)
 		zero := make([]float64, 3*w.K)
 		l.path = [][]float64{zero}
-		l.losses = []float64{crossEntropy(zero, pts, targets, entropies(targets, w.K))}
+		l.losses = []float64{pass(zero, pts, targets, entropies(targets, w.K), nil)}
 	}
 	if have := len(l.path) - 1; step > have {
 		path, losses := Descend(l.path[have], pts, targets, l.eta, step-have)

@@ -59,10 +59,10 @@ func logits(theta []float64, x, y float64, z []float64) {
 	}
 }
 
-// logSoftmaxInto writes log q_k = z_k − LSE(z) into lq and returns LSE(z),
-// computed as m + log Σ exp(z_k − m) with m = max z (one term is exp 0 = 1,
+// logSoftmaxInto writes log q_k = z_k − LSE(z) into lq, with LSE(z)
+// computed as m + log Σ exp(z_k − m) and m = max z (one term is exp 0 = 1,
 // so the sum is in [1, K] and its log never underflows or overflows).
-func logSoftmaxInto(z, lq []float64) float64 {
+func logSoftmaxInto(z, lq []float64) {
 	m := z[0]
 	for _, v := range z[1:] {
 		m = max(m, v)
@@ -75,7 +75,6 @@ func logSoftmaxInto(z, lq []float64) float64 {
 	for k, v := range z {
 		lq[k] = v - lse
 	}
-	return lse
 }
 
 // Predict returns q(·|x) = softmax(W x + b) at the point (x, y) for weights θ
@@ -128,7 +127,7 @@ type Eval struct {
 func Evaluate(theta []float64, pts []Point, targets []float64) Eval {
 	k := len(theta) / 3
 	n := len(pts)
-	e := Eval{Terms: make([]float64, n), Entropy: make([]float64, n), Q: make([]float64, n*k), Grad: make([]float64, 3*k)}
+	e := Eval{Terms: make([]float64, n), Entropy: entropies(targets, k), Q: make([]float64, n*k), Grad: make([]float64, 3*k)}
 	z := make([]float64, k)
 	lq := make([]float64, k)
 	lp := make([]float64, k)
@@ -136,16 +135,10 @@ func Evaluate(theta []float64, pts []Point, targets []float64) Eval {
 		logits(theta, pt.X, pt.Y, z)
 		logSoftmaxInto(z, lq)
 		p := targets[i*k : (i+1)*k]
-		h := 0.0
 		for c, pc := range p {
 			lp[c] = math.Log(pc) // −Inf for p = 0: softmax.KL's term is then q
-			if pc > 0 {
-				h -= pc * lp[c]
-			}
 		}
-		h = max(h, 0)
-		e.Entropy[i] = h
-		e.Terms[i] = h + softmax.KL(lp, lq)
+		e.Terms[i] = e.Entropy[i] + softmax.KL(lp, lq)
 		for c := range k {
 			qc := math.Exp(lq[c])
 			e.Q[i*k+c] = qc
@@ -158,12 +151,10 @@ func Evaluate(theta []float64, pts []Point, targets []float64) Eval {
 	for i := range pts {
 		e.Loss += e.Terms[i]
 		e.Floor += e.Entropy[i]
+		e.Gap += e.Terms[i] - e.Entropy[i]
 	}
 	e.Loss /= float64(n)
 	e.Floor /= float64(n)
-	for i := range pts {
-		e.Gap += e.Terms[i] - e.Entropy[i]
-	}
 	e.Gap = max(e.Gap/float64(n), 0)
 	g2 := 0.0
 	for _, g := range e.Grad {
@@ -260,11 +251,6 @@ func Descend(theta []float64, pts []Point, targets []float64, eta float64, steps
 		losses[steps-1] = pass(th, pts, targets, h, nil)
 	}
 	return path, losses
-}
-
-// crossEntropy is (1/N) Σ_i max(−Σ_k p_ik log q_ik, H(p_i)) for weights θ.
-func crossEntropy(theta []float64, pts []Point, targets, h []float64) float64 {
-	return pass(theta, pts, targets, h, nil)
 }
 
 // pass returns (1/N) Σ_i max(−Σ_k p_ik log q_ik, H(p_i)) at θ, with
