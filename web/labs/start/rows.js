@@ -11,19 +11,9 @@ import { area, line } from 'd3-shape';
 import { defaults } from '../../lib/schema.js';
 import { toProbabilities } from '../../lib/measure.js';
 import { number } from '../../lib/format.js';
-import divergence from '../../../core/session/labs/divergence.json';
-import continuous from '../../../core/session/labs/continuous.json';
-import crossEntropy from '../../../core/session/labs/cross-entropy.json';
-import mle from '../../../core/session/labs/mle.json';
-import fit from '../../../core/session/labs/fit.json';
-import elbo from '../../../core/session/labs/elbo.json';
-import vae from '../../../core/session/labs/vae.json';
-import trustRegion from '../../../core/session/labs/trust-region.json';
-import gan from '../../../core/session/labs/gan.json';
-import mutualInformation from '../../../core/session/labs/mutual-information.json';
+import { labs } from '../../path.js';
 
-// Each lab's schema is the file its lab module and the Go core read too.
-const SCHEMAS = new Map([divergence, continuous, crossEntropy, mle, fit, elbo, vae, trustRegion, gan, mutualInformation].map((l) => [l.id, l.fields]));
+const SCHEMAS = new Map(labs.map((l) => [l.id, l.schema]));
 
 export const SIZE = { w: 168, h: 60 };
 const PAD = 3;
