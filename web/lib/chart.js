@@ -4,6 +4,7 @@
 // come from d3; nothing here computes ticks or paths by hand.
 import { select } from 'd3-selection';
 import 'd3-transition';
+import './selection.js';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { format } from 'd3-format';
 import { h, uniqueId, reducedMotion } from './dom.js';

@@ -10,13 +10,29 @@ import { number } from './format.js';
  * ' on-light' (black) for a solid fill, '' for a pattern or a faint fill, where
  * the ink with its halo of the card's colour (.value) reads best.
  */
-function onFill(rect) {
-  const cs = rect && getComputedStyle(rect);
-  const m = cs?.fill.match(/^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/);
+function luminanceClass(rect) {
+  const cs = getComputedStyle(rect);
+  const m = cs.fill.match(/^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/);
   if (!m || Number(m[4] ?? 1) * Number(cs.fillOpacity) < 0.6) return '';
   // Relative luminance (WCAG 2), from sRGB.
   const [r, g, b] = m.slice(1, 4).map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.18 ? ' on-dark' : ' on-light';
+}
+
+// Reading a computed style in the middle of a draw recalculates the style of
+// everything written before it (the VAE's 400 moving dots: 6 ms a frame), so each
+// bar's class is kept until what its fill depends on changes: its class, its fill,
+// the theme.
+const onFillSeen = new WeakMap();
+const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+function onFill(rect) {
+  if (!rect) return '';
+  const key = `${rect.getAttribute('class')}|${rect.getAttribute('fill')}|${document.documentElement.className}|${dark?.matches}`;
+  const seen = onFillSeen.get(rect);
+  if (seen?.key === key) return seen.value;
+  const value = luminanceClass(rect);
+  onFillSeen.set(rect, { key, value });
+  return value;
 }
 
 /**
