@@ -23,6 +23,7 @@ const field = (n) => schema.find((f) => f.name === n);
 const MAX_STEP = field('step').max;
 const fmt = format('~g');
 const SUBS = '₁₂₃';
+const MOMENT_LABEL = 'p’s mean: the KL(P‖Q) optimum';
 
 function check(state) {
   const problems = [];
@@ -359,11 +360,18 @@ class View extends LabView {
     // Its label at the top, on the side with more room.
     f.plot.selectAll('text.moment-label').data(state.show !== 'reverse' ? [m.mu] : []).join('text').attr('class', 'moment-label')
       .attr('x', (v) => x(v) + (x(v) < f.innerWidth / 2 ? 5 : -5)).attr('y', 10).attr('text-anchor', (v) => (x(v) < f.innerWidth / 2 ? 'start' : 'end'))
-      .text('p’s mean: the KL(P‖Q) optimum')
-      .each(function shorten(v) {
+      .each((v, i, nodes) => {
+        const node = nodes[i];
         // Where the side is too narrow for the whole label (375 px), the short one, so that it does not run into the axis.
+        // The long label's width is measured once the fonts are in: measured every frame, it forced a layout in the middle of the draw.
         const room = x(v) < f.innerWidth / 2 ? f.innerWidth - x(v) - 5 : x(v) - 5;
-        if (this.getComputedTextLength() > room) this.textContent = 'KL(P‖Q) optimum';
+        if (!this.momentLabelWidth || this.momentLabelFonts !== document.fonts.status) {
+          node.textContent = MOMENT_LABEL;
+          this.momentLabelWidth = node.getComputedTextLength();
+          this.momentLabelFonts = document.fonts.status;
+        }
+        const text = this.momentLabelWidth > room ? 'KL(P‖Q) optimum' : MOMENT_LABEL;
+        if (node.textContent !== text) node.textContent = text;
       });
 
     // Handles: target modes (●) and the start (◆).
