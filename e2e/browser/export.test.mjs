@@ -191,6 +191,7 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
   const labs = await page.locator('.site-nav a[data-lab]:not([data-lab="start"])').evaluateAll((as) => as.map((a) => a.dataset.lab));
   assert.ok(labs.length >= 8, `${labs.length} labs`);
   let charts = 0;
+  let layered = 0;
   // A chart of training batches has rows once there are batches: the MI lab opens at update 20.
   const state = { 'mutual-information': '&trainStep=20' };
   for (const lab of labs) {
@@ -220,9 +221,25 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
       await checkSVG(page, svgFile.text);
       const heading = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('.export-caption text')?.textContent ?? '', svgFile.text);
       assert.ok(heading.trim().length > 2, `${lab}: ${label}: the exported SVG carries its heading (“${heading}”)`);
+      // Dots drawn on a canvas over the chart (chart.js dotLayer) are in the file, as circles over the chart, and in its PNG.
+      const drawn = await menu.evaluate((m) => [...m.parentElement.querySelectorAll(':scope > canvas.chart-dots')].map((c) => {
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let k = 3; k < px.length; k += 4) if (px[k] > 0) n += 1;
+        return n;
+      }));
+      if (drawn.length) {
+        assert.ok(drawn.every((n) => n > 1000), `${lab}: ${label}: the canvas holds dots (${drawn} inked pixels)`);
+        const circles = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('g.dots > circle').length, svgFile.text);
+        assert.ok(circles >= 100 * drawn.length, `${lab}: ${label}: ${circles} dots in the file`);
+        const png = await caughtExport(page, menu, 'png');
+        assert.ok(png.text.startsWith('\uFFFDPNG'), `${lab}: ${label}: a PNG`);
+        layered += 1;
+      }
       charts += 1;
     }
   }
   assert.deepEqual(await cspViolations(page), []);
   assert.ok(charts >= 30, `${charts} charts exported`);
+  assert.ok(layered >= 2, `${layered} charts with dots on a canvas (the VAE's reconstructions and codes)`);
 });

@@ -54,6 +54,81 @@ export function chartFrame(host, { height, margin, label, role = 'img', draw, cs
   return frame;
 }
 
+/** What resolved colours depend on besides the style sheet: the theme the root forces and the one the system prefers. */
+const darkScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+export const themeKey = () => `${document.documentElement.className}|${darkScheme?.matches}`;
+
+const PAD = 4; // px the layer reaches past the plot on each side, so that a dot on its edge is drawn whole
+
+/**
+ * A canvas over chart frame f's plot for marks too many to move as SVG elements
+ * every frame (the VAE's hundreds of codes and reconstructions, each circle's cx
+ * and cy written, restyled and laid out per frame). draw(n, {x(i), y(i), r, fill,
+ * stroke, strokeWidth}) paints n dots, i = 0…n−1, in plot coordinates (fill a
+ * colour or fill(i)), at the screen's pixel ratio. colour(css) resolves a CSS
+ * colour (var(--q)) for the canvas, once per theme. The export draws the last
+ * dots into the exported SVG as circles over the chart (canvas.svgDots, read by
+ * export.js), so the file stays vector.
+ */
+export function dotLayer(f) {
+  const host = f.svg.node().parentElement;
+  const canvas = h('canvas', { class: 'chart-dots', 'aria-hidden': 'true' });
+  const probe = h('span', { class: 'chart-dots-probe', hidden: true });
+  host.append(canvas, probe);
+  const g = canvas.getContext('2d');
+  let size = '';
+  let theme = '';
+  const colours = new Map();
+  let last = null;
+  canvas.svgDots = () => {
+    const g = h('svg:g', { class: 'dots', transform: `translate(${f.margin.left},${f.margin.top})` });
+    if (!last) return g;
+    const { n, x, y, r, fill, stroke, strokeWidth } = last;
+    const edge = stroke ? `;stroke:${stroke};stroke-width:${strokeWidth}` : '';
+    for (let i = 0; i < n; i++) {
+      g.append(h('svg:circle', { cx: x(i), cy: y(i), r, style: `fill:${typeof fill === 'function' ? fill(i) : fill}${edge}` }));
+    }
+    return g;
+  };
+  return {
+    canvas,
+    colour(css) {
+      if (themeKey() !== theme) { theme = themeKey(); colours.clear(); }
+      if (!colours.has(css)) {
+        probe.style.color = css;
+        colours.set(css, getComputedStyle(probe).color);
+      }
+      return colours.get(css);
+    },
+    draw(n, { x, y, r, fill, stroke, strokeWidth = 1 }) {
+      last = { n, x, y, r, fill, stroke, strokeWidth };
+      const ratio = window.devicePixelRatio || 1;
+      const w = f.innerWidth + 2 * PAD;
+      const ht = f.innerHeight + 2 * PAD;
+      const key = `${w}|${ht}|${ratio}|${f.margin.left}|${f.margin.top}`;
+      if (key !== size) {
+        size = key;
+        canvas.width = Math.round(w * ratio);
+        canvas.height = Math.round(ht * ratio);
+        Object.assign(canvas.style, { left: `${f.margin.left - PAD}px`, top: `${f.margin.top - PAD}px`, width: `${w}px`, height: `${ht}px` });
+      }
+      g.setTransform(ratio, 0, 0, ratio, ratio * PAD, ratio * PAD);
+      g.clearRect(-PAD, -PAD, w, ht);
+      g.lineWidth = strokeWidth;
+      if (stroke) g.strokeStyle = stroke;
+      if (typeof fill !== 'function') g.fillStyle = fill;
+      for (let i = 0; i < n; i++) {
+        g.beginPath();
+        g.arc(x(i), y(i), r, 0, 2 * Math.PI);
+        if (typeof fill === 'function') g.fillStyle = fill(i);
+        g.fill();
+        if (stroke) g.stroke();
+      }
+    },
+    destroy() { canvas.remove(); probe.remove(); },
+  };
+}
+
 /**
  * The points of a polyline ([x, y] in pixels) with points added along each segment
  * at most `spacing` apart, so that clearSpot sees a steep segment between two samples.

@@ -176,6 +176,8 @@ function standalone(svg, { title, caption = true } = {}) {
   });
   clone.setAttribute('xmlns', NS);
   clone.removeAttribute('aria-label');
+  // Dots drawn on a canvas over the chart (chart.js dotLayer) go in as circles over it.
+  for (const c of svg.parentElement.querySelectorAll(':scope > canvas.chart-dots')) clone.append(c.svgDots());
   const width = Number(svg.getAttribute('width')) || svg.clientWidth;
   let height = Number(svg.getAttribute('height')) || svg.clientHeight;
   const cap = caption ? captionOf(svg, svg.getAttribute('aria-label')) : null;

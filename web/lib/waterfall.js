@@ -4,6 +4,7 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { axisBottom } from 'd3-axis';
 import { number } from './format.js';
+import { themeKey } from './chart.js';
 
 /**
  * The class that makes a value readable on the bar `rect`: ' on-dark' (white) or
@@ -24,10 +25,9 @@ function luminanceClass(rect) {
 // bar's class is kept until what its fill depends on changes: its class, its fill,
 // the theme.
 const onFillSeen = new WeakMap();
-const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
 function onFill(rect) {
   if (!rect) return '';
-  const key = `${rect.getAttribute('class')}|${rect.getAttribute('fill')}|${document.documentElement.className}|${dark?.matches}`;
+  const key = `${rect.getAttribute('class')}|${rect.getAttribute('fill')}|${themeKey()}`;
   const seen = onFillSeen.get(rect);
   if (seen?.key === key) return seen.value;
   const value = luminanceClass(rect);

@@ -11,9 +11,10 @@ import { line, area } from 'd3-shape';
 import { path as d3path } from 'd3-path';
 import { bin, max, min } from 'd3-array';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, uniqueId } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, segmented, toolbar } from '../../lib/lab.js';
 import { waterfall } from '../../lib/waterfall.js';
+import { dotLayer } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { transport, fieldSlider, intInput } from '../../lib/controls.js';
 import { Player } from '../../lib/player.js';
@@ -342,12 +343,10 @@ class View extends LabView {
     const lim = (v) => Math.max(-6, Math.min(6, v));
     const paths = Array.from({ length: lines }, (_, l) => mline(Array.from({ length: per }, (_, k) => [lim(xy[2 * (l * per + k)]), lim(xy[2 * (l * per + k) + 1])])));
     f.plot.selectAll('path.manifold').data(paths).join('path').attr('class', (d, l) => `manifold${lines > 1 && (l % 5) === 2 ? ' axis-line' : ''}`).attr('d', (d) => d);
-    if (this.reconDots?.size() !== m) {
-      this.reconDots = f.plot.selectAll('circle.recon').data(Array.from({ length: m }, (_, i) => i))
-        .join((e) => e.append('circle').attr('class', 'recon').attr('r', 2.4));
-    }
-    this.reconDots.attr('cx', (i) => x(r.recon[2 * i])).attr('cy', (i) => y(r.recon[2 * i + 1]));
-    f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', this.clip ??= `vae-clip-${Math.random().toString(36).slice(2, 8)}`)
+    this.reconLayer ??= dotLayer(f);
+    const dots = this.reconLayer;
+    dots.draw(m, { x: (i) => x(r.recon[2 * i]), y: (i) => y(r.recon[2 * i + 1]), r: 2.4, fill: dots.colour('var(--q)'), stroke: dots.colour('var(--card)'), strokeWidth: 0.6 });
+    f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', this.clip ??= uniqueId('vae-clip'))
       .selectAll('rect').data([0]).join('rect').attr('x', x0).attr('y', 0).attr('width', side).attr('height', side);
     f.plot.selectAll('path.manifold, path.recon-links').attr('clip-path', `url(#${this.clip})`);
   }
@@ -369,9 +368,8 @@ class View extends LabView {
         const k = (x(1) - x(0));
         f.plot.selectAll('circle.prior-ring').data([3, 2, 1]).join('circle').attr('class', 'prior-ring')
           .attr('cx', x(0)).attr('cy', y(0)).attr('r', (d) => d * k).attr('fill-opacity', (d) => 0.05 + 0.05 * (3 - d));
-        f.plot.selectAll('circle.code').raise();
       }
-      this.codeDots(f, m, data).attr('cx', (i) => x(r.codes[2 * i])).attr('cy', (i) => y(r.codes[2 * i + 1]));
+      this.drawCodes(f, m, data, (i) => x(r.codes[2 * i]), (i) => y(r.codes[2 * i + 1]));
       return;
     }
     if (this.latentKey?.startsWith('2|')) f.plot.selectAll('circle.prior-ring, g.grid').remove();
@@ -398,19 +396,15 @@ class View extends LabView {
     const prior = area().x((z) => x(z)).y0(top).y1((z) => y(Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)));
     f.plot.selectAll('path.prior-curve').data([0]).join('path').attr('class', 'prior-curve').attr('d', prior(zs));
     const rows = data.components;
-    this.codeDots(f, m, data).attr('cx', (i) => x(r.codes[i]))
-      .attr('cy', (i) => top + 8 + ((data.labels[i] + 0.5) / rows) * stripH + (((i * 7919) % 13) / 13 - 0.5) * (stripH / rows) * 0.6)
+    this.drawCodes(f, m, data, (i) => x(r.codes[i]),
+      (i) => top + 8 + ((data.labels[i] + 0.5) / rows) * stripH + (((i * 7919) % 13) / 13 - 0.5) * (stripH / rows) * 0.6);
   }
 
-  /** The code dots: joined (and coloured) only when their number or the data change. */
-  codeDots(f, m, data) {
-    if (this.codes?.size() !== m || this.codesData !== data) {
-      this.codesData = data;
-      this.codes = f.plot.selectAll('circle.code').data(Array.from({ length: m }, (_, i) => i))
-        .join((e) => e.append('circle').attr('class', 'code').attr('r', 2.5))
-        .attr('fill', (i) => COMPONENT[data.labels[i]]);
-    }
-    return this.codes;
+  /** The code dots, coloured as the data: on a canvas over the chart, since they move every epoch. */
+  drawCodes(f, m, data, x, y) {
+    this.codeLayer ??= dotLayer(f);
+    const dots = this.codeLayer;
+    dots.draw(m, { x, y, r: 2.5, fill: (i) => COMPONENT[data.labels[i]], stroke: dots.colour('var(--card)'), strokeWidth: 0.5 });
   }
 
   drawBar(f) {
