@@ -90,7 +90,7 @@ export function dotLayer(f) {
     }
     return g;
   };
-  return {
+  const layer = {
     canvas,
     colour(css) {
       if (themeKey() !== theme) { theme = themeKey(); colours.clear(); }
@@ -125,8 +125,13 @@ export function dotLayer(f) {
         if (stroke) g.stroke();
       }
     },
-    destroy() { canvas.remove(); probe.remove(); },
   };
+  // A canvas does not follow the style sheet: a change of the system's theme redraws it.
+  const onScheme = () => { if (f.ready) f.redraw(); };
+  darkScheme?.addEventListener('change', onScheme);
+  const destroy = f.destroy;
+  f.destroy = () => { darkScheme?.removeEventListener('change', onScheme); canvas.remove(); probe.remove(); destroy(); };
+  return layer;
 }
 
 /**
