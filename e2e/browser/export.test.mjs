@@ -145,6 +145,29 @@ test('a dark-mode export carries the dark colours it was drawn with', async () =
   assert.ok(lum(ink) > 180 && lum(muted) > 110, `light text on the dark card: ${ink}, ${muted}`);
 });
 
+test('an exported legend draws each swatch in the page’s colour and form', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watched(page);
+  await page.goto(`${server.url}#lab=mutual-information&trainStep=20`);
+  await ready(page);
+  await labDrawn(page, 'mutual-information');
+  const svg = (await exportChart(page, page.locator('.fig-nce .chart-export'), 'svg')).data.toString('utf8');
+  // Each legend entry is a group (its swatch) followed by its text.
+  const marks = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption > g')].map((g) => {
+    const m = g.firstElementChild;
+    const style = m?.getAttribute('style') ?? '';
+    const prop = (name) => style.match(new RegExp(`(?:^|;)${name}:([^;]+)`))?.[1] ?? null;
+    return { text: g.nextElementSibling?.textContent, shape: m?.localName ?? null, fill: prop('fill'), stroke: prop('stroke'), dashed: (prop('stroke-dasharray') ?? 'none') !== 'none' };
+  }), svg);
+  assert.deepEqual(marks, [
+    { text: 'InfoNCE', shape: 'line', fill: null, stroke: 'rgb(0, 114, 178)', dashed: false },
+    { text: 'NWJ', shape: 'circle', fill: 'rgb(213, 94, 0)', stroke: null, dashed: false },
+    { text: 'NWJ’s expected value for its critic', shape: 'line', fill: null, stroke: 'rgb(179, 79, 0)', dashed: true },
+    { text: 'true I(X;Y)', shape: 'line', fill: null, stroke: 'rgb(0, 158, 115)', dashed: true },
+    { text: 'log K', shape: 'line', fill: null, stroke: 'rgb(61, 70, 82)', dashed: true },
+  ], 'InfoNCE solid blue, NWJ a vermillion dot, the rest dotted or dashed in their chart colours');
+});
+
 // Every other chart is read where its file is handed to the browser: a click on
 // the <a download> that lib/export.js's download() makes is caught, and the Blob
 // behind its URL (recorded as URL.createObjectURL makes it, since the page's CSP
@@ -221,6 +244,10 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
       await checkSVG(page, svgFile.text);
       const heading = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('.export-caption text')?.textContent ?? '', svgFile.text);
       assert.ok(heading.trim().length > 2, `${lab}: ${label}: the exported SVG carries its heading (“${heading}”)`);
+      // A swatch export.js cannot read comes out as a black box (the SVG default fill).
+      const black = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption > g > *')]
+        .filter((m) => /(?:^|;)(?:fill|stroke):rgb\(0, 0, 0\)/.test(m.getAttribute('style') ?? '')).length, svgFile.text);
+      assert.equal(black, 0, `${lab}: ${label}: no legend swatch is drawn as a black box`);
       // Dots drawn on a canvas over the chart (chart.js dotLayer) are in the file, as circles over the chart, and in its PNG.
       const drawn = await menu.evaluate((m) => [...m.parentElement.querySelectorAll(':scope > canvas.chart-dots')].map((c) => {
         const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -28,12 +28,6 @@ export function fixed(v, digits = 4) {
   return (/^-0\.0+$/.test(s) ? s.slice(1) : s).replace('-', '−');
 }
 
-/** A legend swatch drawn as a short line (solid, dashed or dotted), in the class's colour. */
-function lineSwatch(cls) {
-  return h('svg:svg', { class: `nce-swatch ${cls}`, width: 22, height: 10, 'aria-hidden': 'true' },
-    h('svg:line', { x1: 1, x2: 21, y1: 5, y2: 5 }));
-}
-
 export class Contrastive {
   /** view: the lab's View (its ctx, readouts, frame() and set()); field(name): the schema field. */
   constructor(view, field, formulas) {
@@ -112,11 +106,11 @@ export class Contrastive {
         h('figure', { class: 'fig-nce' },
           h('figcaption', {}, h('h3', {}, 'The two bounds, batch by batch'),
             h('p', { class: 'legend' },
-              h('span', {}, lineSwatch('nce-sw-nce'), 'InfoNCE'),
-              h('span', {}, h('svg:svg', { class: 'nce-swatch nce-sw-nwj', width: 14, height: 10, 'aria-hidden': 'true' }, h('svg:circle', { cx: 7, cy: 5, r: 2.5 })), 'NWJ'),
-              h('span', {}, lineSwatch('nce-sw-mean'), 'NWJ’s expected value for its critic'),
-              h('span', {}, lineSwatch('nce-sw-true'), 'true I(X;Y)'),
-              h('span', {}, lineSwatch('nce-sw-logk'), 'log K'))),
+              h('span', {}, h('span', { class: 'line-swatch nce-sw-nce' }), 'InfoNCE'),
+              h('span', {}, h('span', { class: 'line-swatch nce-sw-nwj' }), 'NWJ'),
+              h('span', {}, h('span', { class: 'line-swatch nce-sw-mean' }), 'NWJ’s expected value for its critic'),
+              h('span', {}, h('span', { class: 'line-swatch nce-sw-true' }), 'true I(X;Y)'),
+              h('span', {}, h('span', { class: 'line-swatch nce-sw-logk' }), 'log K'))),
           this.chartHost,
           this.offNote),
         h('aside', { class: 'mi-nce-readouts', 'aria-label': 'Training readouts' },
