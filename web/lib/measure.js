@@ -40,10 +40,14 @@ export function setProbability(units, i, v) {
   return out;
 }
 
-/** Changes the number of categories: new ones get zero mass; removing mass rescales the rest. */
+/**
+ * Changes the number of categories. Added ones get the mean mass of the others
+ * (1/n₀ each, for n₀ before), so that a new category starts visible, and then
+ * all are rescaled to sum to 1; removing categories rescales the rest.
+ */
 export function resize(units, n) {
-  if (n >= units.length) return [...units, ...Array(n - units.length).fill(0)];
-  return apportion(units.slice(0, n));
+  const grown = n > units.length ? [...units, ...Array(n - units.length).fill(UNIT / units.length)] : units.slice(0, n);
+  return apportion(grown);
 }
 
 /** Probabilities or weights → units. */

@@ -11,7 +11,7 @@ import { h, mathml } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput, probability } from '../../lib/format.js';
-import { UNIT, apportion, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
+import { UNIT, toProbabilities, setProbability, resize, fromWeights } from '../../lib/measure.js';
 import { presets } from './presets.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/divergence.json';
@@ -59,16 +59,6 @@ const SERIES = [
 const tick2 = format('.2~f');
 const label2 = format('.2f');
 
-/**
- * n categories: added ones get the mean mass of the others (1/n₀ each, for n₀
- * categories before) and then all are rescaled to sum to 1, so a new category
- * starts visible in both P and Q; removing categories rescales the rest.
- */
-export function withCategories(units, n) {
-  if (n <= units.length) return resize(units, n);
-  return apportion([...units, ...Array(n - units.length).fill(UNIT / units.length)]);
-}
-
 class View extends LabView {
   constructor(el, ctx) {
     super(el, ctx);
@@ -94,7 +84,7 @@ class View extends LabView {
     if (!Number.isFinite(n) || n === st.p.length) return;
     let names = [];
     if (st.names.length) names = n <= st.names.length ? st.names.slice(0, n) : [...st.names, ...range(st.names.length, n).map((i) => String(i + 1))];
-    this.ctx.set({ ...st, p: withCategories(st.p, n), q: withCategories(st.q, n), names }, { animate: true });
+    this.ctx.set({ ...st, p: resize(st.p, n), q: resize(st.q, n), names }, { animate: true });
   }
 
   applyPreset(preset) {
