@@ -140,6 +140,9 @@ export class PointsPanel {
       h('span', { class: 'readout-hint' }, hint));
     this.roFloor = ro('ptFloor', 'aleatoric (irreducible)', 'H(Y|X): the mean entropy of the true labels', 'lr-ro-floor');
     this.roGap = ro('ptGap', 'epistemic (reducible)', 'the mean KL(p‖q): what training removes', 'lr-ro-gap');
+    this.roFloorName = this.roFloor.querySelector('.readout-name');
+    this.roFloorHint = this.roFloor.querySelector('.readout-hint');
+    this.roGapName = this.roGap.querySelector('.readout-name');
 
     this.section = h('section', { class: 'card lr-panel', 'aria-labelledby': 'lr-h' },
       h('div', { class: 'lr-head' },
@@ -158,7 +161,7 @@ export class PointsPanel {
       h('div', { class: 'lr-grid' },
         h('figure', { class: 'lr-fig lr-fig-plane' },
           h('figcaption', {}, h('h3', {}, 'The points and the model’s q(y|x)'),
-            h('p', { class: 'legend' }, CLASS_NAMES.map((n, c) => h('span', { class: 'lr-key', 'data-class': c },
+            h('p', { class: 'legend' }, this.classKeys = CLASS_NAMES.map((n, c) => h('span', { class: 'lr-key', 'data-class': c },
               h('svg:svg', { width: 14, height: 14, 'aria-hidden': 'true', class: `lr-c${c}` }, h('svg:path', { d: shape(c, 70), transform: 'translate(7,7)', class: `lr-sym lr-sym-${c}` })), `class ${n}`)),
             h('span', {}, h('span', { class: 'line-swatch lr-boundary-swatch' }), 'decision boundary'))),
           this.planeHost, this.planeNote, ...this.probes, this.probeBg),
@@ -235,33 +238,36 @@ export class PointsPanel {
     const key = [state.points.join(','), state.pointClasses, state.spread, state.pointLabels, state.fitStep, state.unit].join('|');
     if (key === this.key) return;
     this.key = key;
-    const prevK = this.state?.pointClasses;
+    // Nodes that follow only the unit, the classes or the labels are written when those change, not every step.
+    const prev = this.state ?? {};
     this.state = state;
     this.r = this.ctx.klplay.crossEntropyPoints(pointState(state));
     const { r } = this;
     const onehot = state.pointLabels === 'onehot';
     this.readouts.set({ ptLoss: r.loss, ptFloor: r.floor, ptGap: r.gap, fitStep: r.step }, (v, key) => (key === 'fitStep' ? String(v) : number(v)));
-    for (const s of this.unitSpans) s.textContent = state.unit;
+    if (prev.unit !== state.unit) for (const s of this.unitSpans) s.textContent = state.unit;
     this.kChoice.set(String(state.pointClasses));
     this.labelChoice.set(state.pointLabels);
     this.spread.set(state.spread);
-    if (prevK !== state.pointClasses) {
+    if (prev.pointClasses !== state.pointClasses) {
       this.brushChoice.inputs.forEach((input, c) => { input.disabled = c >= state.pointClasses; input.parentElement.hidden = c >= state.pointClasses; });
       if (this.brush >= state.pointClasses) this.brush = 0;
+      this.classKeys.forEach((key, c) => { key.hidden = c >= state.pointClasses; });
     }
     this.brushChoice.set(String(this.brush));
-    this.section.querySelectorAll('.lr-key').forEach((key) => { key.hidden = Number(key.dataset.class) >= state.pointClasses; });
-    this.stackTitle.textContent = onehot ? 'L = H(labels) + KL, and H(labels) = 0' : 'L = aleatoric + epistemic';
-    this.floorKey.textContent = onehot ? 'floor 0' : 'aleatoric floor';
-    this.gapKey.textContent = onehot ? 'KL' : 'epistemic gap';
-    this.starKey.hidden = onehot;
-    this.roFloor.querySelector('.readout-name').textContent = onehot ? 'entropy of the labels' : 'aleatoric (irreducible)';
-    this.roFloor.querySelector('.readout-hint').textContent = onehot ? 'one-hot labels have no entropy' : 'H(Y|X): the mean entropy of the true labels';
-    this.roGap.querySelector('.readout-name').textContent = onehot ? 'KL from the one-hot labels' : 'epistemic (reducible)';
-    this.heroHint.textContent = onehot ? 'the mean of −log q(yᵢ|xᵢ) over the points' : 'the mean of the points’ cross-entropies H(pᵢ, qᵢ)';
-    this.termsLegend.replaceChildren(...(onehot
-      ? [h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), '−log q(yᵢ|xᵢ)')]
-      : [h('span', {}, h('span', { class: 'lr-sw lr-sw-floor' }), 'H(pᵢ), aleatoric'), h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), 'KL(pᵢ‖qᵢ), epistemic')]));
+    if (prev.pointLabels !== state.pointLabels) {
+      this.stackTitle.textContent = onehot ? 'L = H(labels) + KL, and H(labels) = 0' : 'L = aleatoric + epistemic';
+      this.floorKey.textContent = onehot ? 'floor 0' : 'aleatoric floor';
+      this.gapKey.textContent = onehot ? 'KL' : 'epistemic gap';
+      this.starKey.hidden = onehot;
+      this.roFloorName.textContent = onehot ? 'entropy of the labels' : 'aleatoric (irreducible)';
+      this.roFloorHint.textContent = onehot ? 'one-hot labels have no entropy' : 'H(Y|X): the mean entropy of the true labels';
+      this.roGapName.textContent = onehot ? 'KL from the one-hot labels' : 'epistemic (reducible)';
+      this.heroHint.textContent = onehot ? 'the mean of −log q(yᵢ|xᵢ) over the points' : 'the mean of the points’ cross-entropies H(pᵢ, qᵢ)';
+      this.termsLegend.replaceChildren(...(onehot
+        ? [h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), '−log q(yᵢ|xᵢ)')]
+        : [h('span', {}, h('span', { class: 'lr-sw lr-sw-floor' }), 'H(pᵢ), aleatoric'), h('span', {}, h('span', { class: 'lr-sw lr-sw-gap' }), 'KL(pᵢ‖qᵢ), epistemic')]));
+    }
     const n = r.terms.length;
     this.termsNote.textContent = `${n} points; their mean is L = ${number(r.loss)} ${state.unit}.`;
     this.planeNote.textContent = `${n} of at most ${this.maxPoints} points. Shading: the colours mixed by q(y|x), fainter where the model is unsure. Keys: Tab to a point, arrows move it, Delete removes it.`;
