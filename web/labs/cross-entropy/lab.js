@@ -14,7 +14,7 @@ import { bounds, fieldSlider } from '../../lib/controls.js';
 import { hatch, maybeTransition, niceCeil, once, swatch, thinTicks } from '../../lib/chart.js';
 import { number, setOutput } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
-import { PointsPanel } from './points.js';
+import { POINT_FIELDS, PointsPanel } from './points.js';
 import formulas from './formulas.tex';
 import labInfo from '../../../core/session/labs/cross-entropy.json';
 
@@ -67,9 +67,6 @@ function check(state) {
   }
   return { state: { ...state, names, label, batch, points }, problems };
 }
-
-// The fields of the points panel (its own model, its own key).
-const POINT_FIELDS = new Set(['points', 'pointClasses', 'spread', 'pointLabels', 'fitStep']);
 
 class View extends LabView {
   constructor(el, ctx) {
@@ -298,9 +295,9 @@ class View extends LabView {
   update(state, info = {}) {
     this.points.update(state, info);
     // The classifier's part is redrawn only when its own fields changed (or it trains).
-    const own = JSON.stringify(Object.entries(state).filter(([k]) => !POINT_FIELDS.has(k)));
-    if (own === this.ownKey && !info.train) return;
-    this.ownKey = own;
+    const last = this.ownState;
+    this.ownState = state;
+    if (last && !info.train && Object.keys(state).every((k) => POINT_FIELDS.includes(k) || last[k] === state[k])) return;
     const prev = this.state;
     // A frame the play loop asked for before Pause was pressed trains no more.
     const steps = info.run && !this.player.playing ? 0 : Math.min(info.train ?? 0, 1000);

@@ -35,8 +35,11 @@ const round2 = (v) => Math.round(v * 100) / 100;
 /** The points of the state's flat triples [x, y, class, …]. */
 const unpack = (flat) => range(flat.length / 3).map((i) => ({ i, x: flat[3 * i], y: flat[3 * i + 1], c: flat[3 * i + 2] }));
 
-/** The fields the core's points model reads (the rest of the lab's state would only cost the bridge time). */
-const pointState = ({ points, pointClasses, spread, pointLabels, fitStep, unit }) => ({ points, pointClasses, spread, pointLabels, fitStep, unit });
+/** The state's fields that belong to this panel alone (the lab's classifier reads none of them). */
+export const POINT_FIELDS = ['points', 'pointClasses', 'spread', 'pointLabels', 'fitStep'];
+/** The fields the core's points model reads, the unit too (the rest of the lab's state would only cost the bridge time). */
+const MODEL_FIELDS = [...POINT_FIELDS, 'unit'];
+const pointState = (state) => Object.fromEntries(MODEL_FIELDS.map((k) => [k, state[k]]));
 
 /** "rgb(r, g, b)" (what getComputedStyle gives) as [r, g, b]. */
 const rgb = (css) => (css.match(/[\d.]+/g) ?? [0, 0, 0]).slice(0, 3).map(Number);
@@ -235,7 +238,7 @@ export class PointsPanel {
   // ---- update ---------------------------------------------------------------
 
   update(state, info = {}) {
-    const key = [state.points.join(','), state.pointClasses, state.spread, state.pointLabels, state.fitStep, state.unit].join('|');
+    const key = MODEL_FIELDS.map((k) => state[k]).join('|');
     if (key === this.key) return;
     this.key = key;
     // Nodes that follow only the unit, the classes or the labels are written when those change, not every step.
