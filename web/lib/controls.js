@@ -81,16 +81,20 @@ export function slider({ label, min, max, step, value, onInput, hint, boxLabel, 
 /**
  * Play/pause, step and reset buttons driving a Player (lib/player.js), whose state
  * the play button then shows. The play button carries data-action="play"
- * (benchmarks click it) and toggles aria-pressed and its text.
+ * (benchmarks click it) and toggles aria-pressed and its text. `text` and
+ * `actions` ({play, step, reset}, any of them) rename the buttons (play's is the
+ * word after ▶) and their data-action values, for a second transport on a page.
  */
-export function transport({ player, label = 'Animation' }) {
-  const play = h('button', { type: 'button', class: 'chip transport-play', 'data-action': 'play', 'aria-pressed': 'false', onclick: player.toggle }, '▶ Play');
-  const step = h('button', { type: 'button', class: 'chip', 'data-action': 'step', onclick: player.step }, 'Step');
-  const reset = h('button', { type: 'button', class: 'chip', 'data-action': 'reset', onclick: player.reset }, 'Reset');
+export function transport({ player, label = 'Animation', text = {}, actions = {} }) {
+  const words = { play: 'Play', step: 'Step', reset: 'Reset', ...text };
+  const action = { play: 'play', step: 'step', reset: 'reset', ...actions };
+  const play = h('button', { type: 'button', class: 'chip transport-play', 'data-action': action.play, 'aria-pressed': 'false', onclick: player.toggle }, `▶ ${words.play}`);
+  const step = h('button', { type: 'button', class: 'chip', 'data-action': action.step, onclick: player.step }, words.step);
+  const reset = h('button', { type: 'button', class: 'chip', 'data-action': action.reset, onclick: player.reset }, words.reset);
   const el = h('div', { class: 'transport', role: 'group', 'aria-label': label }, play, step, reset);
   player.onChange = (on) => {
     play.setAttribute('aria-pressed', String(on));
-    play.textContent = on ? '❚❚ Pause' : '▶ Play';
+    play.textContent = on ? '❚❚ Pause' : `▶ ${words.play}`;
   };
   return { el, play, step, reset };
 }

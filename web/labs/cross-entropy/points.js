@@ -14,7 +14,7 @@ import { max, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h } from '../../lib/dom.js';
 import { formula, segmented } from '../../lib/lab.js';
-import { fieldSlider } from '../../lib/controls.js';
+import { fieldSlider, transport } from '../../lib/controls.js';
 import { hatch, niceCeil, once, traceAxes } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
 import { Player } from '../../lib/player.js';
@@ -64,10 +64,6 @@ export class PointsPanel {
       reset: () => this.view.set({ fitStep: 0 }),
       reduced: () => this.view.set({ fitStep: this.maxStep }),
       interval: TICK_MS,
-      onChange: (on) => {
-        this.playBtn.setAttribute('aria-pressed', String(on));
-        this.playBtn.textContent = on ? '❚❚ Pause' : '▶ Fit';
-      },
     });
   }
 
@@ -114,8 +110,11 @@ export class PointsPanel {
     const { out } = this.readouts;
     this.unitSpans = [];
     const unit = () => { const s = h('span', { class: 'unit' }, 'nats'); this.unitSpans.push(s); return s; };
-    this.playBtn = h('button', { type: 'button', class: 'chip lr-play', 'data-action': 'fit-play', 'aria-pressed': 'false', onclick: this.player.toggle }, '▶ Fit');
+    // Its data-action values are its own: the lab's classifier has a transport of its own on the page.
+    this.transport = transport({ player: this.player, label: 'Training of the points model',
+      text: { play: 'Fit', step: '+1 iteration', reset: 'Restart at W = 0' }, actions: { play: 'fit-play', step: 'fit-one', reset: 'fit-reset' } });
     this.stepOut = out('fitStep');
+    this.transport.el.append(h('span', { class: 'small lr-iter' }, 'iteration ', this.stepOut, ` of ${this.maxStep}`));
     this.kChoice = segmented({ name: 'lr-k', legend: 'Classes', group: 'lr-classes', choose: (v) => this.resample({ pointClasses: Number(v) }),
       options: [{ value: '2' }, { value: '3' }] });
     this.labelChoice = segmented({ name: 'lr-labels', legend: 'Labels', group: 'lr-labels', choose: (v) => this.view.set({ pointLabels: v }, { animate: true }),
@@ -152,11 +151,7 @@ export class PointsPanel {
         h('h2', { id: 'lr-h' }, 'When Q depends on the input: softmax regression'),
         h('p', { class: 'small', 'data-embed': 'text' }, 'Now each example is a point x of the plane, and the model’s prediction is a function of it: q(y|x) = softmax(Wx + b). The loss is the mean, over the points, of each point’s cross-entropy. Drag a point, click empty ground to add one of the chosen class, double-click a point to remove it, then press Fit.')),
       h('div', { class: 'lr-toolbar', 'data-embed-group': 'lr-controls' },
-        h('div', { class: 'lr-transport', role: 'group', 'aria-label': 'Training of the points model' },
-          this.playBtn,
-          h('button', { type: 'button', class: 'chip', 'data-action': 'fit-one', onclick: this.player.step }, '+1 iteration'),
-          h('button', { type: 'button', class: 'chip', 'data-action': 'fit-reset', onclick: this.player.reset }, 'Restart at W = 0'),
-          h('span', { class: 'small lr-iter' }, 'iteration ', this.stepOut, ` of ${this.maxStep}`)),
+        this.transport.el,
         this.kChoice.el, this.labelChoice.el, this.brushChoice.el,
         h('button', { type: 'button', class: 'chip', 'data-action': 'fit-add', title: 'A point of the chosen class at the centre (then arrows move it)', onclick: () => this.add(0, 0) }, '+ point'),
         h('button', { type: 'button', class: 'chip', 'data-action': 'fit-sample', onclick: () => this.resample() }, 'New sample'),

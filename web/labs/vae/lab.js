@@ -90,8 +90,7 @@ class View extends LabView {
     );
 
     // Transport and the identity.
-    this.transport = transport({ player: this.player, label: 'Train the VAE' });
-    this.transport.step.textContent = 'Step (1 epoch)';
+    this.transport = transport({ player: this.player, label: 'Train the VAE', text: { step: 'Step (1 epoch)' } });
     this.epochOut = out('epoch');
     this.stepOut = out('step');
     this.barHost = h('div', { class: 'chart-host vae-bar-host' });
