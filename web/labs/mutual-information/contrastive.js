@@ -20,12 +20,11 @@ const RATE = 30; // training updates per second while playing
 
 /**
  * Fixed decimals for the training numbers (order 0.1 to 10, an NWJ batch far
- * below): a rounding-level 1e-15 reads 0.0000, never a wrapped 10⁻¹⁵.
+ * below): a rounding-level 1e-15 reads 0.0000, never a wrapped 10⁻¹⁵. d3-format
+ * writes the minus as U+2212 and drops it from a negative that rounds to zero.
  */
 export function fixed(v, digits = 4) {
-  if (!Number.isFinite(v)) return number(v);
-  const s = format(`.${digits}f`)(v);
-  return (/^-0\.0+$/.test(s) ? s.slice(1) : s).replace('-', '−');
+  return Number.isFinite(v) ? format(`.${digits}f`)(v) : number(v);
 }
 
 export class Contrastive {
