@@ -63,7 +63,7 @@ function check(state) {
   }
   if (points.some((v, j) => j % 3 === 2 && (v < 0 || v >= pk || v !== Math.round(v)))) {
     problems.push(`points named classes that do not exist; wrapped into 0–${pk - 1}`);
-    points = points.map((v, j) => (j % 3 === 2 ? ((Math.round(Math.abs(v)) % pk) + pk) % pk : v));
+    points = points.map((v, j) => (j % 3 === 2 ? Math.round(Math.abs(v)) % pk : v));
   }
   return { state: { ...state, names, label, batch, points }, problems };
 }
