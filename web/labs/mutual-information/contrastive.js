@@ -224,6 +224,4 @@ export class Contrastive {
     const n = t.nce.length;
     return n ? ` Training: update ${n}, InfoNCE ${number(t.nce[n - 1])}, NWJ ${number(t.nwj[n - 1])}, true I ${number(t.trueMI)} ${u}, log K ${number(t.logK)}.` : '';
   }
-
-  destroy() { this.player.destroy(); }
 }

@@ -271,7 +271,7 @@ class View extends LabView {
 
     // Self-supervised estimation of I(X;Y) by contrastive bounds.
     this.nce = new Contrastive(this, field, formulas);
-    this.player = this.nce.player;
+    this.player = this.nce.player; // LabView.destroy() ends it with the lab
     el.append(this.nce.el);
 
     // Typing the numbers.
