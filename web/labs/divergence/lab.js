@@ -456,11 +456,9 @@ class View extends LabView {
     this.setValue(d.s, d.i, Math.max(0, Math.min(1, next)));
   }
 
-  /** A y scale with a band at the top for ∞ when needed (the band holds the ∞ marks). */
-  infScale(f, lo, hi, hasInf) {
-    const band = hasInf ? 22 : 0;
-    const y = scaleLinear().domain([lo, hi]).range([f.innerHeight, band]).nice(5);
-    return { y, band };
+  /** A y scale with a band at the top for ∞ when needed (the band holds the ∞ marks), and `below` px left free at the bottom. */
+  infScale(f, lo, hi, hasInf, below = 0) {
+    return scaleLinear().domain([lo, hi]).range([f.innerHeight - below, hasInf ? 22 : 0]).nice(5);
   }
 
   drawTerms(f, { animate }) {
@@ -478,7 +476,7 @@ class View extends LabView {
     const labelled = w >= 30;
     // A negative term's value sits under its bar: keep room for it above the category names.
     const below = labelled && finite.some((v) => v < 0) ? 17 : 0;
-    const y = scaleLinear().domain([lo, hi]).range([f.innerHeight - below, hasInf ? 22 : 0]).nice(5);
+    const y = this.infScale(f, lo, hi, hasInf, below);
 
     // The tick labels take the precision of the tick step (d3's tickFormat), so no two read the same.
     f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
@@ -524,7 +522,7 @@ class View extends LabView {
     const all = [...codes.p, ...codes.q];
     const finite = all.filter(Number.isFinite);
     const hasInf = all.some((v) => v === Infinity);
-    const { y } = this.infScale(f, 0, Math.max(2, max(finite) ?? 0), hasInf);
+    const y = this.infScale(f, 0, Math.max(2, max(finite) ?? 0), hasInf);
     const t = (sel) => maybeTransition(sel, animate);
 
     f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
