@@ -41,6 +41,22 @@ export const POINT_FIELDS = ['points', 'pointClasses', 'spread', 'pointLabels', 
 const MODEL_FIELDS = [...POINT_FIELDS, 'unit'];
 const pointState = (state) => Object.fromEntries(MODEL_FIELDS.map((k) => [k, state[k]]));
 
+/** The plot's square, centred: its side, its left edge and the scales of x, y ∈ [lo, hi] on it. */
+function square(f, lo, hi) {
+  const side = Math.min(f.innerWidth, f.innerHeight);
+  const x0 = (f.innerWidth - side) / 2;
+  return { side, x0, x: scaleLinear().domain([lo, hi]).range([x0, x0 + side]), y: scaleLinear().domain([lo, hi]).range([side, 0]) };
+}
+
+/** The two axes of a square(), in `parent`. */
+function squareAxes(parent, f, { side, x0, x, y }) {
+  const key = `${f.innerWidth}|${side}|${x.domain()}`;
+  once(parent.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${side})`), key,
+    (s) => s.call(axisBottom(x).ticks(5).tickFormat(tick).tickSizeOuter(0)));
+  once(parent.selectAll('g.y-axis').data([0]).join('g').attr('class', 'axis y-axis').attr('transform', `translate(${x0},0)`), key,
+    (s) => s.call(axisLeft(y).ticks(5).tickFormat(tick).tickSizeOuter(0)));
+}
+
 /** "rgb(r, g, b)" (what getComputedStyle gives) as [r, g, b]. */
 const rgb = (css) => (css.match(/[\d.]+/g) ?? [0, 0, 0]).slice(0, 3).map(Number);
 
@@ -301,17 +317,10 @@ export class PointsPanel {
 
   // ---- charts ---------------------------------------------------------------
 
-  /** The plot's square, centred: the scales of the plane x, y ∈ [−extent, extent]. */
-  square(f) {
-    const side = Math.min(f.innerWidth, f.innerHeight);
-    const x0 = (f.innerWidth - side) / 2;
-    const e = this.extent;
-    return { side, x0, x: scaleLinear().domain([-e, e]).range([x0, x0 + side]), y: scaleLinear().domain([-e, e]).range([side, 0]) };
-  }
-
   drawPlane(f) {
     const { r, state } = this;
-    const { side, x0, x, y } = this.square(f);
+    const sq = square(f, -this.extent, this.extent);
+    const { side, x0, x, y } = sq;
     const k = r.classes;
     const n = r.fieldN;
     // The shading: each cell the classes' colours mixed by q, more opaque where q is surer.
@@ -348,10 +357,7 @@ export class PointsPanel {
     L.shade.selectAll('image').data([0]).join('image').attr('class', 'lr-shade').attr('preserveAspectRatio', 'none')
       .attr('x', x0).attr('y', 0).attr('width', side).attr('height', side).attr('href', this.canvas.toDataURL());
     L.ground.select('rect').attr('x', x0).attr('y', 0).attr('width', side).attr('height', side);
-    once(L.axes.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${side})`), `${f.innerWidth}|${side}`,
-      (s) => s.call(axisBottom(x).ticks(5).tickFormat(tick).tickSizeOuter(0)));
-    once(L.axes.selectAll('g.y-axis').data([0]).join('g').attr('class', 'axis y-axis').attr('transform', `translate(${x0},0)`), `${f.innerWidth}|${side}`,
-      (s) => s.call(axisLeft(y).ticks(5).tickFormat(tick).tickSizeOuter(0)));
+    squareAxes(L.axes, f, sq);
     // The decision boundary: where a class's q ties the best of the others
     // (d3-contour puts cell (i, j) at (i + ½, j + ½), as the core's cell centres).
     const gx = scaleLinear().domain([0, n]).range([x0, x0 + side]);
@@ -490,13 +496,11 @@ export class PointsPanel {
 
   drawSurface(f) {
     const { r, state } = this;
-    const side = Math.min(f.innerWidth, f.innerHeight);
-    const x0 = (f.innerWidth - side) / 2;
     const lo = r.surfaceLo;
     const hi = r.surfaceHi;
     const n = r.surfaceN;
-    const u = scaleLinear().domain([lo, hi]).range([x0, x0 + side]);
-    const v = scaleLinear().domain([lo, hi]).range([side, 0]);
+    const sq = square(f, lo, hi);
+    const { side, x0, x: u, y: v } = sq;
     const vals = r.surface;
     let mn = Infinity;
     let mx = -Infinity;
@@ -528,10 +532,7 @@ export class PointsPanel {
     const lines = contours().size([n, n]).thresholds(levels)(vals);
     f.plot.selectAll('g.lr-levels').data([0]).join('g').attr('class', 'lr-levels').attr('clip-path', `url(#${clipId})`)
       .selectAll('path').data(lines).join('path').attr('class', 'lr-level').attr('d', (b) => b.coordinates.flatMap((poly) => poly.map((rg) => ring(rg))).join(''));
-    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${side})`), `${f.innerWidth}|${side}|${lo}|${hi}`,
-      (s) => s.call(axisBottom(u).ticks(5).tickFormat(tick).tickSizeOuter(0)));
-    once(f.plot.selectAll('g.y-axis').data([0]).join('g').attr('class', 'axis y-axis').attr('transform', `translate(${x0},0)`), `${f.innerWidth}|${side}|${lo}|${hi}`,
-      (s) => s.call(axisLeft(v).ticks(5).tickFormat(tick).tickSizeOuter(0)));
+    squareAxes(f.plot, f, sq);
     f.plot.selectAll('text.lr-u').data([0]).join('text').attr('class', 'axis-unit lr-u').attr('text-anchor', 'end').attr('x', x0 + side).attr('y', side + 28).text('w(A,x)');
     f.plot.selectAll('text.lr-v').data([0]).join('text').attr('class', 'axis-unit lr-v').attr('x', x0 - f.margin.left + 2).attr('y', -2).text('w(A,y)');
     const path = Array.from(r.pathU, (pu, t) => [pu, r.pathV[t]]);
