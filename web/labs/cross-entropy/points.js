@@ -12,7 +12,7 @@ import { drag } from 'd3-drag';
 import { pointer } from 'd3-selection';
 import { max, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, uniqueId } from '../../lib/dom.js';
 import { formula, segmented } from '../../lib/lab.js';
 import { fieldSlider, transport } from '../../lib/controls.js';
 import { hatch, niceCeil, once, traceAxes } from '../../lib/chart.js';
@@ -374,7 +374,7 @@ export class PointsPanel {
       }
       for (const poly of contours().size([n, n]).thresholds([0])(v)[0].coordinates) for (const rg of poly) paths.push(ring(rg));
     }
-    const clipId = (this.clipId ??= `lr-clip-${Math.random().toString(36).slice(2, 8)}`);
+    const clipId = (this.clipId ??= uniqueId('lr-clip'));
     f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId).selectAll('rect').data([0]).join('rect')
       .attr('x', x0 + 3).attr('y', 3).attr('width', side - 6).attr('height', side - 6); // the ring's edges along the frame are not boundary
     L.boundary.selectAll('path').data([paths.join('')]).join('path').attr('class', 'lr-boundary').attr('clip-path', `url(#${clipId})`).attr('d', (d) => d);
@@ -521,7 +521,7 @@ export class PointsPanel {
     g2.putImageData(img, 0, 0);
     // The core's nodes are the image's pixel centres: the image spans half a step beyond [lo, hi].
     const d = (hi - lo) / (n - 1);
-    const clipId = (this.surfClip ??= `lr-sclip-${Math.random().toString(36).slice(2, 8)}`);
+    const clipId = (this.surfClip ??= uniqueId('lr-sclip'));
     f.defs.selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId).selectAll('rect').data([0]).join('rect').attr('x', x0).attr('y', 0).attr('width', side).attr('height', side);
     f.plot.selectAll('image.lr-surf').data([0]).join('image').attr('class', 'lr-surf').attr('preserveAspectRatio', 'none').attr('clip-path', `url(#${clipId})`)
       .attr('x', u(lo - d / 2)).attr('y', v(hi + d / 2)).attr('width', u(hi + d / 2) - u(lo - d / 2)).attr('height', v(lo - d / 2) - v(hi + d / 2))
