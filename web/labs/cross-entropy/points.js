@@ -10,7 +10,7 @@ import { area, line, symbol, symbolCircle, symbolSquare, symbolTriangle } from '
 import { contours } from 'd3-contour';
 import { drag } from 'd3-drag';
 import { pointer } from 'd3-selection';
-import { max, range } from 'd3-array';
+import { extent, max, range } from 'd3-array';
 import { format } from 'd3-format';
 import { h, uniqueId } from '../../lib/dom.js';
 import { formula, segmented } from '../../lib/lab.js';
@@ -502,9 +502,7 @@ export class PointsPanel {
     const sq = square(f, lo, hi);
     const { side, x0, x: u, y: v } = sq;
     const vals = r.surface;
-    let mn = Infinity;
-    let mx = -Infinity;
-    for (const s of vals) { mn = Math.min(mn, s); mx = Math.max(mx, s); }
+    const [mn, mx] = extent(vals);
     // An image of the surface, darker where L is lower (on a square-root scale, so
     // the valley has room), and three level lines packed towards its floor.
     const { bg, classes } = this.palette();
