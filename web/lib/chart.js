@@ -261,14 +261,17 @@ export function handles(g, data, { key, onKey, drag }) {
  * of y's ticks, the x axis at the bottom, "step" (or xName) at its right end and
  * the unit over the y axis. Axes are redrawn only when their scales or the size
  * change. Options: yTicks (count or values), yFormat, xFormat, unit ('' for none).
+ * With x null there is no x axis (a chart of bars marks its categories itself).
  */
 export function traceAxes(f, x, y, { yTicks = 4, yFormat = format('~g'), xFormat = format('~d'), xName = 'step', unit = 'nats' } = {}) {
   const size = `${f.innerWidth}|${f.innerHeight}`;
   const ticks = (axis) => (Array.isArray(yTicks) ? axis.tickValues(yTicks) : axis.ticks(yTicks));
   once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${size}|${y.domain()}|${yTicks}`,
     (g) => g.call(ticks(axisLeft(y)).tickSize(-f.innerWidth).tickFormat(yFormat)).call((s) => s.select('.domain').remove()));
-  once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${size}|${x.domain()}`,
-    (g) => g.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(xFormat).tickSizeOuter(0)));
+  if (x) {
+    once(f.plot.selectAll('g.x-axis').data([0]).join('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${f.innerHeight})`), `${size}|${x.domain()}`,
+      (g) => g.call(axisBottom(x).ticks(Math.max(2, Math.floor(f.innerWidth / 80))).tickFormat(xFormat).tickSizeOuter(0)));
+  }
   f.plot.selectAll('text.axis-step').data([0]).join('text').attr('class', 'axis-unit axis-step').attr('text-anchor', 'end')
     .attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text(xName);
   f.plot.selectAll('text.axis-y-unit').data(unit ? [unit] : []).join('text').attr('class', 'axis-unit axis-y-unit')

@@ -473,9 +473,7 @@ export class PointsPanel {
     const pts = unpack(state.points);
     const x = scaleBand().domain(range(n)).range([0, f.innerWidth]).paddingInner(0.25).paddingOuter(0.1);
     const y = scaleLinear().domain([0, Math.max(0.5, (max(r.terms) ?? 0) * 1.08)]).range([f.innerHeight, 0]).nice(4);
-    once(f.plot.selectAll('g.grid').data([0]).join('g').attr('class', 'grid'), `${f.innerWidth}|${f.innerHeight}|${y.domain()}`,
-      (s) => s.call(axisLeft(y).ticks(4).tickSize(-f.innerWidth).tickFormat(tick)).call((g) => g.select('.domain').remove()));
-    f.plot.selectAll('text.axis-unit').data([0]).join('text').attr('class', 'axis-unit').attr('x', -f.margin.left + 2).attr('y', -4).text(state.unit);
+    traceAxes(f, null, y, { unit: state.unit, xName: 'points' });
     const bars = range(n).flatMap((i) => [
       { key: `f${i}`, i, y0: 0, y1: r.entropy[i], cls: 'lr-term-floor', fill: null },
       { key: `g${i}`, i, y0: r.entropy[i], y1: r.terms[i], cls: 'lr-term-gap', fill: this.patterns.gapTerms },
@@ -490,8 +488,6 @@ export class PointsPanel {
     // Named in the top margin, clear of the bars.
     f.plot.selectAll('text.sum-label').data([r.loss]).join('text').attr('class', 'sum-label').attr('text-anchor', 'end').attr('x', f.innerWidth)
       .attr('y', -3).text((d) => `- - mean L = ${number(d, { digits: 3 })}`);
-    f.plot.selectAll('text.lr-axis-name').data([0]).join('text').attr('class', 'axis-unit lr-axis-name').attr('text-anchor', 'end')
-      .attr('x', f.innerWidth).attr('y', f.innerHeight + 26).text('points');
   }
 
   drawSurface(f) {
