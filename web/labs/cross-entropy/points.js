@@ -74,7 +74,7 @@ export class PointsPanel {
     this.key = null;
     this.readouts = new Readouts({ speak: () => this.speak() });
     this.player = new Player(view.el, {
-      start: () => { const st = this.ctx.state(); if (st.fitStep >= this.maxStep || this.converged()) this.view.set({ fitStep: 0 }); },
+      start: () => { if (this.finished(this.ctx.state().fitStep)) this.view.set({ fitStep: 0 }); },
       tick: () => this.tick(),
       step: () => this.view.set({ fitStep: Math.min(this.maxStep, this.ctx.state().fitStep + 1) }),
       reset: () => this.view.set({ fitStep: 0 }),
@@ -85,9 +85,12 @@ export class PointsPanel {
 
   converged() { return this.r !== undefined && this.r.step > 0 && this.r.gradNorm < CONVERGED; }
 
+  /** Whether Fit has no further to go from iteration `step`: the last one, or converged. */
+  finished(step) { return step >= this.maxStep || this.converged(); }
+
   tick() {
     const st = this.ctx.state();
-    if (st.fitStep >= this.maxStep || this.converged()) { this.player.pause(); return; }
+    if (this.finished(st.fitStep)) { this.player.pause(); return; }
     this.view.set({ fitStep: Math.min(this.maxStep, st.fitStep + perTick(st.fitStep)) });
   }
 
@@ -293,7 +296,7 @@ export class PointsPanel {
     else if (r.step >= this.maxStep) text = `Stopped after ${this.maxStep} iterations.`;
     this.callout.textContent = text;
     this.callout.hidden = text === '';
-    if (this.player.playing && (converged || r.step >= this.maxStep)) this.player.pause();
+    if (this.player.playing && this.finished(r.step)) this.player.pause();
     this.redraw();
     if (info.animate !== undefined || !this.player.playing) this.readouts.announce();
   }
