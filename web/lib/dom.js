@@ -33,6 +33,15 @@ export function mathml(markup) {
   return t.content.firstElementChild;
 }
 
+/**
+ * Sets el's text, and its data-value when `value` is given, writing only what
+ * differs: the browser restyles and relays out for a write of the same text.
+ */
+export function setText(el, text, value) {
+  if (el.textContent !== text) el.textContent = text;
+  if (value !== undefined && el.dataset.value !== value) el.dataset.value = value;
+}
+
 let uid = 0;
 /** A page-unique id with a readable prefix. */
 export function uniqueId(prefix) {

@@ -1,6 +1,7 @@
 // Number formatting for readouts and chart labels. Every readout also carries the
 // exact value in data-value, so tests and copy-paste never depend on rounding.
 import { format } from 'd3-format';
+import { setText } from './dom.js';
 
 const fixed4 = format('.4f');
 const fixed3 = format('.3f');
@@ -30,7 +31,5 @@ export function probability(v) {
 
 /** Puts a value into an <output> (text and exact data-value). */
 export function setOutput(el, v, opts) {
-  const text = number(v, opts);
-  if (el.textContent !== text) el.textContent = text;
-  el.dataset.value = String(v);
+  setText(el, number(v, opts), String(v));
 }

@@ -76,7 +76,12 @@ export function presetChips(presets, pick, attrs = () => ({})) {
   }, ps.label));
   return {
     buttons,
-    mark(isOn) { presets.forEach((ps, i) => buttons[i].setAttribute('aria-pressed', String(Boolean(isOn(ps, i))))); },
+    mark(isOn) {
+      presets.forEach((ps, i) => {
+        const on = String(Boolean(isOn(ps, i)));
+        if (buttons[i].getAttribute('aria-pressed') !== on) buttons[i].setAttribute('aria-pressed', on);
+      });
+    },
   };
 }
 

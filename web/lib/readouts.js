@@ -1,7 +1,7 @@
 // A lab's live numbers: <output> elements registered under a key (one key may
 // show in several places), set together from one object of values, and a polite
 // screen-reader summary spoken once the numbers have been still for a moment.
-import { h, debounce } from './dom.js';
+import { h, debounce, setText } from './dom.js';
 import { number } from './format.js';
 
 export class Readouts {
@@ -37,10 +37,7 @@ export class Readouts {
     for (const [key, nodes] of Object.entries(this.nodes)) {
       const v = get(key);
       const t = text(v, key);
-      for (const node of nodes) {
-        if (node.textContent !== t) node.textContent = t;
-        node.dataset.value = String(v);
-      }
+      for (const node of nodes) setText(node, t, String(v));
     }
   }
 

@@ -11,7 +11,7 @@ import { area, line, curveLinear, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { max } from 'd3-array';
 import { format } from 'd3-format';
-import { h, debounce } from '../../lib/dom.js';
+import { h, debounce, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { handles, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
@@ -322,7 +322,7 @@ class View extends LabView {
     // Controls.
     this.unitChoice.set(state.unit);
     this.dirChoice.set(state.integrand);
-    for (const u of this.unitSpans) u.textContent = state.unit;
+    for (const u of this.unitSpans) setText(u, state.unit);
     if (document.activeElement !== this.samplesInput) this.samplesInput.value = String(state.samples);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
     for (const { s } of SIDES) this.buildParams(s, state);

@@ -8,7 +8,7 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line } from 'd3-shape';
 import { max, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
+import { h, mathml, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
 import { bounds, fieldSlider } from '../../lib/controls.js';
 import { hatch, maybeTransition, niceCeil, once, swatch, thinTicks } from '../../lib/chart.js';
@@ -353,7 +353,7 @@ class View extends LabView {
     if (document.activeElement !== this.countInput) this.countInput.value = String(k);
     this.modeChoice.set(state.mode);
     this.unitChoice.set(state.unit);
-    for (const s of this.unitSpans) s.textContent = state.unit;
+    for (const s of this.unitSpans) setText(s, state.unit);
     this.smooth.set(state.smoothing);
     if (document.activeElement !== this.lrRange) this.lrRange.value = String(Math.log10(state.lr));
     if (document.activeElement !== this.lrNumber) this.lrNumber.value = String(state.lr);

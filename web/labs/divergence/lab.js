@@ -7,7 +7,7 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { drag } from 'd3-drag';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
+import { h, mathml, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { hatch, fade, maybeTransition, thinTicks, swatch } from '../../lib/chart.js';
 import { number, setOutput, probability } from '../../lib/format.js';
@@ -234,7 +234,7 @@ class View extends LabView {
     const n = state.p.length;
     if (document.activeElement !== this.countInput) this.countInput.value = String(n);
     this.unitChoice.set(state.unit);
-    for (const s of this.unitSpans) s.textContent = state.unit;
+    for (const s of this.unitSpans) setText(s, state.unit);
     this.presets.mark((ps) => {
       const m = ps.make(n);
       return m.p.length === n && sameValues(fromWeights(m.p), state.p) && sameValues(fromWeights(m.q), state.q);
