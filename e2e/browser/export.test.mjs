@@ -248,6 +248,11 @@ test('every chart in every lab exports valid SVG and CSV', async () => {
       const black = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption > g > *')]
         .filter((m) => /(?:^|;)(?:fill|stroke):rgb\(0, 0, 0\)/.test(m.getAttribute('style') ?? '')).length, svgFile.text);
       assert.equal(black, 0, `${lab}: ${label}: no legend swatch is drawn as a black box`);
+      // Every entry of the page's legend with a mark has one in the file (a class's marker shape too).
+      const marked = await menu.evaluate((m) => [...(m.closest('figure')?.querySelectorAll('figcaption .legend > *') ?? [])]
+        .filter((e) => e.getAttribute('aria-pressed') !== 'false' && e.textContent.trim() && e.querySelector('svg, [class*="swatch"]')).length);
+      const marks = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('.export-caption > g:not(:empty)').length, svgFile.text);
+      assert.ok(marks >= marked, `${lab}: ${label}: ${marks} legend marks in the file for ${marked} on the page`);
       // Dots drawn on a canvas over the chart (chart.js dotLayer) are in the file, as circles over the chart, and in its PNG.
       const drawn = await menu.evaluate((m) => [...m.parentElement.querySelectorAll(':scope > canvas.chart-dots')].map((c) => {
         const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

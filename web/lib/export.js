@@ -49,13 +49,19 @@ const firstColour = (v) => v.match(/rgba?\([^)]*\)/)?.[0] ?? null;
 /**
  * A legend entry's swatch drawn at (x, y) (its box 18 × 12) as SVG, from the
  * computed style of the page's swatch: an inline <svg class="swatch"> (its rect's
- * fill and stroke), a line (a span with a top border: its colour, width and
+ * fill and stroke, or its path, a marker's shape), a line (a span with a top border: its colour, width and
  * dashes) or a patch or dot of colour (a span's background).
  */
 function swatchMark(sw, x, y) {
   const g = el('g');
   if (sw instanceof SVGElement) {
     const rect = sw.querySelector('rect');
+    const symbol = rect ? null : sw.querySelector('path'); // a class's marker (the Cross-entropy points' shapes)
+    if (symbol) {
+      const cs = getComputedStyle(symbol);
+      g.append(el('path', { d: symbol.getAttribute('d'), transform: `translate(${x + 9},${y + 6}) scale(0.85)`, style: `fill:${cs.fill};stroke:${cs.stroke};stroke-width:${cs.strokeWidth}` }));
+      return g;
+    }
     const cs = getComputedStyle(rect ?? sw);
     const fill = cs.fill === 'none' ? null : cs.fill;
     const stroke = cs.stroke === 'none' ? null : cs.stroke;

@@ -179,7 +179,7 @@ export class PointsPanel {
         h('figure', { class: 'lr-fig lr-fig-plane' },
           h('figcaption', {}, h('h3', {}, 'The points and the model’s q(y|x)'),
             h('p', { class: 'legend' }, this.classKeys = CLASS_NAMES.map((n, c) => h('span', { class: 'lr-key', 'data-class': c },
-              h('svg:svg', { width: 14, height: 14, 'aria-hidden': 'true', class: `lr-c${c}` }, h('svg:path', { d: shape(c, 70), transform: 'translate(7,7)', class: `lr-sym lr-sym-${c}` })), `class ${n}`)),
+              h('svg:svg', { width: 14, height: 14, 'aria-hidden': 'true', class: `swatch lr-c${c}` }, h('svg:path', { d: shape(c, 70), transform: 'translate(7,7)', class: `lr-sym lr-sym-${c}` })), `class ${n}`)),
             h('span', {}, h('span', { class: 'line-swatch lr-boundary-swatch' }), 'decision boundary'))),
           this.planeHost, this.planeNote, ...this.probes, this.probeBg),
         h('div', { class: 'lr-side' },
