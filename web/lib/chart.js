@@ -1,7 +1,9 @@
 // Chart plumbing shared by the labs: a responsive SVG frame drawn at its real
-// pixel size (crisp text and lines, no viewBox scaling), hatch patterns, and a
-// transition helper that honours prefers-reduced-motion. Scales, axes and shapes
-// come from d3; nothing here computes ticks or paths by hand.
+// pixel size (crisp text and lines, no viewBox scaling), a canvas layer for dots
+// that move every frame, hatch patterns, and a transition helper that honours
+// prefers-reduced-motion. Scales, axes and shapes come from d3; nothing here
+// computes ticks or paths by hand. Every d3 selection of the page writes only what
+// changed (selection.js, installed here).
 import { select } from 'd3-selection';
 import 'd3-transition';
 import './selection.js';
@@ -81,14 +83,14 @@ export function dotLayer(f) {
   const colours = new Map();
   let last = null;
   canvas.svgDots = () => {
-    const g = h('svg:g', { class: 'dots', transform: `translate(${f.margin.left},${f.margin.top})` });
-    if (!last) return g;
+    const group = h('svg:g', { class: 'dots', transform: `translate(${f.margin.left},${f.margin.top})` });
+    if (!last) return group;
     const { n, x, y, r, fill, stroke, strokeWidth } = last;
     const edge = stroke ? `;stroke:${stroke};stroke-width:${strokeWidth}` : '';
     for (let i = 0; i < n; i++) {
-      g.append(h('svg:circle', { cx: x(i), cy: y(i), r, style: `fill:${typeof fill === 'function' ? fill(i) : fill}${edge}` }));
+      group.append(h('svg:circle', { cx: x(i), cy: y(i), r, style: `fill:${typeof fill === 'function' ? fill(i) : fill}${edge}` }));
     }
-    return g;
+    return group;
   };
   const layer = {
     canvas,
