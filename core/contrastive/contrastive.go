@@ -54,10 +54,30 @@ func (c Critic) add(s float64, g Critic) Critic {
 	return Critic{c.A + s*g.A, c.B + s*g.B, c.C + s*g.C, c.D + s*g.D}
 }
 
-func (c Critic) norm() float64 { return math.Sqrt(c.A*c.A + c.B*c.B + c.C*c.C + c.D*c.D) }
+// norm is √(A² + B² + C² + D²), scaled by the largest |coefficient| where the
+// squares would overflow (any coefficient of 1e154 or more), so that it is
+// finite for every finite critic short of 2⁻¹ of the largest float64; NaN
+// if a coefficient is NaN, +Inf if one is infinite.
+func (c Critic) norm() float64 {
+	if s := c.A*c.A + c.B*c.B + c.C*c.C + c.D*c.D; !math.IsInf(s, 1) {
+		return math.Sqrt(s)
+	}
+	m := max(math.Abs(c.A), math.Abs(c.B), math.Abs(c.C), math.Abs(c.D))
+	if math.IsInf(m, 1) || math.IsNaN(m) {
+		return m
+	}
+	a, b, cc, d := c.A/m, c.B/m, c.C/m, c.D/m
+	return m * math.Sqrt(a*a+b*b+cc*cc+d*d)
+}
 
+// finite reports whether all four coefficients are finite (checkUse's test).
 func (c Critic) finite() bool {
-	return !math.IsInf(c.norm(), 0) && !math.IsNaN(c.norm())
+	for _, v := range [...]float64{c.A, c.B, c.C, c.D} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // TrueMI is I(X;Y) = −½ log(1 − ρ²) in nats of the standard bivariate normal

@@ -385,3 +385,31 @@ func FuzzBounds(f *testing.F) {
 		}
 	})
 }
+
+// A critic with coefficients of 1e154 and more is finite: its squares
+// overflow, its norm and its bound do not.
+func TestHugeFiniteCritic(t *testing.T) {
+	huge := Critic{A: 3e200, B: -4e200}
+	if n := huge.norm(); !near(n, 5e200, 2e-16) {
+		t.Errorf("norm of (3e200, −4e200, 0, 0) = %v, want 5e200 to an ulp", n)
+	}
+	if v, err := ExpectedNWJ(huge, 0.5); err != nil || !math.IsInf(v, -1) {
+		t.Errorf("ExpectedNWJ(huge critic) = %v, %v; want −Inf (e^f is not integrable), no error", v, err)
+	}
+	if _, err := ExpectedNWJ(Critic{A: math.Inf(1)}, 0.5); err == nil {
+		t.Error("ExpectedNWJ of an infinite coefficient: no error")
+	}
+	// A huge gradient is clipped to MaxGrad, not dropped; an infinite one is no step.
+	c := Critic{A: 0.1}
+	if got, want := ascend(c, Critic{A: 1e300}), c.A+Rate*MaxGrad; got.A != want || got.B != 0 || got.C != 0 || got.D != 0 {
+		t.Errorf("ascend with a gradient of 1e300: %+v, want A = %v", got, want)
+	}
+	if got := ascend(c, Critic{A: math.Inf(1)}); got != c {
+		t.Errorf("ascend with an infinite gradient moved the critic to %+v", got)
+	}
+	for _, k := range []Critic{{A: 1, B: 2, C: 2, D: 4}, {A: 1e-170, B: 1e-170}, {}} {
+		if got, want := k.norm(), math.Sqrt(k.A*k.A+k.B*k.B+k.C*k.C+k.D*k.D); got != want {
+			t.Errorf("norm(%+v) = %v, want %v (the plain formula where nothing overflows)", k, got, want)
+		}
+	}
+}
