@@ -306,9 +306,27 @@ func ExpectedNWJ(c Critic, rho float64) (float64, error) {
 	if !c.finite() {
 		return 0, input.Errorf(input.NotFinite, "critic", "has a coefficient that is not finite")
 	}
-	delta := (1-2*c.B)*(1-2*c.C) - c.A*c.A
-	if 1-2*c.B <= 0 || delta <= 0 {
+	a, b := 1-2*c.B, 1-2*c.C
+	mean := c.A*rho + c.B + c.C + c.D
+	if ab, aa := a*b, c.A*c.A; !math.IsInf(ab, 0) && !math.IsInf(aa, 0) {
+		delta := ab - aa
+		if a <= 0 || delta <= 0 {
+			return math.Inf(-1), nil
+		}
+		return mean - math.Exp(c.D-1)/math.Sqrt(delta), nil
+	}
+	// Coefficients of 1e154 or more: Δ = ab(1 − r²) with r = A/√(ab), in logs.
+	if a <= 0 || b <= 0 {
 		return math.Inf(-1), nil
 	}
-	return c.A*rho + c.B + c.C + c.D - math.Exp(c.D-1)/math.Sqrt(delta), nil
+	r := c.A / (math.Sqrt(a) * math.Sqrt(b))
+	if !(math.Abs(r) < 1) {
+		return math.Inf(-1), nil
+	}
+	t := math.Exp(c.D - 1 - 0.5*(math.Log(a)+math.Log(b)+math.Log1p(-r*r)))
+	if math.IsInf(t, 1) {
+		// e^{D−1}/√Δ beyond the largest float64; A·ρ + B + C ≤ 0 when M is positive definite, so the bound is below −10³⁰⁸.
+		return math.Inf(-1), nil
+	}
+	return mean - t, nil
 }

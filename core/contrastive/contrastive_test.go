@@ -366,6 +366,8 @@ func FuzzBounds(f *testing.F) {
 	f.Add(0.9, 8, uint64(1), 4.7, -2.1, -2.1, 0.8)
 	f.Add(0.0, 1, uint64(2), 0.0, 0.0, 0.0, 0.0)
 	f.Add(-0.999, 3, uint64(3), 1e3, -1e3, 5e2, 1e300)
+	f.Add(0.5, 4, uint64(4), 1e200, -1e200, -1e200, 0.0)
+	f.Add(0.5, 4, uint64(5), 0.0, -1e200, -1e200, 1e200)
 	f.Fuzz(func(t *testing.T, rho float64, k int, seed uint64, a, b, c, d float64) {
 		k = k % 64
 		batch, err := NewBatch(rho, k, seed, 0)
@@ -379,6 +381,9 @@ func FuzzBounds(f *testing.F) {
 		}
 		_, _, _ = NWJ(cr, batch)
 		if e, err := ExpectedNWJ(cr, rho); err == nil {
+			if math.IsNaN(e) {
+				t.Fatalf("ExpectedNWJ(%+v, %v) is NaN", cr, rho)
+			}
 			if mi, _ := TrueMI(rho); e > mi+1e-9*(1+math.Abs(mi)+math.Abs(a)+math.Abs(b)+math.Abs(c)+math.Abs(d)) {
 				t.Fatalf("ExpectedNWJ %v > I %v", e, mi)
 			}
@@ -396,12 +401,23 @@ func TestHugeFiniteCritic(t *testing.T) {
 	if v, err := ExpectedNWJ(huge, 0.5); err != nil || !math.IsInf(v, -1) {
 		t.Errorf("ExpectedNWJ(huge critic) = %v, %v; want −Inf (e^f is not integrable), no error", v, err)
 	}
+	// M = [[1 + 2e200, −1e200], [−1e200, 1 + 2e200]] is positive definite: the bound is
+	// Aρ + B + C + D less a term of e^{−1}/√Δ ≈ 2e−201, so (ρ − 2)·1e200.
+	for _, rho := range []float64{0.5, -0.3} {
+		if v, err := ExpectedNWJ(Critic{A: 1e200, B: -1e200, C: -1e200}, rho); err != nil || !near(v, (rho-2)*1e200, 1e-15) {
+			t.Errorf("ρ %v: ExpectedNWJ of (1e200, −1e200, −1e200, 0) = %v, %v; want %v", rho, v, err, (rho-2)*1e200)
+		}
+	}
+	// e^{D−1} for D = 1e200 outweighs everything: −Inf, not ∞/∞.
+	if v, err := ExpectedNWJ(Critic{B: -1e200, C: -1e200, D: 1e200}, 0.5); err != nil || !math.IsInf(v, -1) {
+		t.Errorf("ExpectedNWJ of (0, −1e200, −1e200, 1e200) = %v, %v; want −Inf", v, err)
+	}
 	if _, err := ExpectedNWJ(Critic{A: math.Inf(1)}, 0.5); err == nil {
 		t.Error("ExpectedNWJ of an infinite coefficient: no error")
 	}
 	// A huge gradient is clipped to MaxGrad, not dropped; an infinite one is no step.
 	c := Critic{A: 0.1}
-	if got, want := ascend(c, Critic{A: 1e300}), c.A+Rate*MaxGrad; got.A != want || got.B != 0 || got.C != 0 || got.D != 0 {
+	if got, want := ascend(c, Critic{A: 1e300}), c.A+Rate*MaxGrad; !near(got.A, want, 1e-15) || got.B != 0 || got.C != 0 || got.D != 0 {
 		t.Errorf("ascend with a gradient of 1e300: %+v, want A = %v", got, want)
 	}
 	if got := ascend(c, Critic{A: math.Inf(1)}); got != c {
