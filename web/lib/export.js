@@ -93,7 +93,7 @@ function swatchMark(sw, x, y) {
  * heading before it in its card, and no legend; with no heading, `fallback`,
  * the chart's label), for a standalone file:
  * {heading (the h2's text nodes, <sub> marked), headingStyle, entries: [{swatch, text}], legendStyle},
- * or null with neither. Legend chips switched off (aria-pressed="false") are left out.
+ * or null with neither. Legend chips switched off (aria-pressed="false") and hidden entries are left out.
  */
 function captionOf(svg, fallback) {
   const fig = svg.closest('figure');
@@ -108,7 +108,7 @@ function captionOf(svg, fallback) {
   }
   const heading = [...h2.childNodes].map((n) => ({ text: n.textContent, sub: n.nodeName === 'SUB' })).filter((p) => p.text);
   const legend = fig?.querySelector('figcaption .legend');
-  const entries = legend ? [...legend.children].filter((e) => e.getAttribute('aria-pressed') !== 'false' && e.textContent.trim()).map((e) => ({
+  const entries = legend ? [...legend.children].filter((e) => !e.hidden && e.getAttribute('aria-pressed') !== 'false' && e.textContent.trim()).map((e) => ({
     swatch: e.querySelector('svg.swatch, [class*="swatch"], [class*="-key"]'),
     text: e.textContent.replace(/\s+/g, ' ').trim(),
   })) : [];
