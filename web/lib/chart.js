@@ -87,8 +87,13 @@ export function dotLayer(f) {
     if (!last) return group;
     const { n, x, y, r, fill, stroke, strokeWidth } = last;
     const edge = stroke ? `;stroke:${stroke};stroke-width:${strokeWidth}` : '';
+    // The dots the canvas shows: those within PAD of the plot.
+    const inside = (v, size) => v >= -PAD && v <= size + PAD;
     for (let i = 0; i < n; i++) {
-      group.append(h('svg:circle', { cx: x(i), cy: y(i), r, style: `fill:${typeof fill === 'function' ? fill(i) : fill}${edge}` }));
+      const cx = x(i);
+      const cy = y(i);
+      if (!inside(cx, f.innerWidth) || !inside(cy, f.innerHeight)) continue;
+      group.append(h('svg:circle', { cx, cy, r, style: `fill:${typeof fill === 'function' ? fill(i) : fill}${edge}` }));
     }
     return group;
   };
@@ -128,11 +133,26 @@ export function dotLayer(f) {
       }
     },
   };
-  // A canvas does not follow the style sheet: a change of the system's theme redraws it.
-  const onScheme = () => { if (f.ready) f.redraw(); };
-  darkScheme?.addEventListener('change', onScheme);
+  // A canvas follows neither the style sheet nor the screen: a change of the system's
+  // theme, or of the pixel ratio (the window moved to another screen), redraws it.
+  const redraw = () => { if (f.ready) f.redraw(); };
+  darkScheme?.addEventListener('change', redraw);
+  let resolution = null;
+  const watchRatio = () => {
+    resolution?.removeEventListener('change', onRatio);
+    resolution = typeof matchMedia === 'function' ? matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`) : null;
+    resolution?.addEventListener('change', onRatio);
+  };
+  function onRatio() { watchRatio(); redraw(); }
+  watchRatio();
   const destroy = f.destroy;
-  f.destroy = () => { darkScheme?.removeEventListener('change', onScheme); canvas.remove(); probe.remove(); destroy(); };
+  f.destroy = () => {
+    darkScheme?.removeEventListener('change', redraw);
+    resolution?.removeEventListener('change', onRatio);
+    canvas.remove();
+    probe.remove();
+    destroy();
+  };
   return layer;
 }
 
