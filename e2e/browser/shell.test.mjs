@@ -158,7 +158,7 @@ test('a wasm that cannot load gives a clear message instead of a broken page', a
   await page.close();
 });
 
-test('an edit writes only what it changes: no chart attribute or text is rewritten with the value it had, in any lab', async () => {
+test('an edit writes only what it changes: no chart attribute, readout or unit is rewritten with the value it had, in any lab', async () => {
   const { page, errors } = await open('');
   const labs = await page.locator('.site-nav a[data-lab]:not([data-lab="start"])').evaluateAll((as) => as.map((a) => a.dataset.lab));
   for (const id of labs) {
@@ -172,24 +172,29 @@ test('an edit writes only what it changes: no chart attribute or text is rewritt
     await page.evaluate(() => {
       window.__same = [];
       window.__writes = 0;
-      window.__watch = new MutationObserver((records) => {
+      window.__seen = (records) => {
         for (const r of records) {
-          const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-          if (!el.closest('svg.chart')) continue;
+          const el = r.target;
+          if (!el.closest('svg.chart, output, .unit, .unit-inline')) continue;
           window.__writes += 1;
           const same = r.type === 'attributes' ? r.oldValue === el.getAttribute(r.attributeName)
             : r.type === 'childList' && r.addedNodes.length === 1 && r.removedNodes.length === 1 && r.addedNodes[0].nodeType === 3 && r.removedNodes[0].nodeType === 3
               && r.addedNodes[0].data === r.removedNodes[0].data;
           if (same) window.__same.push(`${el.tagName}.${el.getAttribute('class') ?? ''} ${r.type === 'attributes' ? r.attributeName : 'text'}`);
         }
-      });
+      };
+      window.__watch = new MutationObserver(window.__seen);
       window.__watch.observe(document.querySelector('main'), { subtree: true, attributes: true, attributeOldValue: true, childList: true });
     });
     await page.keyboard.press('ArrowLeft');
     await drawn(page);
-    const { same, writes } = await page.evaluate(() => { window.__watch.disconnect(); return { same: window.__same, writes: window.__writes }; });
+    const { same, writes } = await page.evaluate(() => {
+      window.__seen(window.__watch.takeRecords());
+      window.__watch.disconnect();
+      return { same: window.__same, writes: window.__writes };
+    });
     assert.ok(writes > 0, `${id}: the edit changed no chart, so this shows nothing`);
-    assert.deepEqual([...new Set(same)], [], `${id}: ${same.length} of ${writes} chart writes kept the value they had`);
+    assert.deepEqual([...new Set(same)], [], `${id}: ${same.length} of ${writes} writes to charts, readouts and units kept the value they had`);
   }
   assert.deepEqual(errors, []);
 });

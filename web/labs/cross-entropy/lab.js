@@ -373,7 +373,6 @@ class View extends LabView {
     const values = { ...r, qTrue: r.q[c], lossTrue: -r.logQ[c] * unitK, meanLoss, steps: this.stepsTaken };
     this.readouts.set(values);
     setOutput(this.stepCount, this.stepsTaken, { digits: 0 });
-    this.stepCount.textContent = String(this.stepsTaken);
     this.explain(state);
 
     const animate = Boolean(info.animate) && prev !== null && !this.player.playing;

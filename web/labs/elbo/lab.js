@@ -11,7 +11,7 @@ import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { max, min } from 'd3-array';
 import { format } from 'd3-format';
-import { h, mathml } from '../../lib/dom.js';
+import { h, mathml, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, segmented, toolbar } from '../../lib/lab.js';
 import { handles, hatch, swatch, traceAxes } from '../../lib/chart.js';
 import { waterfall } from '../../lib/waterfall.js';
@@ -354,8 +354,7 @@ class View extends LabView {
     const values = { ...terms, optM: r.optimum.m, optS: r.optimum.s, iter: this.iter };
     this.readouts.set(values);
     setOutput(this.residual, terms.logPx - terms.elbo - terms.gap);
-    this.iterOut.textContent = String(this.iter);
-    this.iterOut.dataset.value = String(this.iter);
+    setText(this.iterOut, String(this.iter), String(this.iter));
     this.methodNote.textContent = terms.method === 'closed-form' ? 'a closed form' : `quadrature (±${number(terms.errorEstimate, { digits: 2 })})`;
     this.postNote.textContent = r.gaussian
       ? `The posterior is Gaussian: N(${number(r.postMean, { digits: 3 })}, ${number(r.postSd, { digits: 3 })}²). A Gaussian q can match it exactly.`

@@ -8,7 +8,7 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line, symbol, symbolDiamond } from 'd3-shape';
 import { drag } from 'd3-drag';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { handles, niceCeil, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
@@ -288,9 +288,7 @@ class View extends LabView {
       oa.classList.toggle('best', vals[a] < vals[b]);
       ob.classList.toggle('best', vals[b] < vals[a]);
     }
-    const so = this.el.querySelector('.steps-out');
-    so.textContent = String(this.stepCount);
-    so.dataset.value = String(this.stepCount);
+    setText(this.el.querySelector('.steps-out'), String(this.stepCount), String(this.stepCount));
     this.showProgress(end);
     this.presets.mark((ps) => sameValues(ps.st.target, state.target) && ps.st.startMu === state.startMu && ps.st.startSigma === state.startSigma);
 

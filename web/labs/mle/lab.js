@@ -11,7 +11,7 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { area, line } from 'd3-shape';
 import { extent, max } from 'd3-array';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, prose, segmented, toolbar } from '../../lib/lab.js';
 import { bounds } from '../../lib/controls.js';
 import { decades, niceCeil, once, swatch } from '../../lib/chart.js';
@@ -390,10 +390,10 @@ class View extends LabView {
     if (document.activeElement !== this.nInput) this.nInput.value = String(state.n);
     if (document.activeElement !== this.seedInput) this.seedInput.value = String(state.seed);
     if (document.activeElement !== this.lrInput) this.lrInput.value = String(state.lr);
-    this.lrOut.textContent = String(state.lr);
+    setText(this.lrOut, String(state.lr));
     if (document.activeElement !== this.binsInput) this.binsInput.value = String(state.bins);
-    this.binsOut.textContent = String(state.bins);
-    this.stepOut.textContent = String(this.stepsTaken);
+    setText(this.binsOut, String(state.bins));
+    setText(this.stepOut, String(this.stepsTaken));
     this.truthLegend.hidden = !sample;
 
     // Readouts.

@@ -7,7 +7,7 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { format } from 'd3-format';
-import { h, mathml, uniqueId } from '../../lib/dom.js';
+import { h, mathml, setText, uniqueId } from '../../lib/dom.js';
 import { formula } from '../../lib/lab.js';
 import { fieldSlider, intInput, transport } from '../../lib/controls.js';
 import { traceAxes } from '../../lib/chart.js';
@@ -137,7 +137,7 @@ export class Contrastive {
     const { t } = this;
     this.rho.set(state.rho);
     if (document.activeElement !== this.kInput) this.kInput.value = String(state.batch);
-    this.seedOut.textContent = `seed ${state.trainSeed}`;
+    setText(this.seedOut, `seed ${state.trainSeed}`);
     for (const s of this.unitSpans) s.textContent = state.unit;
     const n = t.nce.length;
     this.values = {

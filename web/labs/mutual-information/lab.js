@@ -355,12 +355,12 @@ class View extends LabView {
     for (const s of this.unitSpans) setText(s, state.unit);
     for (const s of this.el.querySelectorAll('.unit-inline')) setText(s, state.unit);
     if (document.activeElement !== this.noiseInput) this.noiseInput.value = String(state.noise);
-    this.noiseOut.textContent = format('.2f')(state.noise);
+    setText(this.noiseOut, format('.2f')(state.noise));
     this.presets.mark((ps) => sameValues(fromWeights(ps.make(rows, cols, state.noise)), state.distribution));
     if (document.activeElement !== this.betaRange) this.betaRange.value = String(Math.log10(state.beta));
     this.betaRange.setAttribute('aria-valuetext', `β = ${state.beta}`);
     if (document.activeElement !== this.betaBox) this.betaBox.value = String(state.beta);
-    this.seedOut.textContent = `seed ${state.seed}`;
+    setText(this.seedOut, `seed ${state.seed}`);
     if (this.focusK >= rows * cols) this.focusK = 0;
 
     // Readouts.

@@ -13,7 +13,7 @@ import { line, curveLinearClosed } from 'd3-shape';
 import { contours } from 'd3-contour';
 import { max, min, range } from 'd3-array';
 import { format } from 'd3-format';
-import { h } from '../../lib/dom.js';
+import { h, setText } from '../../lib/dom.js';
 import { LabView, defineLab, formula, labHead, presetChips, prose, sameValues, segmented, toolbar } from '../../lib/lab.js';
 import { clearSpot, decades, hatch, once, swatch } from '../../lib/chart.js';
 import { number } from '../../lib/format.js';
@@ -279,9 +279,8 @@ class View extends LabView {
     this.readouts.set(values, (v, key) => (key === 'backtracks' || key === 'update' ? String(v) : key === 'ret' || key === 'ret0' ? v.toFixed(3)
       // A batch of one action promises 0 up to rounding (6e-18, say): gains are read to 4 places, like J.
       : key === 'gain' || key === 'trueGain' ? (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4) : number(v)));
-    this.kOut.textContent = String(k);
-    this.kOut.dataset.value = String(k);
-    this.nOut.textContent = String(state.updates);
+    setText(this.kOut, String(k), String(k));
+    setText(this.nOut, String(state.updates));
     this.betaRo.hidden = state.method !== 'ppo-kl';
     this.btRo.hidden = state.method !== 'trpo';
     const over = m.kl[k] > state.delta * (1 + 1e-9);
