@@ -38,7 +38,7 @@ function coreAfter(page, n) {
 // milliseconds have passed, read in one evaluate: frames that pass between two calls (a loaded
 // machine's round trip) would be uncounted steps. `capped` is the seconds the Player counts:
 // each frame's time, at most its 0.1 s cap.
-const stepsOver = (page, skip, { frames = Infinity, ms = Infinity }) => page.evaluate(([skip, frames, ms]) => new Promise((resolve) => {
+const stepsOver = (page, skip, { frames = Infinity, ms = Infinity, upTo = Infinity }) => page.evaluate(([skip, frames, ms, upTo]) => new Promise((resolve) => {
   const shown = () => Number(document.querySelector('.steps-out').dataset.value);
   let n = 0;
   let a;
@@ -50,11 +50,11 @@ const stepsOver = (page, skip, { frames = Infinity, ms = Infinity }) => page.eva
     if (n > skip) capped += Math.min(0.1, (now - last) / 1000);
     last = now;
     if (n === skip) { a = shown(); t0 = now; }
-    if (n > skip && (n - skip >= frames || now - t0 >= ms)) resolve({ steps: shown() - a, seconds: (now - t0) / 1000, frames: n - skip, capped });
+    if (n > skip && (n - skip >= frames || now - t0 >= ms || shown() >= upTo)) resolve({ steps: shown() - a, seconds: (now - t0) / 1000, frames: n - skip, capped });
     else requestAnimationFrame(f);
   };
   requestAnimationFrame(f);
-}), [skip, frames, ms]);
+}), [skip, frames, ms, upTo]);
 
 test('before any step both fits sit at the start; the moments are p’s', async () => {
   const { page } = await open();
@@ -140,9 +140,9 @@ test('the pace: steps a second follow the slider, whatever the frame rate; the d
     await page.waitForFunction((pace) => new URLSearchParams(location.hash.slice(1)).get('speed') === String(pace), pace);
     await page.click('[data-action="reset"]');
     await page.click('[data-action="play"]');
-    // A second of frames at most, and no longer than 80 % of the run: a loaded machine's
+    // A second of frames at most, and no further than 80 % of the run: a loaded machine's
     // frames come slower, and the count stops where the fits converge.
-    const { steps, seconds, frames, capped } = await stepsOver(page, 5, { frames: 60, ms: (800 * end) / pace });
+    const { steps, seconds, frames, capped } = await stepsOver(page, 5, { frames: 60, upTo: Math.floor(0.8 * end) });
     await page.click('[data-action="play"]');
     // pace × the seconds the Player counts (each frame's at most 0.1 s: a loaded machine's
     // stalled frame drops time, not the pace), give or take what two frames show (the count is
