@@ -173,8 +173,14 @@ test('slider keys and the handle’s keys move θ; the numbers follow; mpmath va
 async function trainTo(page, k) {
   await page.click('[data-action="play"]');
   assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'true');
-  await page.waitForFunction((k) => Number(document.querySelector('output[data-readout="step"]').dataset.value) >= k, k, { timeout: 30_000 });
-  await page.click('[data-action="play"]');
+  // Paused from the page, in the frame that shows step k or more: a click from here lands some
+  // frames later on a loaded machine, and the tests' claims hold over a range of steps, not all.
+  await page.waitForFunction((k) => {
+    if (Number(document.querySelector('output[data-readout="step"]').dataset.value) < k) return false;
+    document.querySelector('[data-action="play"]').click();
+    return true;
+  }, k, { polling: 'raf', timeout: 30_000 });
+  assert.equal(await page.getAttribute('[data-action="play"]', 'aria-pressed'), 'false');
   await drawn(page);
   return readouts(page);
 }
@@ -220,7 +226,8 @@ test('the default shape trains from overlapping supports: JS moves Q towards P, 
   const { page } = await open('#lab=gan');
   const r = await trainTo(page, 10);
   assert.ok(r['th:js'] < 1.2 && r['th:js'] > 0 && r.theta === r['th:js'], `JS generator at ${r['th:js']}, the charts at ${r.theta}`);
-  assert.ok(r['g:js'] > 0 && r['g:js'] < r['g:w1']);
+  // W₁'s generator steps 0.1 a time across θ = 0 from step 12, so its gradient's sign alternates: compare sizes.
+  assert.ok(r['g:js'] > 0 && r['g:js'] < Math.abs(r['g:w1']), `step ${r.step}: JS′ ${r['g:js']}, W₁′ ${r['g:w1']}`);
   assert.equal(r.theta0, 1.2);
 });
 
