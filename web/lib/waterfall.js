@@ -21,9 +21,9 @@ function luminanceClass(rect) {
 }
 
 // Reading a computed style in the middle of a draw recalculates the style of
-// everything written before it (the VAE's 400 moving dots: 6 ms a frame), so each
-// bar's class is kept until what its fill depends on changes: its class, its fill,
-// the theme.
+// everything written before it in the frame (6 ms a frame in the VAE, when its 400
+// moving dots were SVG), so each bar's class is kept until what its fill depends on
+// changes: its class, its fill, the theme.
 const onFillSeen = new WeakMap();
 function onFill(rect) {
   if (!rect) return '';
