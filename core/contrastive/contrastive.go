@@ -70,14 +70,20 @@ func (c Critic) norm() float64 {
 	return m * math.Sqrt(a*a+b*b+cc*cc+d*d)
 }
 
-// finite reports whether all four coefficients are finite (checkUse's test).
-func (c Critic) finite() bool {
+// nonFinite returns the first coefficient that is NaN or infinite, if any.
+func (c Critic) nonFinite() (float64, bool) {
 	for _, v := range [...]float64{c.A, c.B, c.C, c.D} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
+			return v, true
 		}
 	}
-	return true
+	return 0, false
+}
+
+// finite reports whether all four coefficients are finite.
+func (c Critic) finite() bool {
+	_, bad := c.nonFinite()
+	return !bad
 }
 
 // TrueMI is I(X;Y) = −½ log(1 − ρ²) in nats of the standard bivariate normal
@@ -273,10 +279,8 @@ func checkUse(c Critic, b Batch) error {
 	if len(b.X) > MaxBatch {
 		return input.Errorf(input.OutOfRange, "batch", "has %d pairs; at most %d are accepted", len(b.X), MaxBatch)
 	}
-	for _, v := range [...]float64{c.A, c.B, c.C, c.D} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return input.Errorf(input.NotFinite, "critic", "has a coefficient %v; all four must be finite", v)
-		}
+	if v, bad := c.nonFinite(); bad {
+		return input.Errorf(input.NotFinite, "critic", "has a coefficient %v; all four must be finite", v)
 	}
 	for i := range b.X {
 		if math.IsNaN(b.X[i]) || math.IsInf(b.X[i], 0) || math.IsNaN(b.Y[i]) || math.IsInf(b.Y[i], 0) {
