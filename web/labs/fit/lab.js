@@ -368,8 +368,7 @@ class View extends LabView {
           this.momentLabelWidth = node.getComputedTextLength();
           this.momentLabelFonts = document.fonts.status;
         }
-        const text = this.momentLabelWidth > room ? 'KL(P‖Q) optimum' : MOMENT_LABEL;
-        if (node.textContent !== text) node.textContent = text;
+        setText(node, this.momentLabelWidth > room ? 'KL(P‖Q) optimum' : MOMENT_LABEL);
       });
 
     // Handles: target modes (●) and the start (◆).
